@@ -1,0 +1,244 @@
+package io.asyncio4j;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketOption;
+import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.util.concurrent.Executor;
+
+/**
+ * A TCP connection as asyncio's {@code StreamReader} and {@code StreamWriter} pair, every operation returning an
+ * {@link AsyncFuture}.
+ *
+ * <h2>Reading</h2>
+ * Received bytes collect in a buffer bounded by {@link ConnectionOptions#readHighWatermark()}; when it is full
+ * the connection stops reading from the socket and TCP pushes back on the peer. One read operation may be pending
+ * at a time: starting a second one before the first completes fails at once with an
+ * {@link IllegalStateException}. Buffered bytes are returned before a stream error or the end of the stream is
+ * reported. Every read that searches takes a limit.
+ *
+ * <p>Cancelling a pending read detaches that reader only: the connection stays usable and no byte is lost, the
+ * next read returns what arrived meanwhile. (The read from the socket itself is never cancelled.)
+ *
+ * <h2>Writing</h2>
+ * {@code write} queues the bytes and returns a future completed when all of them have been handed to the socket.
+ * The connection keeps a reference to the caller's buffer or array until then: do not modify it before. Queued
+ * output is capped ({@link ConnectionOptions#maxQueuedWriteBytes()}); a write beyond the cap fails with
+ * {@link WriteQueueFullException} and is not queued. Use {@link #drain()} as in asyncio to wait for room.
+ * Cancelling a queued write that has not started removes it; cancelling one that the socket has already started
+ * to send aborts the connection, since the peer would otherwise see a truncated message.
+ *
+ * <h2>Closing</h2>
+ * {@link #close()} flushes queued output then closes; {@link #abort()} closes at once. After either, pending and
+ * later operations fail: with {@link java.nio.channels.ClosedChannelException} after a close, with
+ * {@link ConnectionAbortedException} after an abort, with {@link java.nio.channels.InterruptedByTimeoutException}
+ * after the idle timeout closed the connection.
+ *
+ * <h2>Threads</h2>
+ * The futures of one connection complete on its {@link #executor()}: an I/O thread of the event loop, a worker
+ * thread of the loop, or the thread that called the operation when its result was already available. Callbacks
+ * of one connection never run concurrently with each other. Do not block in them.
+ */
+public interface Connection {
+
+    /**
+     * Reads up to {@code maxBytes}: whatever is buffered, or the next bytes to arrive (asyncio {@code read(n)}).
+     *
+     * @param maxBytes the most bytes to return, at least 1
+     * @return a future of a buffer positioned at its first byte, with 1 to {@code maxBytes} bytes remaining, or
+     *         none at the end of the stream; the caller owns it
+     * @throws IllegalArgumentException if {@code maxBytes} is not positive
+     */
+    AsyncFuture<ByteBuffer> read(int maxBytes);
+
+    /**
+     * Reads exactly {@code n} bytes (asyncio {@code readexactly}).
+     *
+     * @param n how many bytes, at least 0
+     * @return a future of the bytes; it fails with {@link IncompleteReadException}, carrying the bytes that
+     *         arrived, if the stream ends first
+     * @throws IllegalArgumentException if {@code n} is negative
+     */
+    AsyncFuture<byte[]> readExactly(int n);
+
+    /**
+     * Reads up to and including the first occurrence of {@code delimiter} (asyncio {@code readuntil}).
+     *
+     * @param delimiter the bytes that end the record, not empty
+     * @param limit     the most bytes the record may have, delimiter included
+     * @return a future of the record with its delimiter; it fails with {@link LimitOverrunException} (the bytes
+     *         stay buffered) when no delimiter is found within {@code limit}, and with
+     *         {@link IncompleteReadException} (the bytes are consumed) when the stream ends first
+     * @throws IllegalArgumentException if the delimiter is empty or {@code limit} is shorter than it
+     */
+    AsyncFuture<byte[]> readUntil(byte[] delimiter, int limit);
+
+    /**
+     * Reads one line (asyncio {@code readline}, with the terminator stripped).
+     *
+     * <p>A line ends at {@code \n}; a {@code \r} just before it is stripped too. At the end of the stream the
+     * last line is returned even without a terminator, and once nothing is left the result is {@code null}.
+     *
+     * @param limit the most bytes the line may have, terminator included
+     * @return a future of the line without its terminator, or {@code null} at the end of the stream; it fails
+     *         with {@link LimitOverrunException} (the bytes stay buffered) when no terminator is found within
+     *         {@code limit}
+     * @throws IllegalArgumentException if {@code limit} is not positive
+     */
+    AsyncFuture<byte[]> readLine(int limit);
+
+    /**
+     * Reads one line as text: {@link #readLine(int)} decoded with {@code charset}.
+     *
+     * @param limit   the most bytes the line may have, terminator included
+     * @param charset how to decode the line; malformed input is replaced
+     * @return a future of the line without its terminator, or {@code null} at the end of the stream
+     */
+    AsyncFuture<String> readLine(int limit, Charset charset);
+
+    /**
+     * Reads everything until the peer ends the stream (asyncio {@code read()} with no argument).
+     *
+     * @param limit the most bytes to accept
+     * @return a future of all the bytes; it fails with {@link LimitOverrunException} (the bytes stay buffered)
+     *         if more than {@code limit} bytes arrive
+     * @throws IllegalArgumentException if {@code limit} is negative
+     */
+    AsyncFuture<byte[]> readToEnd(int limit);
+
+    /**
+     * Reads everything until the end of the stream as text: {@link #readToEnd(int)} decoded with
+     * {@code charset}.
+     *
+     * @param limit   the most bytes to accept
+     * @param charset how to decode; malformed input is replaced
+     * @return a future of the text
+     */
+    AsyncFuture<String> readToEnd(int limit, Charset charset);
+
+    /**
+     * Queues the remaining bytes of {@code buffer} for sending. Does not copy: leave the buffer alone until the
+     * future completes.
+     *
+     * @param buffer the bytes to send, from its position to its limit
+     * @return a future completed when the bytes are handed to the socket; it fails with
+     *         {@link WriteQueueFullException} at once when the queue is full, and with the connection's failure
+     *         if it closes first
+     */
+    AsyncFuture<Void> write(ByteBuffer buffer);
+
+    /**
+     * Queues {@code bytes} for sending, without copying; see {@link #write(ByteBuffer)}.
+     *
+     * @param bytes the bytes to send
+     * @return a future completed when the bytes are handed to the socket
+     */
+    AsyncFuture<Void> write(byte[] bytes);
+
+    /**
+     * Encodes {@code text} with {@code charset} and queues it; see {@link #write(ByteBuffer)}.
+     *
+     * @param text    the text to send
+     * @param charset how to encode it
+     * @return a future completed when the bytes are handed to the socket
+     */
+    AsyncFuture<Void> write(CharSequence text, Charset charset);
+
+    /**
+     * Waits until queued output is at or below {@link ConnectionOptions#writeLowWatermark()} (asyncio
+     * {@code drain}). Any number of callers may wait at once.
+     *
+     * @return a future completed when there is room, at once if there already is; it fails with the connection's
+     *         failure if the connection closes with output still queued; cancelling it cancels only this wait
+     */
+    AsyncFuture<Void> drain();
+
+    /**
+     * Returns how many bytes are queued and not yet handed to the socket (asyncio
+     * {@code get_write_buffer_size}).
+     *
+     * @return queued output in bytes
+     */
+    long pendingOutputBytes();
+
+    /**
+     * Sends queued output, then shuts the output side down so the peer reads the end of the stream (asyncio
+     * {@code write_eof}); reading goes on. Later writes fail with {@link java.nio.channels.ClosedChannelException}.
+     *
+     * @return a future completed once the output is shut down
+     */
+    AsyncFuture<Void> shutdownOutput();
+
+    /**
+     * Closes gracefully: stops accepting writes, sends queued output, then closes the socket. Pending reads fail
+     * with {@link java.nio.channels.AsynchronousCloseException}. Idempotent.
+     *
+     * @return a future completed when the socket is closed; cancelling it does not stop the close
+     */
+    AsyncFuture<Void> close();
+
+    /**
+     * Closes now, dropping queued output: pending and later operations fail with
+     * {@link ConnectionAbortedException}. Idempotent.
+     */
+    void abort();
+
+    /**
+     * Returns a future completed when the connection is closed, however that happened (asyncio
+     * {@code wait_closed}). Each call returns a new view: cancelling it affects no one else.
+     *
+     * @return a future that completes normally once the socket is closed
+     */
+    AsyncFuture<Void> closed();
+
+    /**
+     * Returns whether the connection is open: neither closing nor closed.
+     *
+     * @return {@code true} while open
+     */
+    boolean isOpen();
+
+    /**
+     * Returns the local address.
+     *
+     * @return the address this end is bound to
+     */
+    InetSocketAddress localAddress();
+
+    /**
+     * Returns the peer's address.
+     *
+     * @return the address of the other end
+     */
+    InetSocketAddress remoteAddress();
+
+    /**
+     * Reads a socket option.
+     *
+     * @param option the option
+     * @param <T>    its type
+     * @return its value
+     * @throws IOException if the socket is closed or the option cannot be read
+     */
+    <T> T getOption(SocketOption<T> option) throws IOException;
+
+    /**
+     * Sets a socket option.
+     *
+     * @param option the option
+     * @param value  its new value
+     * @param <T>    its type
+     * @throws IOException if the socket is closed or the option cannot be set
+     */
+    <T> void setOption(SocketOption<T> option, T value) throws IOException;
+
+    /**
+     * Returns the executor this connection completes its futures on: tasks given to it run one at a time, in
+     * order, never concurrently with this connection's callbacks. Use it with the {@code Async} forms of
+     * {@code CompletableFuture} to run work serialized with the connection.
+     *
+     * @return the connection's serial executor
+     */
+    Executor executor();
+}

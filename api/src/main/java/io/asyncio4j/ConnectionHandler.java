@@ -1,0 +1,24 @@
+package io.asyncio4j;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Serves one accepted connection, like the callback given to asyncio's {@code start_server}.
+ *
+ * <p>When the returned stage completes normally the server flushes the connection's queued output and closes
+ * it. When the handler throws, or the stage fails, the failure is logged once with the peer's address and the
+ * connection is aborted; the server keeps serving. The handler is called on the connection's executor, so it
+ * never runs concurrently with that connection's other callbacks.
+ */
+@FunctionalInterface
+public interface ConnectionHandler {
+
+    /**
+     * Starts serving {@code connection}.
+     *
+     * @param connection the accepted connection
+     * @return a stage that completes when the handler is done with the connection; {@code null} means done now
+     * @throws Exception to abort the connection
+     */
+    CompletionStage<?> handle(Connection connection) throws Exception;
+}

@@ -1,0 +1,56 @@
+package io.asyncio4j;
+
+import java.io.IOException;
+
+/**
+ * A write was refused because the connection's queued output would exceed its hard cap. The write was not
+ * queued, no byte of it was sent, and the connection is unchanged: wait on {@code drain()} before writing more.
+ */
+public final class WriteQueueFullException extends IOException {
+
+    private final long queued;
+    private final long requested;
+    private final long cap;
+
+    /**
+     * Creates the exception.
+     *
+     * @param queued    bytes already queued
+     * @param requested bytes the refused write carried
+     * @param cap       the configured cap on queued bytes
+     */
+    public WriteQueueFullException(long queued, long requested, long cap) {
+        super("write of " + requested + " bytes refused: " + queued + " bytes already queued, cap is " + cap
+                + " (wait for drain() before writing more)");
+        this.queued = queued;
+        this.requested = requested;
+        this.cap = cap;
+    }
+
+    /**
+     * Returns the bytes that were queued when the write was refused.
+     *
+     * @return queued bytes
+     */
+    public long queued() {
+        return queued;
+    }
+
+    /**
+     * Returns the size of the refused write.
+     *
+     * @return requested bytes
+     */
+    public long requested() {
+        return requested;
+    }
+
+    /**
+     * Returns the cap on queued output.
+     *
+     * @return the cap in bytes
+     */
+    public long cap() {
+        return cap;
+    }
+}

@@ -1,0 +1,197 @@
+package io.asyncio4j.combinators;
+
+import io.asyncio4j.AsyncFuture;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Schedules tasks in time, like asyncio's {@code call_later}/{@code call_at}, without ever running them on the
+ * timer's own thread.
+ *
+ * <p>One daemon thread keeps the queue of deadlines; when a task is due it is handed to the timer's callback
+ * executor and runs there, so a slow task cannot delay the other timers. Cancelled tasks leave the queue at once
+ * ({@link #pendingTasks()} counts what is left).
+ *
+ * <p>{@link #shared()} is the timer the combinators use when none is given; an event loop has its own, whose
+ * callbacks run on the loop's worker threads.
+ */
+public final class AsyncTimer implements AutoCloseable {
+
+    private static final class SharedHolder {
+        static final AsyncTimer SHARED = new AsyncTimer("asyncio4j-timer", null);
+    }
+
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final Executor callbacks;
+    private final ExecutorService ownedCallbacks;
+
+    private AsyncTimer(String name, Executor callbackExecutor) {
+        this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads(name));
+        this.scheduler.setRemoveOnCancelPolicy(true);
+        this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        if (callbackExecutor == null) {
+            int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), daemonThreads(name + "-callback"));
+            pool.allowCoreThreadTimeOut(true);
+            this.ownedCallbacks = pool;
+            this.callbacks = pool;
+        } else {
+            this.ownedCallbacks = null;
+            this.callbacks = callbackExecutor;
+        }
+    }
+
+    /**
+     * Creates a timer with its own daemon thread, running due tasks on {@code callbackExecutor}.
+     *
+     * @param name             the timer thread's name
+     * @param callbackExecutor where due tasks run; it must not run them on the calling thread
+     * @return a new timer; close it when done
+     */
+    public static AsyncTimer create(String name, Executor callbackExecutor) {
+        return new AsyncTimer(Objects.requireNonNull(name, "name"),
+                Objects.requireNonNull(callbackExecutor, "callbackExecutor"));
+    }
+
+    /**
+     * Returns the process-wide timer, created on first use: one daemon timer thread and a small daemon pool that
+     * runs due tasks. It is never closed.
+     *
+     * @return the shared timer
+     */
+    public static AsyncTimer shared() {
+        return SharedHolder.SHARED;
+    }
+
+    /**
+     * Returns the timer's clock, {@link System#nanoTime()} (asyncio's {@code loop.time()}).
+     *
+     * @return now, in nanoseconds
+     */
+    public long nanoTime() {
+        return System.nanoTime();
+    }
+
+    /**
+     * Runs {@code task} on the callback executor after {@code delay} (asyncio {@code call_later}).
+     *
+     * @param delay how long to wait; zero or negative means as soon as possible
+     * @param task  what to run; an exception it throws is reported to the executor's thread
+     * @return a handle that cancels the task
+     * @throws RejectedExecutionException if the timer is closed
+     */
+    public TimerHandle schedule(Duration delay, Runnable task) {
+        long nanos = saturatedNanos(delay);
+        return scheduleIn(nanos, System.nanoTime() + nanos, task);
+    }
+
+    /**
+     * Runs {@code task} on the callback executor at {@code deadlineNanos} on the {@link #nanoTime()} clock
+     * (asyncio {@code call_at}).
+     *
+     * @param deadlineNanos when to run
+     * @param task          what to run
+     * @return a handle that cancels the task
+     * @throws RejectedExecutionException if the timer is closed
+     */
+    public TimerHandle scheduleAt(long deadlineNanos, Runnable task) {
+        return scheduleIn(deadlineNanos - System.nanoTime(), deadlineNanos, task);
+    }
+
+    /**
+     * Runs {@code task} on the callback executor soon (asyncio {@code call_soon}), without the timer queue.
+     *
+     * @param task what to run
+     * @throws RejectedExecutionException if the callback executor is shut down
+     */
+    public void execute(Runnable task) {
+        callbacks.execute(Objects.requireNonNull(task, "task"));
+    }
+
+    private TimerHandle scheduleIn(long delayNanos, long deadlineNanos, Runnable task) {
+        Objects.requireNonNull(task, "task");
+        TimerHandle handle = new TimerHandle(deadlineNanos);
+        handle.bind(scheduler.schedule(() -> {
+            try {
+                callbacks.execute(task);
+            } catch (RejectedExecutionException closing) {
+                // The callback executor is shutting down with the loop; the task has no one left to serve.
+            }
+        }, Math.max(0, delayNanos), TimeUnit.NANOSECONDS));
+        return handle;
+    }
+
+    /**
+     * Returns a future completed with {@code null} after {@code delay} (asyncio {@code sleep}).
+     *
+     * @param delay how long to sleep
+     * @return a future completed on the callback executor; cancelling it removes the timer task
+     */
+    public AsyncFuture<Void> sleep(Duration delay) {
+        return sleep(delay, null);
+    }
+
+    /**
+     * Returns a future completed with {@code value} after {@code delay} (asyncio {@code sleep(delay, result)}).
+     *
+     * @param delay how long to sleep
+     * @param value the result
+     * @param <T>   the result type
+     * @return a future completed on the callback executor; cancelling it removes the timer task
+     */
+    public <T> AsyncFuture<T> sleep(Duration delay, T value) {
+        AsyncFuture<T> f = new AsyncFuture<>();
+        TimerHandle h = schedule(delay, () -> f.complete(value));
+        return f.onCancel(h::cancel);
+    }
+
+    /**
+     * Returns how many tasks wait in the timer's queue, cancelled ones excluded.
+     *
+     * @return the queue length
+     */
+    public int pendingTasks() {
+        return scheduler.getQueue().size();
+    }
+
+    /**
+     * Stops the timer: tasks not yet due never run. The callback executor is shut down too when the timer created
+     * it. Does not wait.
+     */
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        if (ownedCallbacks != null) {
+            ownedCallbacks.shutdown();
+        }
+    }
+
+    static long saturatedNanos(Duration d) {
+        Objects.requireNonNull(d, "delay");
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException overflow) {
+            return d.isNegative() ? Long.MIN_VALUE / 2 : Long.MAX_VALUE / 2;
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

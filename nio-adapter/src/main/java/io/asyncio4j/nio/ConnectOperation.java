@@ -1,0 +1,131 @@
+package io.asyncio4j.nio;
+
+import io.asyncio4j.AsyncFuture;
+import io.asyncio4j.Connection;
+import io.asyncio4j.ConnectionOptions;
+import io.asyncio4j.combinators.TimerHandle;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.CompletionHandler;
+
+/**
+ * One {@link EventLoop#connect}: resolve, open, connect, with a timer for the connect timeout. Timing out or
+ * cancelling closes the socket, which fails the pending NIO.2 connect; the connect itself is never cancelled.
+ */
+final class ConnectOperation implements CompletionHandler<Void, Void> {
+
+    private final EventLoop loop;
+    private final String host;
+    private final int port;
+    private final ConnectionOptions options;
+    private final AsyncFuture<Connection> result;
+    private volatile AsynchronousSocketChannel channel;
+    private volatile TimerHandle timeout;
+    private volatile boolean timedOut;
+
+    ConnectOperation(EventLoop loop, String host, int port, ConnectionOptions options,
+                     AsyncFuture<Connection> result) {
+        this.loop = loop;
+        this.host = host;
+        this.port = port;
+        this.options = options;
+        this.result = result;
+    }
+
+    void start() {
+        result.onCancel(this::abandon);
+        if (!options.connectTimeout().isZero()) {
+            timeout = loop.timer().schedule(options.connectTimeout(), this::timeOut);
+        }
+        loop.resolve(host, result, this::connectTo);
+    }
+
+    private void connectTo(InetAddress address) {
+        if (result.isDone()) {
+            return;
+        }
+        AsynchronousSocketChannel ch = null;
+        try {
+            ch = AsynchronousSocketChannel.open(loop.group());
+            EventLoop.applyOptions(ch, options);
+            channel = ch;
+            if (result.isDone()) {
+                // Cancelled or timed out while the socket was being opened.
+                abandon();
+                if (timedOut) {
+                    result.completeExceptionally(timeoutException());
+                }
+                return;
+            }
+            ch.connect(new InetSocketAddress(address == null ? InetAddress.getLoopbackAddress() : address, port),
+                    null, this);
+        } catch (IOException | RuntimeException e) {
+            EventLoop.closeQuietly(ch);
+            fail(e);
+        }
+    }
+
+    @Override
+    public void completed(Void unused, Void attachment) {
+        cancelTimer();
+        AsynchronousSocketChannel ch = channel;
+        StreamConnection c;
+        try {
+            c = new StreamConnection(new SocketTransport(ch), options, loop.timer());
+        } catch (IOException e) {
+            EventLoop.closeQuietly(ch);
+            fail(e);
+            return;
+        }
+        if (result.isDone()) {
+            EventLoop.closeQuietly(ch);
+            return;
+        }
+        c.start();
+        c.executor().execute(() -> {
+            if (!result.complete(c)) {
+                c.abort("connect was cancelled", null);
+            }
+        });
+    }
+
+    @Override
+    public void failed(Throwable e, Void attachment) {
+        EventLoop.closeQuietly(channel);
+        fail(e);
+    }
+
+    private void fail(Throwable e) {
+        cancelTimer();
+        result.completeExceptionally(timedOut ? timeoutException() : e);
+    }
+
+    private void timeOut() {
+        timedOut = true;
+        if (channel == null) {
+            result.completeExceptionally(timeoutException());
+        }
+        EventLoop.closeQuietly(channel);
+    }
+
+    private void abandon() {
+        cancelTimer();
+        EventLoop.closeQuietly(channel);
+    }
+
+    private void cancelTimer() {
+        TimerHandle t = timeout;
+        if (t != null) {
+            t.cancel();
+        }
+    }
+
+    private SocketTimeoutException timeoutException() {
+        return new SocketTimeoutException("connect to " + host + ":" + port + " timed out after "
+                + options.connectTimeout().toMillis() + " ms");
+    }
+}

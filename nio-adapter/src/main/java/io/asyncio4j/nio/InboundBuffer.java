@@ -1,0 +1,146 @@
+package io.asyncio4j.nio;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The received bytes a connection holds for its reader: a queue of chunks as they came off the socket, handed
+ * out without copying where a whole chunk fits, with random access for delimiter searches. Not thread-safe: the
+ * connection guards it with its lock.
+ */
+final class InboundBuffer {
+
+    private ByteBuffer[] chunks = new ByteBuffer[4];
+    private int head;
+    private int count;
+    private long size;
+
+    long size() {
+        return size;
+    }
+
+    void append(ByteBuffer chunk) {
+        if (!chunk.hasRemaining()) {
+            return;
+        }
+        if (count == chunks.length) {
+            grow();
+        }
+        chunks[(head + count) & (chunks.length - 1)] = chunk;
+        count++;
+        size += chunk.remaining();
+    }
+
+    /** Puts bytes back at the front, as if they had never been taken. */
+    void pushFront(ByteBuffer chunk) {
+        if (!chunk.hasRemaining()) {
+            return;
+        }
+        if (count == chunks.length) {
+            grow();
+        }
+        head = (head - 1) & (chunks.length - 1);
+        chunks[head] = chunk;
+        count++;
+        size += chunk.remaining();
+    }
+
+    /** Takes 1 to {@code max} bytes, sharing memory with the chunk; the result's capacity is its own. */
+    ByteBuffer takeUpTo(int max) {
+        ByteBuffer first = chunks[head];
+        int n = first.remaining();
+        if (n <= max) {
+            chunks[head] = null;
+            head = (head + 1) & (chunks.length - 1);
+            count--;
+            size -= n;
+            return first;
+        }
+        int pos = first.position();
+        ByteBuffer part = first.duplicate().limit(pos + max).slice();
+        first.position(pos + max);
+        size -= max;
+        return part;
+    }
+
+    /** Takes exactly {@code n <= size()} bytes into a new array. */
+    byte[] take(int n) {
+        byte[] out = new byte[n];
+        int done = 0;
+        while (done < n) {
+            ByteBuffer first = chunks[head];
+            int k = Math.min(first.remaining(), n - done);
+            first.get(out, done, k);
+            done += k;
+            if (!first.hasRemaining()) {
+                chunks[head] = null;
+                head = (head + 1) & (chunks.length - 1);
+                count--;
+            }
+        }
+        size -= n;
+        return out;
+    }
+
+    /**
+     * Returns the offset of the first occurrence of {@code delimiter} starting at or after {@code from}, looking
+     * no further than a match ending at {@code end}; -1 if there is none.
+     */
+    long indexOf(byte[] delimiter, long from, long end) {
+        long last = Math.min(end, size) - delimiter.length;
+        if (from > last) {
+            return -1;
+        }
+        byte first = delimiter[0];
+        long base = 0;
+        for (int c = 0; c < count; c++) {
+            ByteBuffer chunk = chunks[(head + c) & (chunks.length - 1)];
+            int len = chunk.remaining();
+            if (base + len <= from) {
+                base += len;
+                continue;
+            }
+            int pos = chunk.position();
+            int start = (int) Math.max(0, from - base);
+            int stop = (int) Math.min(len, last - base + 1);
+            for (int i = start; i < stop; i++) {
+                if (chunk.get(pos + i) == first && (delimiter.length == 1 || matchesAt(c, i + 1, delimiter))) {
+                    return base + i;
+                }
+            }
+            base += len;
+            if (base > last) {
+                break;
+            }
+        }
+        return -1;
+    }
+
+    /** Whether {@code delimiter[1..]} follows, starting at offset {@code i} of chunk number {@code c}. */
+    private boolean matchesAt(int c, int i, byte[] delimiter) {
+        int d = 1;
+        while (d < delimiter.length && c < count) {
+            ByteBuffer chunk = chunks[(head + c) & (chunks.length - 1)];
+            int pos = chunk.position();
+            int len = chunk.remaining();
+            while (i < len && d < delimiter.length) {
+                if (chunk.get(pos + i) != delimiter[d]) {
+                    return false;
+                }
+                i++;
+                d++;
+            }
+            c++;
+            i = 0;
+        }
+        return d == delimiter.length;
+    }
+
+    private void grow() {
+        ByteBuffer[] bigger = new ByteBuffer[chunks.length * 2];
+        for (int i = 0; i < count; i++) {
+            bigger[i] = chunks[(head + i) & (chunks.length - 1)];
+        }
+        chunks = bigger;
+        head = 0;
+    }
+}

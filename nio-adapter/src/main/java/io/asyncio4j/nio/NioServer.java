@@ -1,0 +1,217 @@
+package io.asyncio4j.nio;
+
+import io.asyncio4j.AsyncFuture;
+import io.asyncio4j.ConnectionHandler;
+import io.asyncio4j.Server;
+import io.asyncio4j.ServerOptions;
+import io.asyncio4j.combinators.Async;
+import io.asyncio4j.combinators.AsyncTimer;
+import io.asyncio4j.combinators.TimerHandle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.AsynchronousServerSocketChannel;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.CompletionHandler;
+import java.nio.channels.ShutdownChannelGroupException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** {@link Server} over an {@link AsynchronousServerSocketChannel}: one accept outstanding at a time. */
+final class NioServer implements Server, CompletionHandler<AsynchronousSocketChannel, Void> {
+
+    private static final Logger log = LoggerFactory.getLogger(NioServer.class);
+    /** Pause before accepting again after a failure such as running out of file descriptors. */
+    private static final Duration ACCEPT_RETRY = Duration.ofMillis(50);
+
+    private final AsynchronousServerSocketChannel channel;
+    private final InetSocketAddress address;
+    private final ConnectionHandler handler;
+    private final ServerOptions options;
+    private final AsyncTimer timer;
+    private final Set<StreamConnection> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicLong rejected = new AtomicLong();
+    private final CompletableFuture<Void> released = new CompletableFuture<>();
+    private volatile boolean listenerClosed;
+    private volatile boolean abortingAll;
+
+    NioServer(AsynchronousServerSocketChannel channel, ConnectionHandler handler, ServerOptions options,
+              AsyncTimer timer) throws IOException {
+        this.channel = channel;
+        this.address = (InetSocketAddress) channel.getLocalAddress();
+        this.handler = handler;
+        this.options = options;
+        this.timer = timer;
+    }
+
+    void startAccepting() {
+        try {
+            channel.accept(null, this);
+        } catch (IllegalStateException e) {
+            failed(e, null);
+        }
+    }
+
+    @Override
+    public void completed(AsynchronousSocketChannel accepted, Void unused) {
+        if (listenerClosed) {
+            closeQuietly(accepted);
+            return;
+        }
+        startAccepting();
+        serve(accepted);
+    }
+
+    @Override
+    public void failed(Throwable e, Void unused) {
+        if (listenerClosed || e instanceof AsynchronousCloseException || e instanceof ClosedChannelException
+                || e instanceof ShutdownChannelGroupException) {
+            close();
+            return;
+        }
+        log.warn("accept on {} failed; accepting again in {} ms", address, ACCEPT_RETRY.toMillis(), e);
+        try {
+            timer.schedule(ACCEPT_RETRY, this::startAccepting);
+        } catch (RuntimeException closing) {
+            close();
+        }
+    }
+
+    private void serve(AsynchronousSocketChannel accepted) {
+        if (connections.size() >= options.maxConnections()) {
+            rejected.incrementAndGet();
+            closeQuietly(accepted);
+            return;
+        }
+        StreamConnection c;
+        try {
+            EventLoop.applyOptions(accepted, options.connectionOptions());
+            c = new StreamConnection(new SocketTransport(accepted), options.connectionOptions(), timer);
+        } catch (IOException e) {
+            log.debug("accepted connection on {} gone before it was served", address, e);
+            closeQuietly(accepted);
+            return;
+        }
+        connections.add(c);
+        c.closedPromise().whenComplete((v, e) -> {
+            connections.remove(c);
+            releaseIfDone();
+        });
+        if (abortingAll) {
+            c.abort("server closed", null);
+            return;
+        }
+        c.start();
+        c.executor().execute(() -> runHandler(c));
+    }
+
+    private void runHandler(StreamConnection c) {
+        CompletionStage<?> stage;
+        try {
+            stage = handler.handle(c);
+        } catch (Throwable t) {
+            handlerFailed(c, t);
+            return;
+        }
+        if (stage == null) {
+            c.close();
+            return;
+        }
+        stage.whenComplete((v, e) -> {
+            if (e == null) {
+                c.close();
+            } else {
+                handlerFailed(c, Async.unwrap(e));
+            }
+        });
+    }
+
+    private void handlerFailed(StreamConnection c, Throwable t) {
+        log.warn("handler failed for connection from {}", c.remoteAddress(), t);
+        c.abort("the connection handler failed", t);
+    }
+
+    private void releaseIfDone() {
+        if (listenerClosed && connections.isEmpty()) {
+            released.complete(null);
+        }
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return address;
+    }
+
+    @Override
+    public int port() {
+        return address.getPort();
+    }
+
+    @Override
+    public int activeConnections() {
+        return connections.size();
+    }
+
+    @Override
+    public long rejectedConnections() {
+        return rejected.get();
+    }
+
+    @Override
+    public void close() {
+        if (!listenerClosed) {
+            listenerClosed = true;
+            try {
+                channel.close();
+            } catch (IOException e) {
+                log.debug("closing listener {} failed", address, e);
+            }
+        }
+        releaseIfDone();
+    }
+
+    @Override
+    public AsyncFuture<Void> closeGracefully(Duration deadline) {
+        Objects.requireNonNull(deadline, "deadline");
+        close();
+        if (!released.isDone()) {
+            TimerHandle t = timer.schedule(deadline, this::abortAll);
+            released.whenComplete((v, e) -> t.cancel());
+        }
+        return closed();
+    }
+
+    private void abortAll() {
+        abortingAll = true;
+        for (StreamConnection c : connections) {
+            c.abort("server closed: the graceful close deadline passed", null);
+        }
+    }
+
+    @Override
+    public AsyncFuture<Void> closed() {
+        return Async.shield(released);
+    }
+
+    private static void closeQuietly(AsynchronousSocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // Nothing was served on it; there is nothing to report.
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Server[" + address + "]";
+    }
+}

@@ -1,0 +1,213 @@
+package io.asyncio4j.nio;
+
+import io.asyncio4j.AsyncFuture;
+import io.asyncio4j.IncompleteReadException;
+import io.asyncio4j.LimitOverrunException;
+
+import java.nio.ByteBuffer;
+
+/**
+ * One user read waiting on a connection's {@link InboundBuffer}. Under the connection's lock, {@link #tryClaim}
+ * takes the bytes it needs (or decides its failure); the result is then delivered on the connection's executor.
+ * The bytes taken are remembered until delivery, so that a cancellation winning the race against delivery can
+ * put them back: no byte is lost to a cancelled read.
+ *
+ * @param <T> the result type
+ */
+abstract class PendingRead<T> implements Runnable {
+
+    enum State { WAITING, CLAIMED, SETTLED }
+
+    final AsyncFuture<T> future = new AsyncFuture<>();
+    State state = State.WAITING;
+    /** The bytes consumed by the claim, to put back if the delivery loses to a cancellation. */
+    ByteBuffer taken;
+    private T value;
+    private Throwable failure;
+
+    /**
+     * Tries to complete from the buffer. Returns whether the read has its outcome; {@code eof} and
+     * {@code streamFailure} describe the socket after the buffered bytes.
+     */
+    final boolean tryClaim(InboundBuffer in, boolean eof, Throwable streamFailure) {
+        if (!claim(in, eof, streamFailure)) {
+            return false;
+        }
+        state = State.CLAIMED;
+        return true;
+    }
+
+    /** Subclasses set the outcome with {@link #succeed} or {@link #fail} and return {@code true}. */
+    abstract boolean claim(InboundBuffer in, boolean eof, Throwable streamFailure);
+
+    final boolean succeed(T result, ByteBuffer consumed) {
+        this.value = result;
+        this.taken = consumed;
+        return true;
+    }
+
+    final boolean fail(Throwable cause, ByteBuffer consumed) {
+        this.failure = cause;
+        this.taken = consumed;
+        return true;
+    }
+
+    /** Fails a read still waiting, when the connection closes. */
+    final void failWaiting(Throwable cause) {
+        this.failure = cause;
+        this.state = State.CLAIMED;
+    }
+
+    /** Delivers the outcome; runs on the connection's executor, outside the lock. */
+    @Override
+    public final void run() {
+        if (failure == null) {
+            future.complete(value);
+        } else {
+            future.completeExceptionally(failure);
+        }
+    }
+
+    /** {@code read(max)}: whatever is buffered, up to max; an empty buffer at the end of the stream. */
+    static final class Some extends PendingRead<ByteBuffer> {
+        private final int max;
+
+        Some(int max) {
+            this.max = max;
+        }
+
+        @Override
+        boolean claim(InboundBuffer in, boolean eof, Throwable streamFailure) {
+            if (in.size() > 0) {
+                ByteBuffer b = in.takeUpTo(max);
+                return succeed(b, b); // handed out only if delivered; put back only if not
+            }
+            if (streamFailure != null) {
+                return fail(streamFailure, null);
+            }
+            return eof && succeed(ByteBuffer.allocate(0), null);
+        }
+    }
+
+    /** {@code readExactly(n)}. */
+    static final class Exactly extends PendingRead<byte[]> {
+        private final int n;
+
+        Exactly(int n) {
+            this.n = n;
+        }
+
+        @Override
+        boolean claim(InboundBuffer in, boolean eof, Throwable streamFailure) {
+            if (in.size() >= n) {
+                byte[] b = in.take(n);
+                return succeed(b, ByteBuffer.wrap(b));
+            }
+            if (streamFailure != null) {
+                return fail(streamFailure, null);
+            }
+            if (eof) {
+                byte[] partial = in.take((int) in.size());
+                return fail(new IncompleteReadException(partial, n), ByteBuffer.wrap(partial));
+            }
+            return false;
+        }
+    }
+
+    /** {@code readUntil(delimiter, limit)} and {@code readLine(limit)}. */
+    static final class Until extends PendingRead<byte[]> {
+        private static final byte[] LF = {'\n'};
+
+        private final byte[] delimiter;
+        private final int limit;
+        private final boolean line;
+        /** Where the next search starts: the buffer's front does not move while this read waits. */
+        private long scanned;
+
+        Until(byte[] delimiter, int limit) {
+            this(delimiter, limit, false);
+        }
+
+        private Until(byte[] delimiter, int limit, boolean line) {
+            this.delimiter = delimiter;
+            this.limit = limit;
+            this.line = line;
+        }
+
+        static Until line(int limit) {
+            return new Until(LF, limit, true);
+        }
+
+        @Override
+        boolean claim(InboundBuffer in, boolean eof, Throwable streamFailure) {
+            long size = in.size();
+            long at = in.indexOf(delimiter, scanned, size);
+            if (at >= 0) {
+                long end = at + delimiter.length;
+                if (end > limit) {
+                    return fail(new LimitOverrunException("delimiter found " + end + " bytes in, beyond the limit of "
+                            + limit, end, limit), null);
+                }
+                byte[] record = in.take((int) end);
+                return succeed(line ? stripLineEnd(record) : record, ByteBuffer.wrap(record));
+            }
+            if (size >= limit) {
+                return fail(new LimitOverrunException("no delimiter within the limit of " + limit + " bytes",
+                        size, limit), null);
+            }
+            scanned = Math.max(0, size - delimiter.length + 1);
+            if (streamFailure != null) {
+                return fail(streamFailure, null);
+            }
+            if (!eof) {
+                return false;
+            }
+            if (line) {
+                if (size == 0) {
+                    return succeed(null, null);
+                }
+                byte[] last = in.take((int) size);
+                return succeed(stripCr(last, last.length), ByteBuffer.wrap(last));
+            }
+            byte[] partial = in.take((int) size);
+            return fail(new IncompleteReadException(partial, -1), ByteBuffer.wrap(partial));
+        }
+
+        private static byte[] stripLineEnd(byte[] record) {
+            return stripCr(record, record.length - 1);
+        }
+
+        private static byte[] stripCr(byte[] record, int end) {
+            if (end > 0 && record[end - 1] == '\r') {
+                end--;
+            }
+            return end == record.length ? record : java.util.Arrays.copyOf(record, end);
+        }
+    }
+
+    /** {@code readToEnd(limit)}. */
+    static final class ToEnd extends PendingRead<byte[]> {
+        private final int limit;
+
+        ToEnd(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        boolean claim(InboundBuffer in, boolean eof, Throwable streamFailure) {
+            long size = in.size();
+            if (size > limit) {
+                return fail(new LimitOverrunException("more than " + limit + " bytes before the end of the stream",
+                        size, limit), null);
+            }
+            if (streamFailure != null) {
+                return fail(streamFailure, null);
+            }
+            if (!eof) {
+                return false;
+            }
+            byte[] all = in.take((int) size);
+            return succeed(all, ByteBuffer.wrap(all));
+        }
+    }
+}

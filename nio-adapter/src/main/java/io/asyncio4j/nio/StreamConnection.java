@@ -1,0 +1,740 @@
+package io.asyncio4j.nio;
+
+import io.asyncio4j.AsyncFuture;
+import io.asyncio4j.Connection;
+import io.asyncio4j.ConnectionAbortedException;
+import io.asyncio4j.ConnectionOptions;
+import io.asyncio4j.WriteQueueFullException;
+import io.asyncio4j.combinators.Async;
+import io.asyncio4j.combinators.AsyncTimer;
+import io.asyncio4j.combinators.TimerHandle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketOption;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.CompletionHandler;
+import java.nio.channels.InterruptedByTimeoutException;
+import java.nio.charset.Charset;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * {@link Connection} over a {@link ByteTransport}: one read pump filling a bounded {@link InboundBuffer} that user
+ * reads take from, and one write queue drained by gathering writes. All state is guarded by {@code lock}; futures
+ * are completed outside it, on the connection's {@link SerialExecutor}.
+ */
+final class StreamConnection implements Connection {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamConnection.class);
+
+    /** Read buffer sizes: start small so idle connections stay cheap, grow while reads fill the buffer. */
+    private static final int MIN_READ = 512;
+    private static final int INITIAL_READ = 1024;
+    private static final int MAX_READ = 64 * 1024;
+    private static final int MAX_GATHER = 64;
+
+    private static final int OPEN = 0;
+    private static final int CLOSING = 1;
+    private static final int CLOSED = 2;
+
+    private final ByteTransport transport;
+    private final ConnectionOptions options;
+    private final AsyncTimer timer;
+    private final SerialExecutor executor = new SerialExecutor();
+    private final Object lock = new Object();
+    private final CompletableFuture<Void> closedPromise = new CompletableFuture<>();
+    private final ReadHandler readHandler = new ReadHandler();
+    private final WriteHandler writeHandler = new WriteHandler();
+    private final long idleNanos;
+
+    // Read side, guarded by lock.
+    private final InboundBuffer inbound = new InboundBuffer();
+    private PendingRead<?> reader;
+    private boolean readInFlight;
+    private boolean eof;
+    private Throwable readFailure;
+    private ByteBuffer spareReadBuffer;
+    private int readSize = INITIAL_READ;
+    private int smallReads;
+
+    // Write side, guarded by lock.
+    private final ArrayDeque<WriteRequest> writes = new ArrayDeque<>();
+    private final ByteBuffer[] batch = new ByteBuffer[MAX_GATHER];
+    private int batchCount;
+    private long queuedBytes;
+    private boolean writeInFlight;
+    private List<AsyncFuture<Void>> drainWaiters;
+    private CompletableFuture<Void> outputShutdown;
+
+    // Lifecycle.
+    private volatile int state = OPEN;
+    private Throwable closeCause;
+    private TimerHandle idleTimer;
+    private volatile long lastActivity = System.nanoTime();
+
+    StreamConnection(ByteTransport transport, ConnectionOptions options, AsyncTimer timer) {
+        this.transport = transport;
+        this.options = options;
+        this.timer = timer;
+        this.idleNanos = options.idleTimeout().toNanos();
+    }
+
+    /** Starts the read pump and the idle timer. */
+    void start() {
+        if (idleNanos > 0) {
+            scheduleIdleCheck(idleNanos);
+        }
+        ByteBuffer buf;
+        synchronized (lock) {
+            if (!shouldRead()) {
+                return;
+            }
+            readInFlight = true;
+            buf = nextReadBuffer();
+        }
+        issueRead(buf);
+    }
+
+    /** Completes when the socket is closed; the server tracks its connections with it. */
+    CompletableFuture<Void> closedPromise() {
+        return closedPromise;
+    }
+
+    // ---------------------------------------------------------------------------------------------- reading
+
+    @Override
+    public AsyncFuture<ByteBuffer> read(int maxBytes) {
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("maxBytes must be positive: " + maxBytes);
+        }
+        return startRead(new PendingRead.Some(maxBytes));
+    }
+
+    @Override
+    public AsyncFuture<byte[]> readExactly(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n must not be negative: " + n);
+        }
+        return startRead(new PendingRead.Exactly(n));
+    }
+
+    @Override
+    public AsyncFuture<byte[]> readUntil(byte[] delimiter, int limit) {
+        Objects.requireNonNull(delimiter, "delimiter");
+        if (delimiter.length == 0) {
+            throw new IllegalArgumentException("delimiter must not be empty");
+        }
+        if (limit < delimiter.length) {
+            throw new IllegalArgumentException("limit (" + limit + ") is shorter than the delimiter ("
+                    + delimiter.length + " bytes)");
+        }
+        return startRead(new PendingRead.Until(delimiter.clone(), limit));
+    }
+
+    @Override
+    public AsyncFuture<byte[]> readLine(int limit) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("limit must be positive: " + limit);
+        }
+        return startRead(PendingRead.Until.line(limit));
+    }
+
+    @Override
+    public AsyncFuture<String> readLine(int limit, Charset charset) {
+        Objects.requireNonNull(charset, "charset");
+        return readLine(limit).thenApply(b -> b == null ? null : new String(b, charset));
+    }
+
+    @Override
+    public AsyncFuture<byte[]> readToEnd(int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must not be negative: " + limit);
+        }
+        return startRead(new PendingRead.ToEnd(limit));
+    }
+
+    @Override
+    public AsyncFuture<String> readToEnd(int limit, Charset charset) {
+        Objects.requireNonNull(charset, "charset");
+        return readToEnd(limit).thenApply(b -> new String(b, charset));
+    }
+
+    private <T> AsyncFuture<T> startRead(PendingRead<T> r) {
+        boolean deliver = false;
+        ByteBuffer next = null;
+        synchronized (lock) {
+            PendingRead<?> current = reader;
+            if (current != null) {
+                if (!current.future.isDone()) {
+                    return AsyncFuture.failed(new IllegalStateException(
+                            "a read is already pending on this connection: one read operation at a time"));
+                }
+                settle(current);
+            }
+            if (state == CLOSED) {
+                r.failWaiting(closeCause);
+                deliver = true;
+            } else {
+                reader = r;
+                deliver = r.tryClaim(inbound, eof, readFailure);
+                if (shouldRead()) {
+                    readInFlight = true;
+                    next = nextReadBuffer();
+                }
+            }
+        }
+        r.future.onCancel(() -> readCancelled(r));
+        if (next != null) {
+            issueRead(next);
+        }
+        if (deliver) {
+            executor.execute(r);
+        }
+        return r.future;
+    }
+
+    /** A read's cancellation won: detach it, and put back the bytes it had claimed but not delivered. */
+    private void readCancelled(PendingRead<?> r) {
+        ByteBuffer next = null;
+        synchronized (lock) {
+            if (reader != r) {
+                return;
+            }
+            settle(r);
+            if (shouldRead()) {
+                readInFlight = true;
+                next = nextReadBuffer();
+            }
+        }
+        if (next != null) {
+            issueRead(next);
+        }
+    }
+
+    /** Under lock: retires the current reader once its future is done, undoing a claim that a cancel beat. */
+    private void settle(PendingRead<?> r) {
+        if (r.state == PendingRead.State.CLAIMED && r.future.isCancelled() && r.taken != null) {
+            inbound.pushFront(r.taken);
+        }
+        r.taken = null;
+        r.state = PendingRead.State.SETTLED;
+        if (reader == r) {
+            reader = null;
+        }
+    }
+
+    /** Under lock: gives buffered bytes (or the end of the stream) to the waiting reader, if it can use them. */
+    private PendingRead<?> claimForReader() {
+        PendingRead<?> r = reader;
+        if (r == null || r.state != PendingRead.State.WAITING) {
+            return null;
+        }
+        if (r.future.isDone()) {
+            settle(r);
+            return null;
+        }
+        return r.tryClaim(inbound, eof, readFailure) ? r : null;
+    }
+
+    /** Under lock: whether the pump should have a socket read outstanding now. */
+    private boolean shouldRead() {
+        return state != CLOSED && !eof && readFailure == null && !readInFlight
+                && (inbound.size() < options.readHighWatermark()
+                    || reader != null && reader.state == PendingRead.State.WAITING);
+    }
+
+    /** Under lock: the buffer for the next socket read, reusing the last one if its bytes were copied out. */
+    private ByteBuffer nextReadBuffer() {
+        ByteBuffer b = spareReadBuffer;
+        spareReadBuffer = null;
+        if (b != null && b.capacity() == readSize) {
+            b.clear();
+            return b;
+        }
+        return ByteBuffer.allocate(readSize);
+    }
+
+    /**
+     * Under lock: the chunk to buffer from a read of {@code n} bytes into {@code buf} (flipped). A mostly full
+     * buffer is handed over as is; a few bytes are copied out so the big buffer can be reused. The next read's size
+     * follows the traffic: doubled after a full read, halved after two small ones.
+     */
+    private ByteBuffer keep(ByteBuffer buf, int n) {
+        if (n >= buf.capacity() / 2) {
+            if (n == buf.capacity() && readSize < MAX_READ) {
+                readSize *= 2;
+            }
+            smallReads = 0;
+            return buf;
+        }
+        ByteBuffer copy = ByteBuffer.allocate(n);
+        copy.put(buf).flip();
+        if (++smallReads >= 2 && readSize > MIN_READ) {
+            readSize /= 2;
+            smallReads = 0;
+        } else {
+            spareReadBuffer = buf;
+        }
+        return copy;
+    }
+
+    private void issueRead(ByteBuffer buf) {
+        try {
+            transport.read(buf, buf, readHandler);
+        } catch (RuntimeException e) {
+            readHandler.failed(e, buf);
+        }
+    }
+
+    private final class ReadHandler implements CompletionHandler<Integer, ByteBuffer> {
+        @Override
+        public void completed(Integer n, ByteBuffer buf) {
+            PendingRead<?> deliver;
+            ByteBuffer next = null;
+            synchronized (lock) {
+                readInFlight = false;
+                if (state == CLOSED) {
+                    return;
+                }
+                if (n < 0) {
+                    eof = true;
+                } else {
+                    lastActivity = System.nanoTime();
+                    buf.flip();
+                    inbound.append(keep(buf, n));
+                }
+                deliver = claimForReader();
+                if (shouldRead()) {
+                    readInFlight = true;
+                    next = nextReadBuffer();
+                }
+            }
+            if (next != null) {
+                issueRead(next);
+            }
+            if (deliver != null) {
+                executor.execute(deliver);
+            }
+        }
+
+        @Override
+        public void failed(Throwable e, ByteBuffer buf) {
+            PendingRead<?> deliver;
+            synchronized (lock) {
+                readInFlight = false;
+                if (state == CLOSED) {
+                    return;
+                }
+                readFailure = e;
+                deliver = claimForReader();
+            }
+            if (deliver != null) {
+                executor.execute(deliver);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- writing
+
+    @Override
+    public AsyncFuture<Void> write(ByteBuffer buffer) {
+        Objects.requireNonNull(buffer, "buffer");
+        WriteRequest w = new WriteRequest(buffer);
+        long size = buffer.remaining();
+        boolean start = false;
+        synchronized (lock) {
+            if (state != OPEN || outputShutdown != null) {
+                return AsyncFuture.failed(state == OPEN ? new ClosedChannelException() : closeCause);
+            }
+            if (queuedBytes + size > options.maxQueuedWriteBytes()) {
+                return AsyncFuture.failed(new WriteQueueFullException(queuedBytes, size,
+                        options.maxQueuedWriteBytes()));
+            }
+            if (size == 0 && writes.isEmpty()) {
+                return AsyncFuture.completed(null);
+            }
+            writes.add(w);
+            queuedBytes += size;
+            if (!writeInFlight) {
+                writeInFlight = true;
+                fillBatch();
+                start = true;
+            }
+        }
+        w.future.onCancel(() -> writeCancelled(w));
+        if (start) {
+            issueWrite();
+        }
+        return w.future;
+    }
+
+    @Override
+    public AsyncFuture<Void> write(byte[] bytes) {
+        return write(ByteBuffer.wrap(Objects.requireNonNull(bytes, "bytes")));
+    }
+
+    @Override
+    public AsyncFuture<Void> write(CharSequence text, Charset charset) {
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(charset, "charset");
+        return write(charset.encode(CharBuffer.wrap(text)));
+    }
+
+    /** A write's cancellation won: drop it if it is still only queued, else the stream is broken: abort. */
+    private void writeCancelled(WriteRequest w) {
+        List<AsyncFuture<Void>> drained = null;
+        boolean started;
+        synchronized (lock) {
+            if (w.state == WriteRequest.State.DONE) {
+                return;
+            }
+            started = w.state == WriteRequest.State.IN_FLIGHT;
+            if (!started) {
+                writes.remove(w);
+                queuedBytes -= w.buffer.remaining();
+                w.state = WriteRequest.State.DONE;
+                drained = takeDrainWaitersIfDrained();
+            }
+        }
+        if (drained != null) {
+            completeAll(drained);
+        } else if (started) {
+            abort("a write was cancelled after the socket had started sending it", null);
+        }
+    }
+
+    /** Under lock: puts the first queued requests into the gathering batch and marks them in flight. */
+    private void fillBatch() {
+        int i = 0;
+        for (WriteRequest w : writes) {
+            if (i == MAX_GATHER) {
+                break;
+            }
+            w.state = WriteRequest.State.IN_FLIGHT;
+            batch[i++] = w.buffer;
+        }
+        batchCount = i;
+    }
+
+    private void issueWrite() {
+        try {
+            transport.write(batch, 0, batchCount, null, writeHandler);
+        } catch (RuntimeException e) {
+            writeHandler.failed(e, null);
+        }
+    }
+
+    private final class WriteHandler implements CompletionHandler<Long, Void> {
+        @Override
+        public void completed(Long n, Void unused) {
+            List<WriteRequest> done = null;
+            List<AsyncFuture<Void>> drained;
+            boolean again = false;
+            boolean shut = false;
+            boolean close = false;
+            synchronized (lock) {
+                writeInFlight = false;
+                Arrays.fill(batch, 0, batchCount, null);
+                if (state == CLOSED) {
+                    return;
+                }
+                lastActivity = System.nanoTime();
+                queuedBytes -= n;
+                WriteRequest head;
+                while ((head = writes.peek()) != null && !head.buffer.hasRemaining()) {
+                    writes.poll();
+                    head.state = WriteRequest.State.DONE;
+                    if (done == null) {
+                        done = new ArrayList<>(4);
+                    }
+                    done.add(head);
+                }
+                if (!writes.isEmpty()) {
+                    writeInFlight = true;
+                    fillBatch();
+                    again = true;
+                } else {
+                    shut = outputShutdown != null && !outputShutdown.isDone();
+                    close = state == CLOSING;
+                }
+                drained = takeDrainWaitersIfDrained();
+            }
+            if (again) {
+                issueWrite();
+            }
+            if (done != null) {
+                for (WriteRequest w : done) {
+                    executor.execute(w);
+                }
+            }
+            if (drained != null) {
+                completeAll(drained);
+            }
+            if (shut) {
+                shutdownOutputNow();
+            }
+            if (close) {
+                finish(closeCause);
+            }
+        }
+
+        @Override
+        public void failed(Throwable e, Void unused) {
+            synchronized (lock) {
+                writeInFlight = false;
+                Arrays.fill(batch, 0, batchCount, null);
+            }
+            finish(e);
+        }
+    }
+
+    @Override
+    public AsyncFuture<Void> drain() {
+        AsyncFuture<Void> waiter = new AsyncFuture<>();
+        synchronized (lock) {
+            if (queuedBytes <= options.writeLowWatermark()) {
+                return AsyncFuture.completed(null);
+            }
+            if (state == CLOSED) {
+                return AsyncFuture.failed(closeCause);
+            }
+            if (drainWaiters == null) {
+                drainWaiters = new ArrayList<>(2);
+            }
+            drainWaiters.add(waiter);
+        }
+        return waiter.onCancel(() -> {
+            synchronized (lock) {
+                if (drainWaiters != null) {
+                    drainWaiters.remove(waiter);
+                }
+            }
+        });
+    }
+
+    /** Under lock: the drain waiters to release, if queued output is down to the low watermark. */
+    private List<AsyncFuture<Void>> takeDrainWaitersIfDrained() {
+        if (drainWaiters == null || queuedBytes > options.writeLowWatermark()) {
+            return null;
+        }
+        List<AsyncFuture<Void>> w = drainWaiters;
+        drainWaiters = null;
+        return w;
+    }
+
+    private void completeAll(List<AsyncFuture<Void>> waiters) {
+        executor.execute(() -> {
+            for (AsyncFuture<Void> w : waiters) {
+                w.complete(null);
+            }
+        });
+    }
+
+    @Override
+    public long pendingOutputBytes() {
+        synchronized (lock) {
+            return queuedBytes;
+        }
+    }
+
+    @Override
+    public AsyncFuture<Void> shutdownOutput() {
+        boolean now;
+        CompletableFuture<Void> f;
+        synchronized (lock) {
+            if (state == CLOSED) {
+                return AsyncFuture.failed(closeCause);
+            }
+            if (outputShutdown != null) {
+                return Async.shield(outputShutdown);
+            }
+            f = outputShutdown = new CompletableFuture<>();
+            now = !writeInFlight && writes.isEmpty();
+        }
+        if (now) {
+            shutdownOutputNow();
+        }
+        return Async.shield(f);
+    }
+
+    private void shutdownOutputNow() {
+        CompletableFuture<Void> f;
+        synchronized (lock) {
+            f = outputShutdown;
+        }
+        try {
+            transport.shutdownOutput();
+            executor.execute(() -> f.complete(null));
+        } catch (IOException e) {
+            executor.execute(() -> f.completeExceptionally(e));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- closing
+
+    @Override
+    public AsyncFuture<Void> close() {
+        boolean now = false;
+        synchronized (lock) {
+            if (state == OPEN) {
+                state = CLOSING;
+                closeCause = new ClosedChannelException();
+                now = !writeInFlight && writes.isEmpty();
+            }
+        }
+        if (now) {
+            finish(closeCause);
+        }
+        return closed();
+    }
+
+    @Override
+    public void abort() {
+        abort("connection aborted", null);
+    }
+
+    /** Closes now; pending and later operations fail with a {@link ConnectionAbortedException}. */
+    void abort(String reason, Throwable cause) {
+        finish(new ConnectionAbortedException(reason, cause));
+    }
+
+    /**
+     * Closes the socket and fails what is pending with {@code cause} (a pending reader of a graceful close gets
+     * an {@link AsynchronousCloseException}). Idempotent: the first cause stays.
+     */
+    private void finish(Throwable cause) {
+        PendingRead<?> r = null;
+        List<WriteRequest> dropped;
+        List<AsyncFuture<Void>> drains;
+        CompletableFuture<Void> shut;
+        Throwable failure;
+        synchronized (lock) {
+            if (state == CLOSED) {
+                return;
+            }
+            state = CLOSED;
+            closeCause = cause;
+            failure = cause instanceof ClosedChannelException && !(cause instanceof AsynchronousCloseException)
+                    ? new AsynchronousCloseException() : cause;
+            if (reader != null && reader.state == PendingRead.State.WAITING && !reader.future.isDone()) {
+                r = reader;
+                r.failWaiting(failure);
+            }
+            dropped = new ArrayList<>(writes);
+            writes.clear();
+            queuedBytes = 0;
+            drains = drainWaiters;
+            drainWaiters = null;
+            shut = outputShutdown;
+            if (idleTimer != null) {
+                idleTimer.cancel();
+            }
+        }
+        try {
+            transport.close();
+        } catch (IOException e) {
+            log.debug("closing {} failed", this, e);
+        }
+        PendingRead<?> failedReader = r;
+        executor.execute(() -> {
+            if (failedReader != null) {
+                failedReader.run();
+            }
+            for (WriteRequest w : dropped) {
+                w.future.completeExceptionally(failure);
+            }
+            if (drains != null) {
+                for (AsyncFuture<Void> d : drains) {
+                    d.completeExceptionally(failure);
+                }
+            }
+            if (shut != null) {
+                shut.completeExceptionally(failure);
+            }
+            closedPromise.complete(null);
+        });
+    }
+
+    private void scheduleIdleCheck(long delayNanos) {
+        TimerHandle h = timer.schedule(Duration.ofNanos(delayNanos), this::checkIdle);
+        synchronized (lock) {
+            if (state == CLOSED) {
+                h.cancel();
+            } else {
+                idleTimer = h;
+            }
+        }
+    }
+
+    private void checkIdle() {
+        if (state == CLOSED) {
+            return;
+        }
+        long idle = System.nanoTime() - lastActivity;
+        if (idle >= idleNanos) {
+            log.debug("{} idle for {} ms: closing", this, idle / 1_000_000);
+            finish(new InterruptedByTimeoutException());
+        } else {
+            scheduleIdleCheck(idleNanos - idle);
+        }
+    }
+
+    @Override
+    public AsyncFuture<Void> closed() {
+        return Async.shield(closedPromise);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return state == OPEN;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return transport.localAddress();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return transport.remoteAddress();
+    }
+
+    @Override
+    public <T> T getOption(SocketOption<T> option) throws IOException {
+        return transport.getOption(option);
+    }
+
+    @Override
+    public <T> void setOption(SocketOption<T> option, T value) throws IOException {
+        transport.setOption(option, value);
+    }
+
+    @Override
+    public Executor executor() {
+        return executor;
+    }
+
+    /** Under lock, for tests: how many received bytes wait in the buffer. */
+    long bufferedInputBytes() {
+        synchronized (lock) {
+            return inbound.size();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + transport.localAddress() + " <-> " + transport.remoteAddress() + "]";
+    }
+}
