@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
@@ -24,6 +25,9 @@ import java.util.function.Function;
  *   <li>{@link #cancel(boolean)} completes this future with a {@link CancellationException}, then runs the
  *       registered actions on the calling thread, once, in reverse order of registration. A future that is
  *       already complete is not cancelled and runs no action.</li>
+ *   <li>Cancellation travels up to the stage in flight and flows back down: the stages in between complete
+ *       with the {@code CancellationException} (wrapped in a {@code CompletionException}, as
+ *       {@code CompletableFuture} relays failures), so their cleanup runs.</li>
  *   <li>Every dependent created from an {@code AsyncFuture} ({@code thenApply}, {@code thenCompose},
  *       {@code handle}, {@code whenComplete}, {@code exceptionallyCompose}, their {@code Async} forms, ...) is an
  *       {@code AsyncFuture} too, and cancelling it cancels its source; for {@code thenCompose} and
@@ -170,20 +174,52 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
     }
 
     /**
-     * Cancels this future and, through it, the operation in flight: completes this future with a
-     * {@link CancellationException}, runs the registered cancellation actions, then cancels the future this one
-     * was derived from. Does nothing and returns {@code false} if this future is already complete.
+     * Cancels this future and, through it, the operation in flight.
+     *
+     * <p>First the future this one was derived from is cancelled, so that the cancellation flows down through
+     * the stages in between as it does in asyncio: their {@code whenComplete}/{@code handle} cleanup runs with
+     * the {@code CancellationException}. Then, if this future is not complete yet, it is completed with a
+     * {@link CancellationException} and its cancellation actions run on this thread (reverse order of
+     * registration). If the flow completed it with a cancellation as the cause, it is set to the plain
+     * {@code CancellationException}, so that {@link #isCancelled()} holds. If a stage in between recovered from
+     * the cancellation and this future completed normally, the cancellation was suppressed (as an asyncio task
+     * that catches {@code CancelledError}) and this method returns {@code false}.
      *
      * @param mayInterruptIfRunning passed on to the source; asyncio4j's own operations ignore it
-     * @return whether this call cancelled the future
+     * @return whether this future is now cancelled
      */
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
-        if (!super.cancel(mayInterruptIfRunning)) {
-            return false;
+        if (source != null && !isDone()) {
+            source.cancel(mayInterruptIfRunning);
         }
+        if (super.completeExceptionally(new CancellationException())) {
+            runCancelActions();
+        } else if (isCompletedExceptionally() && !isCancelled() && causedByCancellation()) {
+            obtrudeException(new CancellationException());
+            runCancelActions();
+        }
+        return isCancelled();
+    }
+
+    private boolean causedByCancellation() {
+        try {
+            join();
+            return false;
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            while (cause instanceof CompletionException && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            return cause instanceof CancellationException;
+        } catch (CancellationException e) {
+            return true;
+        }
+    }
+
+    private void runCancelActions() {
         Throwable first = null;
-        for (Action a = (Action) ACTIONS.getAndSet(this, RAN); a != null; a = a.next) {
+        for (Action a = (Action) ACTIONS.getAndSet(this, RAN); a != null && a != RAN; a = a.next) {
             try {
                 a.run.run();
             } catch (Throwable t) {
@@ -194,9 +230,6 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
                 }
             }
         }
-        if (source != null) {
-            source.cancel(mayInterruptIfRunning);
-        }
         if (first instanceof RuntimeException) {
             throw (RuntimeException) first;
         }
@@ -206,7 +239,6 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
         if (first != null) {
             throw new IllegalStateException("cancellation action failed", first);
         }
-        return true;
     }
 
     /**

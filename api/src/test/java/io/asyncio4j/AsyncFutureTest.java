@@ -1,0 +1,233 @@
+package io.asyncio4j;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AsyncFutureTest {
+
+    @Test
+    void cancelRunsRegisteredActionsOnceInReverseOrder() {
+        List<String> ran = new ArrayList<>();
+        AsyncFuture<String> f = new AsyncFuture<String>().onCancel(() -> ran.add("first")).onCancel(() -> ran.add("second"));
+
+        assertThat(f.cancel(false)).isTrue();
+        assertThat(f.cancel(false)).as("already cancelled, as CompletableFuture reports it").isTrue();
+
+        assertThat(ran).containsExactly("second", "first");
+        assertThat(f.isCancelled()).isTrue();
+    }
+
+    @Test
+    void actionRegisteredAfterCancelRunsAtOnce() {
+        AsyncFuture<String> f = new AsyncFuture<>();
+        f.cancel(true);
+        AtomicInteger ran = new AtomicInteger();
+
+        f.onCancel(ran::incrementAndGet);
+
+        assertThat(ran).hasValue(1);
+    }
+
+    @Test
+    void completedFutureIsNotCancelledAndRunsNoAction() {
+        AtomicInteger ran = new AtomicInteger();
+        AsyncFuture<String> f = new AsyncFuture<String>().onCancel(ran::incrementAndGet);
+        f.complete("done");
+
+        assertThat(f.cancel(false)).isFalse();
+        assertThat(ran).hasValue(0);
+        assertThat(f.join()).isEqualTo("done");
+    }
+
+    @Test
+    void completingExceptionallyWithCancellationRunsNoAction() {
+        AtomicInteger ran = new AtomicInteger();
+        AsyncFuture<String> f = new AsyncFuture<String>().onCancel(ran::incrementAndGet);
+
+        f.completeExceptionally(new CancellationException());
+
+        assertThat(ran).hasValue(0);
+    }
+
+    @Test
+    void cancellingDependentCancelsSourceThroughEveryCompositionMethod() {
+        AsyncFuture<Integer> source = new AsyncFuture<>();
+        AtomicInteger sourceCancelled = new AtomicInteger();
+        source.onCancel(sourceCancelled::incrementAndGet);
+        AtomicReference<Throwable> cleanup = new AtomicReference<>();
+
+        CompletableFuture<Object> last = source
+                .thenApply(x -> x + 1)
+                .whenComplete((v, e) -> cleanup.set(e))
+                .handle((v, e) -> {
+                    if (e != null) {
+                        throw new CompletionException(e);
+                    }
+                    return v;
+                })
+                .thenAccept(v -> { })
+                .thenRun(() -> { })
+                .exceptionally(e -> {
+                    throw new CompletionException(e);
+                })
+                .thenApply(v -> (Object) v);
+
+        assertThat(last).isInstanceOf(AsyncFuture.class);
+        last.cancel(false);
+
+        assertThat(source.isCancelled()).isTrue();
+        assertThat(sourceCancelled).hasValue(1);
+        assertThat(cleanup.get()).isInstanceOf(CompletionException.class)
+                .hasCauseInstanceOf(CancellationException.class);
+        assertThat(last.isCancelled()).isTrue();
+        assertThatThrownBy(last::join).isInstanceOf(CancellationException.class);
+    }
+
+    @Test
+    void cleanupStageThatIsCancelledItselfStillRuns() {
+        AsyncFuture<String> io = new AsyncFuture<>();
+        AtomicReference<Throwable> cleanup = new AtomicReference<>();
+        AsyncFuture<String> last = io.whenComplete((v, e) -> cleanup.set(e));
+
+        assertThat(last.cancel(false)).isTrue();
+
+        assertThat(io.isCancelled()).isTrue();
+        assertThat(cleanup.get()).isInstanceOf(CancellationException.class);
+        assertThat(last.isCancelled()).isTrue();
+    }
+
+    @Test
+    void stageThatRecoversFromCancellationSuppressesIt() {
+        AsyncFuture<String> io = new AsyncFuture<>();
+        AsyncFuture<String> recovered = io.exceptionally(e -> "recovered");
+
+        assertThat(recovered.cancel(false)).isFalse();
+
+        assertThat(io.isCancelled()).isTrue();
+        assertThat(recovered.join()).isEqualTo("recovered");
+    }
+
+    @Test
+    void cancellingComposedFutureCancelsTheInnerStageInFlight() {
+        AsyncFuture<String> outer = new AsyncFuture<>();
+        AsyncFuture<String> inner = new AsyncFuture<>();
+        AsyncFuture<String> composed = outer.thenCompose(v -> inner);
+        outer.complete("go");
+        assertThat(composed).isNotDone();
+
+        composed.cancel(false);
+
+        assertThat(inner.isCancelled()).isTrue();
+    }
+
+    @Test
+    void innerStageReturnedAfterCancellationIsCancelledToo() {
+        AsyncFuture<String> outer = new AsyncFuture<>();
+        AsyncFuture<String> inner = new AsyncFuture<>();
+        AsyncFuture<String> composed = outer.thenCompose(v -> inner);
+        composed.cancel(false);
+
+        // The source was cancelled too, so the function never runs and the inner stage is never created.
+        assertThat(outer.isCancelled()).isTrue();
+        assertThat(inner).isNotDone();
+    }
+
+    @Test
+    void exceptionallyComposeCancelsItsRecoveryStage() {
+        AsyncFuture<String> failing = AsyncFuture.failed(new IllegalStateException("boom"));
+        AsyncFuture<String> recovery = new AsyncFuture<>();
+        AsyncFuture<String> composed = failing.exceptionallyCompose(e -> recovery);
+
+        composed.cancel(false);
+
+        assertThat(recovery.isCancelled()).isTrue();
+    }
+
+    @Test
+    void nestedPipelineCancelsDeepestStage() {
+        AsyncFuture<Integer> io = new AsyncFuture<>();
+        AsyncFuture<Integer> pipeline = AsyncFuture.completed(1)
+                .thenCompose(a -> AsyncFuture.completed(a).thenCompose(b -> io.thenApply(c -> b + c)));
+
+        pipeline.cancel(false);
+
+        assertThat(io.isCancelled()).isTrue();
+    }
+
+    @Test
+    void adoptedForeignStageIsCancelledBestEffort() {
+        CompletableFuture<String> foreign = new CompletableFuture<>();
+        AsyncFuture<String> adopted = AsyncFuture.of(foreign);
+
+        adopted.cancel(false);
+
+        assertThat(foreign.isCancelled()).isTrue();
+    }
+
+    @Test
+    void adoptedMinimalStageRefusingCancelIsLeftAlone() {
+        CompletableFuture<String> foreign = new CompletableFuture<>();
+        AsyncFuture<String> adopted = AsyncFuture.of(foreign.minimalCompletionStage());
+
+        assertThat(adopted.cancel(false)).isTrue();
+        foreign.complete("late");
+        assertThat(adopted.isCancelled()).isTrue();
+    }
+
+    @Test
+    void adoptingAnAsyncFutureReturnsIt() {
+        AsyncFuture<String> f = new AsyncFuture<>();
+        assertThat(AsyncFuture.of(f)).isSameAs(f);
+    }
+
+    @Test
+    void actionFailureIsRethrownAfterAllActionsRan() {
+        AtomicInteger ran = new AtomicInteger();
+        AsyncFuture<String> f = new AsyncFuture<String>()
+                .onCancel(ran::incrementAndGet)
+                .onCancel(() -> {
+                    throw new IllegalStateException("action failed");
+                });
+
+        assertThatThrownBy(() -> f.cancel(false)).hasMessage("action failed");
+        assertThat(ran).hasValue(1);
+        assertThat(f.isCancelled()).isTrue();
+    }
+
+    @Test
+    void dependentOfCancelledSourceSeesWrappedCancellation() {
+        AsyncFuture<String> source = new AsyncFuture<>();
+        AsyncFuture<String> dep = source.thenApply(s -> s);
+        source.cancel(false);
+
+        assertThatThrownBy(dep::join).isInstanceOf(CompletionException.class)
+                .hasCauseInstanceOf(CancellationException.class);
+    }
+
+    @Test
+    void concurrentCancelAndRegistrationRunEachActionExactlyOnce() throws Exception {
+        for (int round = 0; round < 2_000; round++) {
+            AsyncFuture<String> f = new AsyncFuture<>();
+            AtomicInteger ran = new AtomicInteger();
+            Thread registrar = new Thread(() -> {
+                for (int i = 0; i < 50; i++) {
+                    f.onCancel(ran::incrementAndGet);
+                }
+            });
+            registrar.start();
+            f.cancel(false);
+            registrar.join();
+            assertThat(ran).hasValue(50);
+        }
+    }
+}
