@@ -44,6 +44,7 @@ final class StreamConnection implements Connection {
     private static final int INITIAL_READ = 1024;
     private static final int MAX_READ = 64 * 1024;
     private static final int MAX_GATHER = 64;
+    private static final int MAX_WRITE_SLICE = 256 * 1024;
 
     private static final int OPEN = 0;
     private static final int CLOSING = 1;
@@ -415,17 +416,43 @@ final class StreamConnection implements Connection {
         }
     }
 
-    /** Under lock: puts the first queued requests into the gathering batch and marks them in flight. */
+    /**
+     * Under lock: puts the first queued requests into the gathering batch and marks them in flight. A large
+     * buffer goes in as a window of {@link #MAX_WRITE_SLICE} bytes: the JDK copies each heap buffer whole into a
+     * temporary direct buffer before every write, so handing it megabytes at once would copy them again and
+     * again and cache a direct buffer that large per I/O thread.
+     */
     private void fillBatch() {
         int i = 0;
+        long bytes = 0;
         for (WriteRequest w : writes) {
-            if (i == MAX_GATHER) {
+            if (i == MAX_GATHER || bytes >= MAX_WRITE_SLICE) {
                 break;
             }
             w.state = WriteRequest.State.IN_FLIGHT;
-            batch[i++] = w.buffer;
+            ByteBuffer b = w.buffer;
+            if (b.remaining() > MAX_WRITE_SLICE) {
+                b = b.duplicate();
+                b.limit(b.position() + MAX_WRITE_SLICE);
+            }
+            batch[i++] = b;
+            bytes += b.remaining();
         }
         batchCount = i;
+    }
+
+    /** Under lock: moves each in-flight request past the bytes its window of the batch sent. */
+    private void advanceWindows() {
+        int i = 0;
+        for (WriteRequest w : writes) {
+            if (i == batchCount) {
+                break;
+            }
+            ByteBuffer sent = batch[i++];
+            if (sent != w.buffer) {
+                w.buffer.position(sent.position());
+            }
+        }
     }
 
     private void issueWrite() {
@@ -446,10 +473,12 @@ final class StreamConnection implements Connection {
             boolean close = false;
             synchronized (lock) {
                 writeInFlight = false;
-                Arrays.fill(batch, 0, batchCount, null);
                 if (state == CLOSED) {
+                    Arrays.fill(batch, 0, batchCount, null);
                     return;
                 }
+                advanceWindows();
+                Arrays.fill(batch, 0, batchCount, null);
                 lastActivity = System.nanoTime();
                 queuedBytes -= n;
                 WriteRequest head;

@@ -1,0 +1,110 @@
+package io.asyncio4j.nio;
+
+import io.asyncio4j.AsyncFuture;
+import io.asyncio4j.Connection;
+import io.asyncio4j.ConnectionOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+
+import static io.asyncio4j.nio.LoopFixture.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConnectTest {
+
+    private static EventLoop loop;
+
+    @BeforeAll
+    static void startLoop() {
+        loop = EventLoop.builder().name("connect-test").ioThreads(2).build();
+    }
+
+    @AfterAll
+    static void stopLoop() {
+        loop.close();
+    }
+
+    private static int closedPort() throws Exception {
+        try (ServerSocketChannel s = ServerSocketChannel.open()) {
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return ((InetSocketAddress) s.getLocalAddress()).getPort();
+        }
+    }
+
+    @Test
+    void refusedConnectFailsWithConnectException() throws Exception {
+        int port = closedPort();
+        assertThatThrownBy(() -> await(loop.connect("127.0.0.1", port)))
+                .isInstanceOf(CompletionException.class).cause().isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void connectToAListenerThatNeverAnswersTimesOut() throws Exception {
+        // A listener whose accept queue is full: the kernel drops further SYNs, so a connect hangs.
+        try (ServerSocketChannel full = ServerSocketChannel.open()) {
+            full.bind(new InetSocketAddress("127.0.0.1", 0), 1);
+            int port = ((InetSocketAddress) full.getLocalAddress()).getPort();
+            ConnectionOptions quick = ConnectionOptions.defaults().withConnectTimeout(Duration.ofMillis(300));
+            List<Connection> filling = new ArrayList<>();
+            Throwable failure = null;
+            for (int i = 0; i < 20 && failure == null; i++) {
+                try {
+                    filling.add(await(loop.connect("127.0.0.1", port, quick)));
+                } catch (CompletionException e) {
+                    failure = e.getCause();
+                }
+            }
+            assertThat(failure).isInstanceOf(SocketTimeoutException.class)
+                    .hasMessageContaining("timed out after 300 ms");
+            filling.forEach(Connection::abort);
+        }
+    }
+
+    @Test
+    void cancellingAHangingConnectClosesItsSocket() throws Exception {
+        try (ServerSocketChannel full = ServerSocketChannel.open()) {
+            full.bind(new InetSocketAddress("127.0.0.1", 0), 1);
+            int port = ((InetSocketAddress) full.getLocalAddress()).getPort();
+            ConnectionOptions quick = ConnectionOptions.defaults().withConnectTimeout(Duration.ofMillis(300));
+            List<Connection> filling = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                try {
+                    filling.add(await(loop.connect("127.0.0.1", port, quick)));
+                } catch (CompletionException e) {
+                    break;
+                }
+            }
+            int before = ResourceCounts.openFileDescriptors();
+            AsyncFuture<Connection> hanging = loop.connect("127.0.0.1", port,
+                    ConnectionOptions.defaults().withConnectTimeout(Duration.ZERO));
+            assertThat(hanging.cancel(false)).isTrue();
+            assertThatThrownBy(() -> await(hanging)).isInstanceOf(CancellationException.class);
+            LoopFixture.eventually("socket of the cancelled connect closed",
+                    () -> ResourceCounts.openFileDescriptors() <= before);
+            filling.forEach(Connection::abort);
+        }
+    }
+
+    @Test
+    void connectResolvesHostNames() throws Exception {
+        try (ServerSocketChannel s = ServerSocketChannel.open()) {
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            int port = ((InetSocketAddress) s.getLocalAddress()).getPort();
+            Connection c = await(loop.connect("localhost", port));
+            assertThat(c.remoteAddress().getPort()).isEqualTo(port);
+            assertThat(c.remoteAddress().getAddress().isLoopbackAddress()).isTrue();
+            c.abort();
+        }
+    }
+}

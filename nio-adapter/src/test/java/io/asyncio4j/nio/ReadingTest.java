@@ -1,0 +1,304 @@
+package io.asyncio4j.nio;
+
+import io.asyncio4j.AsyncFuture;
+import io.asyncio4j.Connection;
+import io.asyncio4j.IncompleteReadException;
+import io.asyncio4j.LimitOverrunException;
+import io.asyncio4j.Server;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static io.asyncio4j.nio.LoopFixture.await;
+import static io.asyncio4j.nio.LoopFixture.eventually;
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The StreamReader half: each read form, its limits, EOF, cancellation and the one-reader rule. */
+class ReadingTest {
+
+    private static EventLoop loop;
+    private Server server;
+    private final CompletableFuture<Connection> accepted = new CompletableFuture<>();
+    private final CompletableFuture<Void> release = new CompletableFuture<>();
+    private Socket peer;
+    private OutputStream out;
+    private StreamConnection conn;
+
+    @BeforeAll
+    static void startLoop() {
+        loop = EventLoop.builder().name("reading-test").ioThreads(2).build();
+    }
+
+    @AfterAll
+    static void stopLoop() {
+        loop.close();
+    }
+
+    @BeforeEach
+    void connectPeer() throws Exception {
+        server = LoopFixture.listen(loop, c -> {
+            accepted.complete(c);
+            return release;
+        });
+        peer = new Socket("127.0.0.1", server.port());
+        out = peer.getOutputStream();
+        conn = (StreamConnection) await(accepted);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        release.complete(null);
+        peer.close();
+        server.close();
+    }
+
+    private void send(String s) throws Exception {
+        out.write(s.getBytes(US_ASCII));
+        out.flush();
+    }
+
+    private static String text(ByteBuffer b) {
+        return US_ASCII.decode(b).toString();
+    }
+
+    @Test
+    void readReturnsWhatArrivedUpToMax() throws Exception {
+        send("hello");
+        ByteBuffer first = await(conn.read(3));
+        assertThat(text(first)).isEqualTo("hel");
+        assertThat(text(await(conn.read(100)))).isEqualTo("lo");
+    }
+
+    @Test
+    void readWaitsForDataThenReturnsIt() throws Exception {
+        AsyncFuture<ByteBuffer> pending = conn.read(100);
+        assertThat(pending).isNotDone();
+        send("late");
+        assertThat(text(await(pending))).isEqualTo("late");
+    }
+
+    @Test
+    void readAtEndOfStreamReturnsEmptyBufferAfterBufferedBytes() throws Exception {
+        send("last");
+        peer.shutdownOutput();
+        assertThat(text(await(conn.read(100)))).isEqualTo("last");
+        assertThat(await(conn.read(100)).hasRemaining()).isFalse();
+        assertThat(await(conn.read(100)).hasRemaining()).isFalse();
+    }
+
+    @Test
+    void readExactlyWaitsForAllBytes() throws Exception {
+        AsyncFuture<byte[]> f = conn.readExactly(6);
+        send("abc");
+        send("defgh");
+        assertThat(new String(await(f), US_ASCII)).isEqualTo("abcdef");
+        assertThat(text(await(conn.read(10)))).isEqualTo("gh");
+    }
+
+    @Test
+    void readExactlyAtEndOfStreamFailsWithThePartialBytes() throws Exception {
+        send("abc");
+        peer.shutdownOutput();
+        assertThatThrownBy(() -> await(conn.readExactly(10)))
+                .isInstanceOf(CompletionException.class)
+                .cause().isInstanceOfSatisfying(IncompleteReadException.class, e -> {
+                    assertThat(new String(e.partial(), US_ASCII)).isEqualTo("abc");
+                    assertThat(e.expected()).isEqualTo(10);
+                });
+    }
+
+    @Test
+    void readExactlyZeroCompletesAtOnce() {
+        assertThat(await(conn.readExactly(0))).isEmpty();
+    }
+
+    @Test
+    void readUntilFindsDelimiterSplitAcrossSegments() throws Exception {
+        AsyncFuture<byte[]> f = conn.readUntil("\r\n\r\n".getBytes(US_ASCII), 100);
+        send("GET / HTTP/1.1\r\nHost: x\r");
+        eventually("first segment buffered", () -> conn.bufferedInputBytes() > 0);
+        send("\n\r");
+        eventually("second segment buffered", () -> conn.bufferedInputBytes() == 26);
+        assertThat(f).isNotDone();
+        send("\nbody");
+        assertThat(new String(await(f), US_ASCII)).isEqualTo("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(text(await(conn.read(10)))).isEqualTo("body");
+    }
+
+    @Test
+    void readUntilBeyondLimitFailsAndKeepsTheBytes() throws Exception {
+        send("0123456789;rest");
+        assertThatThrownBy(() -> await(conn.readUntil(new byte[] {';'}, 5)))
+                .cause().isInstanceOfSatisfying(LimitOverrunException.class, e -> {
+                    assertThat(e.consumed()).isEqualTo(11);
+                    assertThat(e.limit()).isEqualTo(5);
+                });
+        assertThat(new String(await(conn.readExactly(11)), US_ASCII)).isEqualTo("0123456789;");
+        assertThat(text(await(conn.read(10)))).isEqualTo("rest");
+    }
+
+    @Test
+    void readUntilWithoutDelimiterWithinLimitFails() throws Exception {
+        send("0123456789");
+        assertThatThrownBy(() -> await(conn.readUntil(new byte[] {';'}, 8)))
+                .cause().isInstanceOf(LimitOverrunException.class);
+        assertThat(conn.bufferedInputBytes()).isEqualTo(10);
+    }
+
+    @Test
+    void readUntilAtEndOfStreamFailsWithPartial() throws Exception {
+        send("no delimiter");
+        peer.shutdownOutput();
+        assertThatThrownBy(() -> await(conn.readUntil(new byte[] {';'}, 100)))
+                .cause().isInstanceOfSatisfying(IncompleteReadException.class,
+                        e -> assertThat(new String(e.partial(), US_ASCII)).isEqualTo("no delimiter"));
+    }
+
+    @Test
+    void readLineStripsLfAndCrLfAndReturnsLastUnterminatedLineThenNull() throws Exception {
+        send("one\ntwo\r\n\nlast");
+        peer.shutdownOutput();
+        assertThat(await(conn.readLine(100, US_ASCII))).isEqualTo("one");
+        assertThat(await(conn.readLine(100, US_ASCII))).isEqualTo("two");
+        assertThat(await(conn.readLine(100, US_ASCII))).isEqualTo("");
+        assertThat(await(conn.readLine(100, US_ASCII))).isEqualTo("last");
+        assertThat(await(conn.readLine(100, US_ASCII))).isNull();
+        assertThat(await(conn.readLine(100))).isNull();
+    }
+
+    @Test
+    void readLineKeepsALoneCrInsideTheLine() throws Exception {
+        send("a\rb\n");
+        assertThat(await(conn.readLine(100, US_ASCII))).isEqualTo("a\rb");
+    }
+
+    @Test
+    void readLineOverTheLimitFailsAndLosesNothing() throws Exception {
+        send("a line that is far too long\nshort\n");
+        assertThatThrownBy(() -> await(conn.readLine(10)))
+                .cause().isInstanceOfSatisfying(LimitOverrunException.class,
+                        e -> assertThat(e.consumed()).isEqualTo(28));
+        assertThat(new String(await(conn.readExactly(28)), US_ASCII)).isEqualTo("a line that is far too long\n");
+        assertThat(await(conn.readLine(10, US_ASCII))).isEqualTo("short");
+    }
+
+    @Test
+    void readLineExactlyAtTheLimitSucceeds() throws Exception {
+        send("12345678\r\n");
+        assertThat(await(conn.readLine(10, US_ASCII))).isEqualTo("12345678");
+    }
+
+    @Test
+    void readLineDecodesWithTheGivenCharset() throws Exception {
+        out.write("ünïcödé\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(await(conn.readLine(100, StandardCharsets.UTF_8))).isEqualTo("ünïcödé");
+    }
+
+    @Test
+    void readToEndReturnsEverythingAtEndOfStream() throws Exception {
+        AsyncFuture<String> f = conn.readToEnd(100, US_ASCII);
+        send("all ");
+        send("of it");
+        assertThat(f).isNotDone();
+        peer.shutdownOutput();
+        assertThat(await(f)).isEqualTo("all of it");
+    }
+
+    @Test
+    void readToEndOverTheLimitFails() throws Exception {
+        send("0123456789");
+        assertThatThrownBy(() -> await(conn.readToEnd(5)))
+                .cause().isInstanceOf(LimitOverrunException.class);
+    }
+
+    @Test
+    void secondConcurrentReadIsRejectedAndFirstStillWorks() throws Exception {
+        AsyncFuture<ByteBuffer> first = conn.read(10);
+        AsyncFuture<byte[]> second = conn.readLine(10);
+        assertThatThrownBy(() -> await(second)).cause().isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("one read operation at a time");
+        send("ok");
+        assertThat(text(await(first))).isEqualTo("ok");
+    }
+
+    @Test
+    void cancelledReadThenSecondReadGetsTheData() throws Exception {
+        AsyncFuture<byte[]> pending = conn.readExactly(4);
+        assertThat(pending.cancel(false)).isTrue();
+        send("data");
+        assertThat(new String(await(conn.readExactly(4)), US_ASCII)).isEqualTo("data");
+    }
+
+    @Test
+    void cancellingReadWithPartialDataKeepsThoseBytes() throws Exception {
+        AsyncFuture<byte[]> pending = conn.readExactly(10);
+        send("12345");
+        eventually("bytes buffered", () -> conn.bufferedInputBytes() == 5);
+        pending.cancel(false);
+        send("67890");
+        assertThat(new String(await(conn.readExactly(10)), US_ASCII)).isEqualTo("1234567890");
+    }
+
+    @Test
+    void cancellingAComposedReadPipelineDetachesTheReader() throws Exception {
+        AsyncFuture<String> pipeline = conn.readLine(100, US_ASCII).thenApply(String::toUpperCase);
+        pipeline.cancel(false);
+        send("still here\n");
+        assertThat(await(conn.readLine(100, US_ASCII))).isEqualTo("still here");
+    }
+
+    @Test
+    void readsCancelledWhileDataArrivesLoseNoByte() throws Exception {
+        int total = 200_000;
+        Thread writer = new Thread(() -> {
+            try {
+                byte[] chunk = new byte[1000];
+                for (int i = 0; i < total; i++) {
+                    chunk[i % chunk.length] = (byte) i;
+                    if (i % chunk.length == chunk.length - 1) {
+                        out.write(chunk);
+                    }
+                }
+                peer.shutdownOutput();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        writer.start();
+        int received = 0;
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        while (true) {
+            AsyncFuture<ByteBuffer> f = conn.read(1 + random.nextInt(3000));
+            if (random.nextInt(3) == 0) {
+                f.cancel(false);
+            }
+            ByteBuffer b;
+            try {
+                b = await(f);
+            } catch (java.util.concurrent.CancellationException cancelled) {
+                continue;
+            }
+            if (!b.hasRemaining()) {
+                break;
+            }
+            while (b.hasRemaining()) {
+                assertThat(b.get()).as("byte %d", received).isEqualTo((byte) received);
+                received++;
+            }
+        }
+        writer.join();
+        assertThat(received).isEqualTo(total);
+    }
+}
