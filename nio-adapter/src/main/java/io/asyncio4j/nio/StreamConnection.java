@@ -332,6 +332,11 @@ final class StreamConnection implements Connection {
 
         @Override
         public void failed(Throwable e, ByteBuffer buf) {
+            if (e instanceof ClosedChannelException) {
+                // Closed underneath us (the loop was closed): nothing more will come, release everything.
+                finish(e);
+                return;
+            }
             PendingRead<?> deliver;
             synchronized (lock) {
                 readInFlight = false;

@@ -104,4 +104,39 @@ class LifecycleTest {
             assertThat(r).containsExactly(3, 4, 5, 6);
         }
     }
+
+    @Test
+    void closedViewsAreIndependentOfEachOther() {
+        try (EventLoop loop = EventLoop.builder().name("views").ioThreads(1).build()) {
+            Server s = LoopFixture.listen(loop, c -> c.readToEnd(10));
+            Connection client = LoopFixture.connect(loop, s);
+            AsyncFuture<Void> cancelledView = client.closed();
+            AsyncFuture<Void> otherView = client.closed();
+            cancelledView.cancel(false);
+            assertThat(otherView).isNotDone();
+            await(client.close());
+            await(otherView);
+            assertThat(client.closed()).isDone();
+        }
+    }
+
+    @Test
+    void closingTheLoopReleasesItsConnectionsAndServers() {
+        EventLoop loop = EventLoop.builder().name("closing").ioThreads(1).build();
+        CompletableFuture<Connection> accepted = new CompletableFuture<>();
+        Server s = LoopFixture.listen(loop, c -> {
+            accepted.complete(c);
+            return c.readToEnd(10);
+        });
+        Connection client = LoopFixture.connect(loop, s);
+        AsyncFuture<byte[]> pendingRead = client.readLine(10);
+        Connection serverSide = await(accepted);
+        loop.close();
+        assertThat(loop.isClosed()).isTrue();
+        await(client.closed());
+        await(serverSide.closed());
+        s.close();
+        await(s.closed());
+        assertThat(pendingRead).isCompletedExceptionally();
+    }
 }

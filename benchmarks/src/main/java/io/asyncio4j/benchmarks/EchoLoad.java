@@ -1,0 +1,133 @@
+package io.asyncio4j.benchmarks;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.Arrays;
+import java.util.Iterator;
+
+/**
+ * Closed-loop echo load from one thread over a {@link Selector}: each connection sends a message, waits for all
+ * of it to come back, and sends the next. The same driver measures every server.
+ *
+ * <p>{@code EchoLoad PORT CONNECTIONS SIZE WARMUP_SECONDS SECONDS} prints one line:
+ * {@code msgs_per_s=… mib_per_s=… p50_us=… p99_us=…}, counting only the measured period.
+ */
+public final class EchoLoad {
+
+    private EchoLoad() {
+    }
+
+    /**
+     * Runs the load.
+     *
+     * @param args port, connections, message size, warm-up seconds, measured seconds
+     * @throws IOException if a connection fails
+     */
+    public static void main(String[] args) throws IOException {
+        int port = Integer.parseInt(args[0]);
+        int connections = Integer.parseInt(args[1]);
+        int size = Integer.parseInt(args[2]);
+        long warmupNanos = (long) (Double.parseDouble(args[3]) * 1e9);
+        long measureNanos = (long) (Double.parseDouble(args[4]) * 1e9);
+
+        Selector selector = Selector.open();
+        byte[] payload = new byte[size];
+        for (int i = 0; i < size; i++) {
+            payload[i] = (byte) i;
+        }
+        for (int i = 0; i < connections; i++) {
+            SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            ch.configureBlocking(false);
+            Lane lane = new Lane(ch, payload);
+            lane.key = ch.register(selector, 0, lane);
+            lane.send(System.nanoTime());
+        }
+
+        long start = System.nanoTime();
+        long measureFrom = start + warmupNanos;
+        long end = measureFrom + measureNanos;
+        long[] latencies = new long[1 << 22];
+        int samples = 0;
+        long messages = 0;
+        while (true) {
+            long now = System.nanoTime();
+            if (now >= end) {
+                break;
+            }
+            selector.select(Math.max(1, (end - now) / 1_000_000));
+            Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+            while (it.hasNext()) {
+                SelectionKey key = it.next();
+                it.remove();
+                Lane lane = (Lane) key.attachment();
+                long t = System.nanoTime();
+                long rtt = lane.onReady(t);
+                if (rtt >= 0 && t >= measureFrom && t < end) {
+                    messages++;
+                    if (samples < latencies.length) {
+                        latencies[samples++] = rtt;
+                    }
+                }
+            }
+        }
+        Arrays.sort(latencies, 0, samples);
+        double seconds = measureNanos / 1e9;
+        System.out.printf("msgs_per_s=%.0f mib_per_s=%.2f p50_us=%.1f p99_us=%.1f%n",
+                messages / seconds, messages * (double) size / seconds / (1 << 20),
+                percentile(latencies, samples, 0.50) / 1e3, percentile(latencies, samples, 0.99) / 1e3);
+    }
+
+    private static double percentile(long[] sorted, int n, double p) {
+        return n == 0 ? Double.NaN : sorted[Math.min(n - 1, (int) Math.ceil(p * n) - 1)];
+    }
+
+    /** One connection's state: writing the message, then reading it back. */
+    private static final class Lane {
+        final SocketChannel ch;
+        final ByteBuffer out;
+        final ByteBuffer in;
+        SelectionKey key;
+        long sentAt;
+
+        Lane(SocketChannel ch, byte[] payload) {
+            this.ch = ch;
+            this.out = ByteBuffer.allocateDirect(payload.length);
+            this.out.put(payload).flip();
+            this.in = ByteBuffer.allocateDirect(payload.length);
+        }
+
+        void send(long now) throws IOException {
+            sentAt = now;
+            out.rewind();
+            ch.write(out);
+            key.interestOps(out.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+        }
+
+        /** Returns the round-trip time when a whole echo came back, else -1. */
+        long onReady(long now) throws IOException {
+            if (out.hasRemaining()) {
+                ch.write(out);
+                if (!out.hasRemaining()) {
+                    key.interestOps(SelectionKey.OP_READ);
+                }
+                return -1;
+            }
+            if (ch.read(in) < 0) {
+                throw new IOException("server closed the connection");
+            }
+            if (in.hasRemaining()) {
+                return -1;
+            }
+            in.clear();
+            long rtt = now - sentAt;
+            send(now);
+            return rtt;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.asyncio4j.benchmarks;
+
+import io.asyncio4j.Server;
+import io.asyncio4j.samples.ReadmeEcho;
+
+/**
+ * Starts one echo server for a benchmark run and prints {@code listening on HOST:PORT}:
+ * {@code EchoServerMain asyncio4j|nio2 [PORT]}. Both use one I/O thread per available core (so one under
+ * {@code taskset -c 0}).
+ */
+public final class EchoServerMain {
+
+    private EchoServerMain() {
+    }
+
+    /**
+     * Runs the named server until the process is killed.
+     *
+     * @param args the server's name and an optional port (default 0)
+     * @throws Exception if it cannot start
+     */
+    public static void main(String[] args) throws Exception {
+        String which = args.length > 0 ? args[0] : "asyncio4j";
+        int port = args.length > 1 ? Integer.parseInt(args[1]) : 0;
+        int threads = Runtime.getRuntime().availableProcessors();
+        int bound;
+        switch (which) {
+            case "asyncio4j":
+                Server s = ReadmeEcho.startServer("127.0.0.1", port);
+                bound = s.port();
+                break;
+            case "nio2":
+                bound = new Nio2EchoServer("127.0.0.1", port, threads).port();
+                break;
+            default:
+                throw new IllegalArgumentException("unknown server: " + which + " (asyncio4j or nio2)");
+        }
+        System.out.println("listening on 127.0.0.1:" + bound);
+        System.out.flush();
+        Thread.currentThread().join();
+    }
+}
