@@ -22,16 +22,17 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <h2>Fairness and hand-over</h2>
  * Waiting getters and putters are each served first come, first served, and a new call never overtakes a
- * waiting one. A put while getters wait hands its item straight to the first of them. An item counts against the
- * capacity until its getter has received it, and a woken putter's slot is reserved for it until its item is in,
- * so the queue never holds more than its capacity, even transiently.
+ * waiting one. A put while getters wait hands its item straight to the first of them; the item never occupies a
+ * slot, so a getter's continuation sees the queue without it, as after asyncio's {@code await q.get()}. A woken
+ * putter's slot is reserved for it until its item is in. The queue never holds more than its capacity.
  *
  * <h2>Cancellation</h2>
  * Cancelling a pending {@code get} or {@code put} removes the waiter: a cancelled put never enqueues its item, a
  * cancelled get never consumes one. If the cancellation races with the hand-over to that waiter, the item (or
  * the free slot) passes to the next waiter, or an item goes back to the head of the queue: no item is lost or
- * delivered twice, under any interleaving. (Two items handed over at once and both refused by cancelled getters
- * may come back in either order.)
+ * delivered twice, under any interleaving. (Order is kept except in that race: an item refused by a getter
+ * cancelled as it was handed over, at a moment the queue had filled up, waits at the head of the putters and
+ * comes after the items already stored.)
  *
  * <h2>Shutdown</h2>
  * {@link #shutdown(boolean)} (asyncio 3.13 {@code Queue.shutdown}) makes puts fail with
@@ -58,8 +59,6 @@ public final class AsyncQueue<T> {
     private final ArrayDeque<AsyncFuture<T>> getters = new ArrayDeque<>();
     private final ArrayDeque<Putter<T>> putters = new ArrayDeque<>();
     private ArrayList<AsyncFuture<Void>> joiners;
-    /** Items handed to woken getters that have not taken them yet; they still occupy the queue. */
-    private int handing;
     /** Woken putters whose items are not in yet; their slots are reserved. */
     private int admitting;
     private long unfinished;
@@ -149,16 +148,15 @@ public final class AsyncQueue<T> {
             if (state != State.OPEN) {
                 return AsyncFuture.failed(shutDown("put"));
             }
-            getter = pollLive(getters);
+            getter = nobodyAheadToPut() ? pollLive(getters) : null;
             if (getter != null) {
-                handing++;
                 unfinished++;
-            } else if (putters.isEmpty() && occupancy() < capacity) {
+            } else if (nobodyAheadToPut() && store.size() < capacity) {
                 store.add(item);
                 unfinished++;
                 return Wakeups.DONE;
             } else {
-                putter = new Putter<>(item);
+                putter = new Putter<>(item, new AsyncFuture<>());
                 putters.addLast(putter);
             }
         } finally {
@@ -190,11 +188,10 @@ public final class AsyncQueue<T> {
             if (state != State.OPEN) {
                 throw shutDown("offer");
             }
-            getter = pollLive(getters);
+            getter = nobodyAheadToPut() ? pollLive(getters) : null;
             if (getter != null) {
-                handing++;
                 unfinished++;
-            } else if (putters.isEmpty() && occupancy() < capacity) {
+            } else if (nobodyAheadToPut() && store.size() < capacity) {
                 store.add(item);
                 unfinished++;
                 return true;
@@ -337,6 +334,15 @@ public final class AsyncQueue<T> {
             if (state == State.SHUT_DOWN_IMMEDIATELY || (state == State.SHUT_DOWN && !immediately)) {
                 return;
             }
+            failedPutters = new ArrayList<>(putters.size());
+            for (Putter<T> p : putters) {
+                if (p.future != null) {
+                    failedPutters.add(p);
+                } else {
+                    store.addOldest(p.item); // accepted already: stays gettable, past the capacity if need be
+                }
+            }
+            putters.clear();
             if (immediately) {
                 state = State.SHUT_DOWN_IMMEDIATELY;
                 unfinished = Math.max(0, unfinished - store.size());
@@ -349,8 +355,6 @@ public final class AsyncQueue<T> {
             }
             failedGetters = new ArrayList<>(getters);
             getters.clear();
-            failedPutters = new ArrayList<>(putters);
-            putters.clear();
         } finally {
             mutex.unlock();
         }
@@ -389,7 +393,7 @@ public final class AsyncQueue<T> {
 
     /**
      * Returns the number of items a {@code get} could take now (asyncio {@code qsize()}), not counting items
-     * being handed to woken getters or coming from woken putters.
+     * coming from woken putters.
      *
      * @return the stored items, a snapshot, at most {@link #capacity()}
      */
@@ -412,9 +416,8 @@ public final class AsyncQueue<T> {
     }
 
     /**
-     * Returns whether a put now would wait (asyncio {@code full()}): the stored items, the items being handed
-     * to woken getters and the slots reserved for woken putters fill the capacity. May be true while
-     * {@link #size()} is below the capacity.
+     * Returns whether the stored items and the slots reserved for woken putters fill the capacity (asyncio
+     * {@code full()}). A put may still wait when this is false, if other puts wait before it.
      *
      * @return true if full
      */
@@ -495,27 +498,29 @@ public final class AsyncQueue<T> {
     // ---- hand-over; every method below that takes the mutex is called without it ----
 
     private int occupancy() {
-        return store.size() + handing + admitting;
+        return store.size() + admitting;
+    }
+
+    /** Under the mutex: no putter waits or is being let in, so a new item may go straight in. */
+    private boolean nobodyAheadToPut() {
+        return putters.isEmpty() && admitting == 0;
     }
 
     private void handOver(AsyncFuture<T> getter, T item) {
         Wakeups.run(() -> deliver(getter, item));
     }
 
-    /** Completes a woken getter with its item, then settles: a freed slot, or an item to pass on. */
+    /** Completes a woken getter with its item; if it was cancelled first, passes the item on. */
     private void deliver(AsyncFuture<T> getter, T item) {
-        boolean taken = getter.complete(item);
-        List<Runnable> wakeUps;
+        if (getter.complete(item)) {
+            return;
+        }
+        List<Runnable> wakeUps = null;
         List<AsyncFuture<Void>> finished = null;
         mutex.lock();
         try {
-            handing--;
-            if (taken) {
-                wakeUps = wakePutters(null);
-            } else if (state == State.SHUT_DOWN_IMMEDIATELY) {
-                wakeUps = null; // discarded, like the items left at the immediate shutdown
-                unfinished = Math.max(0, unfinished - 1);
-                finished = unfinished == 0 ? takeJoiners() : null;
+            if (state == State.SHUT_DOWN_IMMEDIATELY) {
+                finished = discardAccepted(); // like the items left at the immediate shutdown
             } else {
                 wakeUps = place(item, true, null);
             }
@@ -526,44 +531,63 @@ public final class AsyncQueue<T> {
         completeAll(finished);
     }
 
-    /** Completes a woken putter, then lets its item in, or frees its slot if it was cancelled meanwhile. */
+    /**
+     * Completes a woken putter, then lets its item in, or frees its slot if it was cancelled meanwhile. An item
+     * given back by a cancelled getter has no future: it was accepted long ago.
+     */
     private void admit(Putter<T> putter) {
-        boolean accepted = putter.future.complete(null);
+        boolean accepted = putter.future == null || putter.future.complete(null);
         List<Runnable> wakeUps = null;
+        List<AsyncFuture<Void>> finished = null;
         mutex.lock();
         try {
             admitting--;
-            if (accepted && state != State.SHUT_DOWN_IMMEDIATELY) {
-                unfinished++;
-                wakeUps = place(putter.item, false, null);
+            if (accepted && state == State.SHUT_DOWN_IMMEDIATELY) {
+                finished = putter.future == null ? discardAccepted() : null;
+            } else if (accepted) {
+                if (putter.future != null) {
+                    unfinished++;
+                }
+                wakeUps = place(putter.item, putter.future == null, null);
             }
             wakeUps = wakePutters(wakeUps);
         } finally {
             mutex.unlock();
         }
         runAll(wakeUps);
+        completeAll(finished);
     }
 
-    /** Under the mutex: gives an item to the first live getter, else stores it. */
-    private List<Runnable> place(T item, boolean oldest, List<Runnable> wakeUps) {
+    /**
+     * Under the mutex: gives an accepted item to the first live getter, else stores it; an item given back by a
+     * cancelled getter when the queue has filled up meanwhile waits at the head of the putters instead.
+     */
+    private List<Runnable> place(T item, boolean givenBack, List<Runnable> wakeUps) {
         AsyncFuture<T> getter = pollLive(getters);
         if (getter != null) {
-            handing++;
             return add(wakeUps, () -> deliver(getter, item));
         }
-        if (oldest) {
+        if (!givenBack) {
+            store.add(item); // its slot was reserved
+        } else if (occupancy() < capacity) {
             store.addOldest(item);
         } else {
-            store.add(item);
+            putters.addFirst(new Putter<>(item, null));
         }
         return wakeUps;
+    }
+
+    /** Under the mutex: an accepted item is dropped by an immediate shutdown; its task counts as finished. */
+    private List<AsyncFuture<Void>> discardAccepted() {
+        unfinished = Math.max(0, unfinished - 1);
+        return unfinished == 0 ? takeJoiners() : null;
     }
 
     /** Under the mutex: wakes as many waiting putters as there are free slots. */
     private List<Runnable> wakePutters(List<Runnable> wakeUps) {
         while (!putters.isEmpty() && occupancy() < capacity) {
             Putter<T> p = putters.pollFirst();
-            if (!p.future.isDone()) {
+            if (p.future == null || !p.future.isDone()) {
                 admitting++;
                 wakeUps = add(wakeUps, () -> admit(p));
             }
@@ -644,13 +668,17 @@ public final class AsyncQueue<T> {
         return new QueueShutdownException(operation + " on a queue that was shut down");
     }
 
-    /** A waiting put: its future and the item it will let in. */
+    /**
+     * A waiting put: its future and the item it will let in; or, with no future, an accepted item given back by
+     * a cancelled getter, waiting for a free slot.
+     */
     private static final class Putter<T> {
-        final AsyncFuture<Void> future = new AsyncFuture<>();
         final T item;
+        final AsyncFuture<Void> future;
 
-        Putter(T item) {
+        Putter(T item, AsyncFuture<Void> future) {
             this.item = item;
+            this.future = future;
         }
     }
 }
