@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,12 +33,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>Threads block on the futures ({@code get}) as real threads would; cancellations come from the waiter
  * itself, from other threads holding the resource (a cancel racing with the release that wakes the victim), and
- * at random moments.
+ * from a canceller thread that keeps cancelling the latest waiter, to land inside hand-overs in progress.
  */
 class PrimitivesStressTest {
 
     private static final int THREADS = 4;
     private static final long GUARD_SECONDS = 30;
+    /** Multiplies the iterations; raise it to hammer locally, e.g. {@code -Dasyncio4j.stress.scale=20}. */
+    private static final int SCALE = Integer.getInteger("asyncio4j.stress.scale", 1);
 
     // ---- permits: AsyncLock, AsyncSemaphore, BoundedSemaphore ----
 
@@ -99,45 +102,72 @@ class PrimitivesStressTest {
     }
 
     private static void runPermits(int permits, PermitPool pool) throws Exception {
-        int iterations = 5_000;
+        int iterations = 5_000 * SCALE;
         AtomicInteger holders = new AtomicInteger();
         AtomicInteger maxHolders = new AtomicInteger();
         AtomicLong acquired = new AtomicLong();
         AtomicLong withdrawn = new AtomicLong();
         ConcurrentLinkedQueue<AsyncFuture<Void>> pending = new ConcurrentLinkedQueue<>();
-        runThreads(THREADS, () -> {
-            ThreadLocalRandom rnd = ThreadLocalRandom.current();
-            for (int i = 0; i < iterations; i++) {
-                AsyncFuture<Void> f = pool.acquire();
-                if (!f.isDone()) {
-                    pending.add(f);
+        AtomicReference<AsyncFuture<?>> latest = new AtomicReference<>();
+        long[] unguarded = {0};
+        CountDownLatch done = new CountDownLatch(THREADS);
+        List<Runnable> bodies = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            bodies.add(() -> {
+                try {
+                    hold(pool, permits, iterations, holders, maxHolders, acquired, withdrawn, pending, latest,
+                            unguarded);
+                } finally {
+                    done.countDown();
                 }
-                if (rnd.nextInt(10) == 0) {
-                    f.cancel(false); // withdraw our own, possibly as it is being handed a permit
-                }
-                if (!await(f)) {
-                    withdrawn.incrementAndGet();
-                    continue;
-                }
-                acquired.incrementAndGet();
-                maxHolders.accumulateAndGet(holders.incrementAndGet(), Math::max);
-                holders.decrementAndGet();
-                AsyncFuture<Void> victim = rnd.nextInt(3) == 0 ? pending.poll() : null;
-                if (victim != null && rnd.nextBoolean()) {
-                    victim.cancel(false); // cancel, then release: the release must skip it
-                    pool.release();
-                } else {
-                    pool.release();
-                    if (victim != null) {
-                        victim.cancel(false); // release, then cancel: races the hand-over to the victim
-                    }
-                }
-            }
-        });
+            });
+        }
+        bodies.add(canceller(latest, done));
+        runThreads(bodies);
         assertThat(maxHolders.get()).isBetween(1, permits);
         assertThat(acquired.get() + withdrawn.get()).isEqualTo((long) THREADS * iterations);
+        if (permits == 1) {
+            assertThat(unguarded[0]).isEqualTo(acquired.get()); // no lost update: exclusive and visible
+        }
         assertThat(pool.available()).isEqualTo(permits);
         assertThat(pool.queueLength()).isZero();
+    }
+
+    private static void hold(PermitPool pool, int permits, int iterations, AtomicInteger holders,
+                             AtomicInteger maxHolders, AtomicLong acquired, AtomicLong withdrawn,
+                             ConcurrentLinkedQueue<AsyncFuture<Void>> pending,
+                             AtomicReference<AsyncFuture<?>> latest, long[] unguarded) {
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        for (int i = 0; i < iterations; i++) {
+            AsyncFuture<Void> f = pool.acquire();
+            if (!f.isDone()) {
+                pending.add(f);
+                latest.set(f);
+            }
+            if (rnd.nextInt(10) == 0) {
+                f.cancel(false); // withdraw our own, possibly as it is being handed a permit
+            }
+            if (!await(f)) {
+                withdrawn.incrementAndGet();
+                continue;
+            }
+            acquired.incrementAndGet();
+            maxHolders.accumulateAndGet(holders.incrementAndGet(), Math::max);
+            if (permits == 1) {
+                unguarded[0]++; // a plain read-modify-write: only the lock protects it
+            }
+            holders.decrementAndGet();
+            AsyncFuture<Void> victim = rnd.nextInt(3) == 0 ? pending.poll() : null;
+            if (victim != null && rnd.nextBoolean()) {
+                victim.cancel(false); // cancel, then release: the release must skip it
+                pool.release();
+            } else {
+                pool.release();
+                if (victim != null) {
+                    victim.cancel(false); // release, then cancel: races the hand-over to the victim
+                }
+            }
+        }
     }
 
     // ---- condition ----
@@ -147,7 +177,7 @@ class PrimitivesStressTest {
         AsyncCondition cond = new AsyncCondition();
         int producers = 2;
         int consumers = 3;
-        int perProducer = 2_000;
+        int perProducer = 2_000 * SCALE;
         int total = producers * perProducer;
         int[] units = {0}; // guarded by the condition's lock
         boolean[] stop = {false};
@@ -237,9 +267,10 @@ class PrimitivesStressTest {
     private static void runQueue(AsyncQueue<Integer> q) throws Exception {
         int producers = 2;
         int consumers = 2;
-        int perProducer = 5_000;
+        int perProducer = 5_000 * SCALE;
         Set<Integer> accepted = ConcurrentHashMap.newKeySet();
         Set<Integer> withdrawn = ConcurrentHashMap.newKeySet();
+        AtomicReference<AsyncFuture<?>> latest = new AtomicReference<>();
         Map<Integer, Integer> delivered = new ConcurrentHashMap<>();
         AtomicInteger duplicates = new AtomicInteger();
         AtomicInteger maxSize = new AtomicInteger();
@@ -257,6 +288,7 @@ class PrimitivesStressTest {
                         AsyncFuture<Void> put = q.put(item);
                         if (!put.isDone()) {
                             pending.add(put);
+                            latest.set(put);
                         }
                         if (rnd.nextInt(10) == 0) {
                             put.cancel(false);
@@ -277,6 +309,7 @@ class PrimitivesStressTest {
                     AsyncFuture<Integer> get = q.get();
                     if (!get.isDone()) {
                         pending.add(get);
+                        latest.set(get);
                     }
                     if (rnd.nextInt(10) == 0) {
                         get.cancel(false);
@@ -308,6 +341,7 @@ class PrimitivesStressTest {
             }
             q.shutdown(false); // consumers drain what is left, then stop
         });
+        bodies.add(canceller(latest, producersDone));
         runThreads(bodies);
 
         for (Integer left = q.poll(); left != null; left = q.poll()) { // given back after the consumers stopped
@@ -330,7 +364,7 @@ class PrimitivesStressTest {
         BridgeQueue<Integer> bridge = BridgeQueue.fifo(2);
         BridgeQueue.BlockingSide<Integer> side = bridge.blockingSide();
         int producers = 2;
-        int perProducer = 3_000;
+        int perProducer = 3_000 * SCALE;
         Set<Integer> accepted = ConcurrentHashMap.newKeySet();
         Map<Integer, Integer> delivered = new ConcurrentHashMap<>();
         AtomicInteger duplicates = new AtomicInteger();
@@ -400,6 +434,20 @@ class PrimitivesStressTest {
 
     // ---- harness ----
 
+    /** Keeps cancelling the latest pending waiter, at random moments, until {@code done}. */
+    private static Runnable canceller(AtomicReference<AsyncFuture<?>> latest, CountDownLatch done) {
+        return () -> {
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            while (done.getCount() > 0) {
+                AsyncFuture<?> f = latest.get();
+                if (f != null && rnd.nextInt(4) == 0) {
+                    f.cancel(false);
+                }
+                Thread.onSpinWait();
+            }
+        };
+    }
+
     private static void cancelAVictim(ConcurrentLinkedQueue<AsyncFuture<?>> pending, ThreadLocalRandom rnd) {
         if (rnd.nextInt(4) == 0) {
             AsyncFuture<?> victim = pending.poll();
@@ -421,14 +469,6 @@ class PrimitivesStressTest {
         } catch (InterruptedException | ExecutionException e) {
             throw new AssertionError(e);
         }
-    }
-
-    private static void runThreads(int n, Runnable body) throws Exception {
-        List<Runnable> bodies = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            bodies.add(body);
-        }
-        runThreads(bodies);
     }
 
     private static void runThreads(List<Runnable> bodies) throws Exception {
