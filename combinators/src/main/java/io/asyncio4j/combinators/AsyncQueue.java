@@ -24,7 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Waiting getters and putters are each served first come, first served, and a new call never overtakes a
  * waiting one. A put while getters wait hands its item straight to the first of them; the item never occupies a
  * slot, so a getter's continuation sees the queue without it, as after asyncio's {@code await q.get()}. A woken
- * putter's slot is reserved for it until its item is in. The queue never holds more than its capacity.
+ * putter's slot is reserved for it until its item is in. The queue never holds more than its capacity (a
+ * shutdown may exceed it only by the few items given back in the race described below).
  *
  * <h2>Cancellation</h2>
  * Cancelling a pending {@code get} or {@code put} removes the waiter: a cancelled put never enqueues its item, a

@@ -3,8 +3,10 @@ package io.asyncio4j.combinators;
 import io.asyncio4j.AsyncFuture;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -90,6 +92,16 @@ class AsyncConditionTest {
         cond.release();
         assertThat(wait).isCompleted();
         assertThat(cond.isLocked()).isTrue();
+    }
+
+    @Test
+    void aWaitThatTimesOutInWaitForWithdrawsAndGivesUpTheLock() { // test_timeout_in_block
+        AsyncCondition cond = new AsyncCondition();
+        cond.acquire();
+        AsyncFuture<Void> timed = Async.waitFor(cond.await(), Duration.ofMillis(5));
+        assertThatThrownBy(timed::join).hasCauseInstanceOf(TimeoutException.class);
+        assertThat(cond.isLocked()).isFalse();
+        BridgeQueueTest.awaitTrue(() -> cond.queueLength() == 0); // removed on the timer thread
     }
 
     @Test

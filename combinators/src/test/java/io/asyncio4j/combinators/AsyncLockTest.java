@@ -3,10 +3,12 @@ package io.asyncio4j.combinators;
 import io.asyncio4j.AsyncFuture;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -160,6 +162,17 @@ class AsyncLockTest {
 
         assertThat(waiter.cancel(false)).isFalse();
         assertThat(lock.isLocked()).isTrue();
+    }
+
+    @Test
+    void anAcquireThatTimesOutInWaitForLeavesTheQueue() {
+        AsyncLock lock = new AsyncLock();
+        lock.acquire();
+        AsyncFuture<Void> timed = Async.waitFor(lock.acquire(), Duration.ofMillis(5));
+        assertThatThrownBy(timed::join).hasCauseInstanceOf(TimeoutException.class);
+        lock.release(); // skips the timed-out waiter even if its removal (on the timer thread) is still running
+        assertThat(lock.isLocked()).isFalse();
+        BridgeQueueTest.awaitTrue(() -> lock.queueLength() == 0);
     }
 
     @Test

@@ -3,12 +3,14 @@ package io.asyncio4j.combinators;
 import io.asyncio4j.AsyncFuture;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -271,6 +273,16 @@ class AsyncQueueTest {
         assertThat(q.poll()).isEqualTo("b");
         assertThat(putB).isCompleted();
         assertThat(q.poll()).isNull();
+    }
+
+    @Test
+    void aGetThatTimesOutInWaitForLeavesTheQueue() throws Exception { // test_cancelled_getters_... wait_for
+        AsyncQueue<String> q = AsyncQueue.fifo(5);
+        AsyncFuture<String> timed = Async.waitFor(q.get(), Duration.ofMillis(5));
+        assertThatThrownBy(timed::join).hasCauseInstanceOf(TimeoutException.class);
+        q.put("a"); // skips the timed-out getter even if its removal (on the timer thread) is still running
+        assertThat(q.poll()).isEqualTo("a");
+        BridgeQueueTest.awaitTrue(() -> q.waitingGetters() == 0);
     }
 
     @Test
