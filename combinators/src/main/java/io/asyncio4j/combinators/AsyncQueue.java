@@ -1,0 +1,685 @@
+package io.asyncio4j.combinators;
+
+import io.asyncio4j.AsyncFuture;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A bounded queue for producers and consumers in asynchronous code (asyncio {@code Queue}, {@code LifoQueue},
+ * {@code PriorityQueue}): {@link #put} waits while the queue is full, {@link #get} waits while it is empty,
+ * {@link #offer}/{@link #poll} never wait, and {@link #taskDone}/{@link #join} track when every item put has
+ * been processed.
+ *
+ * <p>Created by {@link #fifo}, {@link #lifo} or {@link #priority}, which fix the order items come out in. The
+ * capacity is mandatory and positive: asyncio's default {@code maxsize=0} means "unbounded", and a queue whose
+ * producers never wait lets memory grow without limit as soon as consumers fall behind. {@code null} items are
+ * refused, so that {@link #poll()} can return {@code null} for "empty".
+ *
+ * <h2>Fairness and hand-over</h2>
+ * Waiting getters and putters are each served first come, first served, and a new call never overtakes a
+ * waiting one. A put while getters wait hands its item straight to the first of them; the item never occupies a
+ * slot, so a getter's continuation sees the queue without it, as after asyncio's {@code await q.get()}. A woken
+ * putter's slot is reserved for it until its item is in. The queue never holds more than its capacity (a
+ * shutdown may exceed it only by the few items given back in the race described below).
+ *
+ * <h2>Cancellation</h2>
+ * Cancelling a pending {@code get} or {@code put} removes the waiter: a cancelled put never enqueues its item, a
+ * cancelled get never consumes one. If the cancellation races with the hand-over to that waiter, the item (or
+ * the free slot) passes to the next waiter, or an item goes back to the head of the queue: no item is lost or
+ * delivered twice, under any interleaving. (Order is kept except in that race: an item refused by a getter
+ * cancelled as it was handed over, at a moment the queue had filled up, waits at the head of the putters and
+ * comes after the items already stored.)
+ *
+ * <h2>Shutdown</h2>
+ * {@link #shutdown(boolean)} (asyncio 3.13 {@code Queue.shutdown}) makes puts fail with
+ * {@link QueueShutdownException} and fails every waiting getter and putter; gets go on returning the items
+ * left, and fail once the queue is empty, unless the shutdown was immediate, which discards them.
+ *
+ * <h2>Threads</h2>
+ * All methods may be called from any thread and never block. A pending future is completed, and its
+ * continuations run, on the thread whose call satisfied it (a {@code put} for a waiting getter, a {@code get}
+ * for a waiting putter, a {@code taskDone} for {@code join}), after the queue's internal lock is released; if
+ * that thread is already completing a waiter of an asyncio4j primitive, the completion runs as soon as the
+ * current one returns, so hand-overs never nest on the stack. Putting an item happens-before the continuations
+ * of the get that receives it.
+ *
+ * @param <T> the item type
+ */
+public final class AsyncQueue<T> {
+
+    private enum State { OPEN, SHUT_DOWN, SHUT_DOWN_IMMEDIATELY }
+
+    private final int capacity;
+    private final ItemStore<T> store;
+    private final ReentrantLock mutex = new ReentrantLock();
+    private final ArrayDeque<AsyncFuture<T>> getters = new ArrayDeque<>();
+    private final ArrayDeque<Putter<T>> putters = new ArrayDeque<>();
+    private ArrayList<AsyncFuture<Void>> joiners;
+    /** Woken putters whose items are not in yet; their slots are reserved. */
+    private int admitting;
+    private long unfinished;
+    private State state = State.OPEN;
+
+    private AsyncQueue(int capacity, ItemStore<T> store) {
+        this.capacity = capacity;
+        this.store = store;
+    }
+
+    /**
+     * Creates a first-in, first-out queue (asyncio {@code Queue(maxsize)}).
+     *
+     * @param capacity the most items the queue holds; puts wait beyond it
+     * @param <T>      the item type
+     * @return an empty queue
+     * @throws IllegalArgumentException if {@code capacity} is not positive
+     */
+    public static <T> AsyncQueue<T> fifo(int capacity) {
+        return new AsyncQueue<>(checkCapacity(capacity), ItemStore.fifo(capacity));
+    }
+
+    /**
+     * Creates a last-in, first-out queue: a stack (asyncio {@code LifoQueue(maxsize)}).
+     *
+     * @param capacity the most items the queue holds; puts wait beyond it
+     * @param <T>      the item type
+     * @return an empty queue
+     * @throws IllegalArgumentException if {@code capacity} is not positive
+     */
+    public static <T> AsyncQueue<T> lifo(int capacity) {
+        return new AsyncQueue<>(checkCapacity(capacity), ItemStore.lifo(capacity));
+    }
+
+    /**
+     * Creates a queue that gives out the least item first by {@code order} (asyncio
+     * {@code PriorityQueue(maxsize)}). Items that compare equal come out in no particular order.
+     *
+     * @param capacity the most items the queue holds; puts wait beyond it
+     * @param order    the priority order, least first
+     * @param <T>      the item type
+     * @return an empty queue
+     * @throws IllegalArgumentException if {@code capacity} is not positive
+     */
+    public static <T> AsyncQueue<T> priority(int capacity, Comparator<? super T> order) {
+        Objects.requireNonNull(order, "order");
+        return new AsyncQueue<>(checkCapacity(capacity), ItemStore.priority(capacity, order));
+    }
+
+    /**
+     * Creates a queue that gives out the least item first by natural order (asyncio
+     * {@code PriorityQueue(maxsize)}).
+     *
+     * @param capacity the most items the queue holds; puts wait beyond it
+     * @param <T>      the item type
+     * @return an empty queue
+     * @throws IllegalArgumentException if {@code capacity} is not positive
+     */
+    public static <T extends Comparable<? super T>> AsyncQueue<T> priority(int capacity) {
+        return priority(capacity, Comparator.naturalOrder());
+    }
+
+    private static int checkCapacity(int capacity) {
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("capacity must be positive, was " + capacity
+                    + " (an unbounded queue, asyncio's maxsize=0, is deliberately not offered)");
+        }
+        return capacity;
+    }
+
+    /**
+     * Puts an item, waiting for room if the queue is full or others wait to put (asyncio
+     * {@code await q.put(item)}).
+     *
+     * @param item the item
+     * @return a completed future (a shared instance) if the item went in at once; otherwise a future completed
+     *         with {@code null} once the item is accepted. It fails with {@link QueueShutdownException} if the
+     *         queue is or gets shut down first. Cancelling it before it completes withdraws the item.
+     * @throws NullPointerException if {@code item} is null
+     */
+    public AsyncFuture<Void> put(T item) {
+        Objects.requireNonNull(item, "item");
+        AsyncFuture<T> getter;
+        Putter<T> putter = null;
+        mutex.lock();
+        try {
+            if (state != State.OPEN) {
+                return AsyncFuture.failed(shutDown("put"));
+            }
+            getter = nobodyAheadToPut() ? pollLive(getters) : null;
+            if (getter != null) {
+                unfinished++;
+            } else if (nobodyAheadToPut() && store.size() < capacity) {
+                store.add(item);
+                unfinished++;
+                return Wakeups.DONE;
+            } else {
+                putter = new Putter<>(item, new AsyncFuture<>());
+                putters.addLast(putter);
+            }
+        } finally {
+            mutex.unlock();
+        }
+        if (getter != null) {
+            handOver(getter, item);
+            return Wakeups.DONE;
+        }
+        Putter<T> p = putter;
+        p.future.onCancel(() -> forget(p));
+        return p.future;
+    }
+
+    /**
+     * Puts an item if there is room now, without waiting (asyncio {@code put_nowait}, which raises
+     * {@code QueueFull} where this returns false).
+     *
+     * @param item the item
+     * @return true if the item was accepted; false if the queue is full or others wait to put
+     * @throws QueueShutdownException if the queue was shut down
+     * @throws NullPointerException   if {@code item} is null
+     */
+    public boolean offer(T item) {
+        Objects.requireNonNull(item, "item");
+        AsyncFuture<T> getter;
+        mutex.lock();
+        try {
+            if (state != State.OPEN) {
+                throw shutDown("offer");
+            }
+            getter = nobodyAheadToPut() ? pollLive(getters) : null;
+            if (getter != null) {
+                unfinished++;
+            } else if (nobodyAheadToPut() && store.size() < capacity) {
+                store.add(item);
+                unfinished++;
+                return true;
+            } else {
+                return false;
+            }
+        } finally {
+            mutex.unlock();
+        }
+        handOver(getter, item);
+        return true;
+    }
+
+    /**
+     * Takes the next item, waiting for one if the queue is empty (asyncio {@code await q.get()}).
+     *
+     * @return a completed future if an item was there; otherwise a future completed with the next item put.
+     *         It fails with {@link QueueShutdownException} if the queue is shut down and empty, or was shut down
+     *         immediately. Cancelling it before it completes withdraws the getter; no item is consumed.
+     */
+    public AsyncFuture<T> get() {
+        T item;
+        AsyncFuture<T> getter = null;
+        List<Runnable> wakeUps = null;
+        mutex.lock();
+        try {
+            if (state == State.SHUT_DOWN_IMMEDIATELY) {
+                return AsyncFuture.failed(shutDown("get"));
+            }
+            item = store.poll(); // never overtakes a waiting getter: getters wait only while the store is empty
+            if (item != null) {
+                wakeUps = wakePutters(null);
+            } else if (state == State.SHUT_DOWN) {
+                return AsyncFuture.failed(shutDown("get"));
+            } else {
+                getter = new AsyncFuture<>();
+                getters.addLast(getter);
+            }
+        } finally {
+            mutex.unlock();
+        }
+        if (item != null) {
+            runAll(wakeUps);
+            return AsyncFuture.completed(item);
+        }
+        AsyncFuture<T> g = getter;
+        g.onCancel(() -> forget(g));
+        return g;
+    }
+
+    /**
+     * Takes the next item if there is one, without waiting (asyncio {@code get_nowait}, which raises
+     * {@code QueueEmpty} where this returns {@code null}).
+     *
+     * @return the item, or {@code null} if the queue is empty or was shut down immediately
+     */
+    public T poll() {
+        T item;
+        List<Runnable> wakeUps;
+        mutex.lock();
+        try {
+            if (state == State.SHUT_DOWN_IMMEDIATELY) {
+                return null;
+            }
+            item = store.poll();
+            if (item == null) {
+                return null;
+            }
+            wakeUps = wakePutters(null);
+        } finally {
+            mutex.unlock();
+        }
+        runAll(wakeUps);
+        return item;
+    }
+
+    /**
+     * Records that an item taken from the queue has been processed (asyncio {@code task_done()}). Every item
+     * put counts as one unfinished task until a {@code taskDone()}; when none is left, {@link #join()} futures
+     * complete, on this thread.
+     *
+     * @throws IllegalStateException if called more times than items were put
+     */
+    public void taskDone() {
+        List<AsyncFuture<Void>> finished;
+        mutex.lock();
+        try {
+            if (unfinished <= 0) {
+                throw new IllegalStateException("taskDone() called more times than items were put");
+            }
+            unfinished--;
+            finished = unfinished == 0 ? takeJoiners() : null;
+        } finally {
+            mutex.unlock();
+        }
+        completeAll(finished);
+    }
+
+    /**
+     * Waits until every item put has been taken and marked done with {@link #taskDone()} (asyncio
+     * {@code await q.join()}).
+     *
+     * @return a completed future (a shared instance) if no task is unfinished; otherwise a future completed
+     *         with {@code null} by the {@code taskDone()} (or immediate shutdown) that finishes the last one.
+     *         It never fails. Cancelling it only withdraws this waiter.
+     */
+    public AsyncFuture<Void> join() {
+        AsyncFuture<Void> joiner = new AsyncFuture<>();
+        mutex.lock();
+        try {
+            if (unfinished == 0) {
+                return Wakeups.DONE;
+            }
+            if (joiners == null) {
+                joiners = new ArrayList<>(2);
+            }
+            joiners.add(joiner);
+        } finally {
+            mutex.unlock();
+        }
+        joiner.onCancel(() -> forgetJoiner(joiner));
+        return joiner;
+    }
+
+    /**
+     * Shuts the queue down (asyncio 3.13 {@code shutdown(immediate)}): later puts fail, and every waiting putter
+     * and getter fails, with {@link QueueShutdownException}. Without {@code immediately}, gets return the items
+     * left and fail once the queue is empty; with it, the items left are discarded, each counting as a finished
+     * task (which may complete {@link #join()}), and gets fail at once. Items already being handed to a woken
+     * getter still reach it. Shutting down again only upgrades a plain shutdown to an immediate one.
+     *
+     * @param immediately whether to discard the items left
+     */
+    public void shutdown(boolean immediately) {
+        List<AsyncFuture<T>> failedGetters;
+        List<Putter<T>> failedPutters;
+        List<AsyncFuture<Void>> finished = null;
+        mutex.lock();
+        try {
+            if (state == State.SHUT_DOWN_IMMEDIATELY || (state == State.SHUT_DOWN && !immediately)) {
+                return;
+            }
+            failedPutters = new ArrayList<>(putters.size());
+            for (Putter<T> p : putters) {
+                if (p.future != null) {
+                    failedPutters.add(p);
+                } else {
+                    store.addOldest(p.item); // accepted already: stays gettable, past the capacity if need be
+                }
+            }
+            putters.clear();
+            if (immediately) {
+                state = State.SHUT_DOWN_IMMEDIATELY;
+                unfinished = Math.max(0, unfinished - store.size());
+                store.clear();
+                if (unfinished == 0) {
+                    finished = takeJoiners();
+                }
+            } else {
+                state = State.SHUT_DOWN;
+            }
+            failedGetters = new ArrayList<>(getters);
+            getters.clear();
+        } finally {
+            mutex.unlock();
+        }
+        if (failedGetters.isEmpty() && failedPutters.isEmpty() && finished == null) {
+            return;
+        }
+        List<AsyncFuture<Void>> joined = finished;
+        Wakeups.run(() -> {
+            for (AsyncFuture<T> g : failedGetters) {
+                g.completeExceptionally(shutDown("get"));
+            }
+            for (Putter<T> p : failedPutters) {
+                p.future.completeExceptionally(shutDown("put"));
+            }
+            if (joined != null) {
+                for (AsyncFuture<Void> j : joined) {
+                    j.complete(null);
+                }
+            }
+        });
+    }
+
+    /**
+     * Returns whether {@link #shutdown} was called.
+     *
+     * @return true once shut down
+     */
+    public boolean isShutdown() {
+        mutex.lock();
+        try {
+            return state != State.OPEN;
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /**
+     * Returns the number of items a {@code get} could take now (asyncio {@code qsize()}), not counting items
+     * coming from woken putters.
+     *
+     * @return the stored items, a snapshot, at most {@link #capacity()}
+     */
+    public int size() {
+        mutex.lock();
+        try {
+            return store.size();
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /**
+     * Returns whether no item can be taken now (asyncio {@code empty()}).
+     *
+     * @return true if {@link #size()} is zero
+     */
+    public boolean isEmpty() {
+        return size() == 0;
+    }
+
+    /**
+     * Returns whether the stored items and the slots reserved for woken putters fill the capacity (asyncio
+     * {@code full()}). A put may still wait when this is false, if other puts wait before it.
+     *
+     * @return true if full
+     */
+    public boolean isFull() {
+        mutex.lock();
+        try {
+            return occupancy() >= capacity;
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /**
+     * Returns the most items the queue holds (asyncio {@code maxsize}).
+     *
+     * @return the capacity, positive
+     */
+    public int capacity() {
+        return capacity;
+    }
+
+    /**
+     * Returns how many {@code get} futures are waiting, for monitoring and tests.
+     *
+     * @return the number of waiting getters, a snapshot
+     */
+    public int waitingGetters() {
+        mutex.lock();
+        try {
+            return getters.size();
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /**
+     * Returns how many {@code put} futures are waiting, for monitoring and tests.
+     *
+     * @return the number of waiting putters, a snapshot
+     */
+    public int waitingPutters() {
+        mutex.lock();
+        try {
+            return putters.size();
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /**
+     * Returns the number of items put and not yet marked done with {@link #taskDone()}.
+     *
+     * @return the unfinished tasks, a snapshot
+     */
+    public long unfinishedTasks() {
+        mutex.lock();
+        try {
+            return unfinished;
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        mutex.lock();
+        try {
+            return "AsyncQueue[capacity=" + capacity + ", size=" + store.size()
+                    + (getters.isEmpty() ? "" : ", getters=" + getters.size())
+                    + (putters.isEmpty() ? "" : ", putters=" + putters.size())
+                    + (unfinished == 0 ? "" : ", tasks=" + unfinished)
+                    + (state == State.OPEN ? "" : ", " + state.name().toLowerCase(java.util.Locale.ROOT)) + "]";
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    // ---- hand-over; every method below that takes the mutex is called without it ----
+
+    private int occupancy() {
+        return store.size() + admitting;
+    }
+
+    /** Under the mutex: no putter waits or is being let in, so a new item may go straight in. */
+    private boolean nobodyAheadToPut() {
+        return putters.isEmpty() && admitting == 0;
+    }
+
+    private void handOver(AsyncFuture<T> getter, T item) {
+        Wakeups.run(() -> deliver(getter, item));
+    }
+
+    /** Completes a woken getter with its item; if it was cancelled first, passes the item on. */
+    private void deliver(AsyncFuture<T> getter, T item) {
+        if (getter.complete(item)) {
+            return;
+        }
+        List<Runnable> wakeUps = null;
+        List<AsyncFuture<Void>> finished = null;
+        mutex.lock();
+        try {
+            if (state == State.SHUT_DOWN_IMMEDIATELY) {
+                finished = discardAccepted(); // like the items left at the immediate shutdown
+            } else {
+                wakeUps = place(item, true, null);
+            }
+        } finally {
+            mutex.unlock();
+        }
+        runAll(wakeUps);
+        completeAll(finished);
+    }
+
+    /**
+     * Completes a woken putter, then lets its item in, or frees its slot if it was cancelled meanwhile. An item
+     * given back by a cancelled getter has no future: it was accepted long ago.
+     */
+    private void admit(Putter<T> putter) {
+        boolean accepted = putter.future == null || putter.future.complete(null);
+        List<Runnable> wakeUps = null;
+        List<AsyncFuture<Void>> finished = null;
+        mutex.lock();
+        try {
+            admitting--;
+            if (accepted && state == State.SHUT_DOWN_IMMEDIATELY) {
+                finished = putter.future == null ? discardAccepted() : null;
+            } else if (accepted) {
+                if (putter.future != null) {
+                    unfinished++;
+                }
+                wakeUps = place(putter.item, putter.future == null, null);
+            }
+            wakeUps = wakePutters(wakeUps);
+        } finally {
+            mutex.unlock();
+        }
+        runAll(wakeUps);
+        completeAll(finished);
+    }
+
+    /**
+     * Under the mutex: gives an accepted item to the first live getter, else stores it; an item given back by a
+     * cancelled getter when the queue has filled up meanwhile waits at the head of the putters instead.
+     */
+    private List<Runnable> place(T item, boolean givenBack, List<Runnable> wakeUps) {
+        AsyncFuture<T> getter = pollLive(getters);
+        if (getter != null) {
+            return add(wakeUps, () -> deliver(getter, item));
+        }
+        if (!givenBack) {
+            store.add(item); // its slot was reserved
+        } else if (occupancy() < capacity) {
+            store.addOldest(item);
+        } else {
+            putters.addFirst(new Putter<>(item, null));
+        }
+        return wakeUps;
+    }
+
+    /** Under the mutex: an accepted item is dropped by an immediate shutdown; its task counts as finished. */
+    private List<AsyncFuture<Void>> discardAccepted() {
+        unfinished = Math.max(0, unfinished - 1);
+        return unfinished == 0 ? takeJoiners() : null;
+    }
+
+    /** Under the mutex: wakes as many waiting putters as there are free slots. */
+    private List<Runnable> wakePutters(List<Runnable> wakeUps) {
+        while (!putters.isEmpty() && occupancy() < capacity) {
+            Putter<T> p = putters.pollFirst();
+            if (p.future == null || !p.future.isDone()) {
+                admitting++;
+                wakeUps = add(wakeUps, () -> admit(p));
+            }
+        }
+        return wakeUps;
+    }
+
+    private static <F extends AsyncFuture<?>> F pollLive(ArrayDeque<F> waiters) {
+        F f;
+        do {
+            f = waiters.pollFirst();
+        } while (f != null && f.isDone()); // cancelled; its cancellation action will find it gone
+        return f;
+    }
+
+    private static List<Runnable> add(List<Runnable> wakeUps, Runnable wakeUp) {
+        if (wakeUps == null) {
+            wakeUps = new ArrayList<>(2);
+        }
+        wakeUps.add(wakeUp);
+        return wakeUps;
+    }
+
+    private static void runAll(List<Runnable> wakeUps) {
+        if (wakeUps != null) {
+            for (Runnable r : wakeUps) {
+                Wakeups.run(r);
+            }
+        }
+    }
+
+    private static void completeAll(List<AsyncFuture<Void>> joiners) {
+        if (joiners != null) {
+            Wakeups.run(() -> {
+                for (AsyncFuture<Void> j : joiners) {
+                    j.complete(null);
+                }
+            });
+        }
+    }
+
+    private List<AsyncFuture<Void>> takeJoiners() {
+        List<AsyncFuture<Void>> taken = joiners;
+        joiners = null;
+        return taken;
+    }
+
+    private void forget(AsyncFuture<T> getter) {
+        mutex.lock();
+        try {
+            getters.remove(getter);
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    private void forget(Putter<T> putter) {
+        mutex.lock();
+        try {
+            putters.remove(putter);
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    private void forgetJoiner(AsyncFuture<Void> joiner) {
+        mutex.lock();
+        try {
+            if (joiners != null) {
+                joiners.remove(joiner);
+            }
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    private QueueShutdownException shutDown(String operation) {
+        return new QueueShutdownException(operation + " on a queue that was shut down");
+    }
+
+    /**
+     * A waiting put: its future and the item it will let in; or, with no future, an accepted item given back by
+     * a cancelled getter, waiting for a free slot.
+     */
+    private static final class Putter<T> {
+        final T item;
+        final AsyncFuture<Void> future;
+
+        Putter(T item, AsyncFuture<Void> future) {
+            this.item = item;
+            this.future = future;
+        }
+    }
+}
