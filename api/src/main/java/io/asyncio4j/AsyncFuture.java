@@ -159,6 +159,10 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
      */
     public AsyncFuture<T> onCancel(Runnable action) {
         Objects.requireNonNull(action, "action");
+        if (isDone() && !isCancelled()) {
+            // It can never be cancelled now; keeping the action would only leak it (shared completed futures).
+            return this;
+        }
         Action node = new Action(action, null);
         for (;;) {
             Action head = (Action) ACTIONS.getVolatile(this);
