@@ -119,6 +119,18 @@ public final class AsyncTimer implements AutoCloseable {
         callbacks.execute(Objects.requireNonNull(task, "task"));
     }
 
+    /**
+     * Hands {@code task} to the callback executor now, keeping a handle that cancels it until it starts (asyncio
+     * {@code call_soon}); backs {@link Async#callSoon}.
+     */
+    TimerHandle callSoon(Runnable task) {
+        SoonTask soon = new SoonTask(Objects.requireNonNull(task, "task"));
+        TimerHandle handle = new TimerHandle(System.nanoTime());
+        handle.bind(soon);
+        callbacks.execute(soon);
+        return handle;
+    }
+
     private TimerHandle scheduleIn(long delayNanos, long deadlineNanos, Runnable task) {
         Objects.requireNonNull(task, "task");
         TimerHandle handle = new TimerHandle(deadlineNanos);
