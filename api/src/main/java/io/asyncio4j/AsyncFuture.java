@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
@@ -29,7 +30,8 @@ import java.util.function.Function;
  *       {@code AsyncFuture} too, and cancelling it cancels its source; for {@code thenCompose} and
  *       {@code exceptionallyCompose} it also cancels the inner stage that the function returned. So cancelling
  *       the last future of a pipeline cancels the stage in flight, and the stages in between see a
- *       {@code CancellationException} and run ({@code whenComplete}/{@code handle} cleanup still runs).</li>
+ *       {@code CancellationException} and run ({@code whenComplete}/{@code handle} cleanup still runs, even in
+ *       the dependent that was cancelled, once the cancellation has reached the stage it depends on).</li>
  *   <li>A future shared by several consumers must be shielded (see the combinators' {@code shield}) before one
  *       of them may cancel its view without cancelling the others.</li>
  *   <li>{@link #completeExceptionally} with a {@code CancellationException}, {@code orTimeout} and
@@ -253,16 +255,107 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
         return (AsyncFuture<V>) super.thenCombine(other, fn);
     }
 
-    /** As {@link CompletableFuture#handle}; cancelling the result cancels this future. */
+    /**
+     * As {@link CompletableFuture#handle}; cancelling the result cancels this future, and {@code fn} still runs
+     * when this future completes (with the {@code CancellationException}), so cleanup done in it is not skipped.
+     */
     @Override
     public <U> AsyncFuture<U> handle(BiFunction<? super T, Throwable, ? extends U> fn) {
-        return (AsyncFuture<U>) super.handle(fn);
+        Objects.requireNonNull(fn, "fn");
+        AsyncFuture<U> d = newIncompleteFuture();
+        super.whenComplete((v, x) -> handleInto(d, fn, v, x));
+        return d;
     }
 
-    /** As {@link CompletableFuture#whenComplete}; cancelling the result cancels this future. */
+    /** As {@link #handle}, running {@code fn} asynchronously in the default executor. */
+    @Override
+    public <U> AsyncFuture<U> handleAsync(BiFunction<? super T, Throwable, ? extends U> fn) {
+        Objects.requireNonNull(fn, "fn");
+        AsyncFuture<U> d = newIncompleteFuture();
+        super.whenCompleteAsync((v, x) -> handleInto(d, fn, v, x));
+        return d;
+    }
+
+    /** As {@link #handle}, running {@code fn} in {@code executor}. */
+    @Override
+    public <U> AsyncFuture<U> handleAsync(BiFunction<? super T, Throwable, ? extends U> fn, Executor executor) {
+        Objects.requireNonNull(fn, "fn");
+        AsyncFuture<U> d = newIncompleteFuture();
+        super.whenCompleteAsync((v, x) -> handleInto(d, fn, v, x), executor);
+        return d;
+    }
+
+    /**
+     * As {@link CompletableFuture#whenComplete}; cancelling the result cancels this future, and {@code action}
+     * still runs when this future completes (with the {@code CancellationException}), so cleanup done in it is
+     * not skipped.
+     */
     @Override
     public AsyncFuture<T> whenComplete(BiConsumer<? super T, ? super Throwable> action) {
-        return (AsyncFuture<T>) super.whenComplete(action);
+        Objects.requireNonNull(action, "action");
+        AsyncFuture<T> d = newIncompleteFuture();
+        super.whenComplete((v, x) -> whenCompleteInto(d, action, v, x));
+        return d;
+    }
+
+    /** As {@link #whenComplete}, running {@code action} asynchronously in the default executor. */
+    @Override
+    public AsyncFuture<T> whenCompleteAsync(BiConsumer<? super T, ? super Throwable> action) {
+        Objects.requireNonNull(action, "action");
+        AsyncFuture<T> d = newIncompleteFuture();
+        super.whenCompleteAsync((v, x) -> whenCompleteInto(d, action, v, x));
+        return d;
+    }
+
+    /** As {@link #whenComplete}, running {@code action} in {@code executor}. */
+    @Override
+    public AsyncFuture<T> whenCompleteAsync(BiConsumer<? super T, ? super Throwable> action, Executor executor) {
+        Objects.requireNonNull(action, "action");
+        AsyncFuture<T> d = newIncompleteFuture();
+        super.whenCompleteAsync((v, x) -> whenCompleteInto(d, action, v, x), executor);
+        return d;
+    }
+
+    /*
+     * whenComplete and handle run their function from a hidden dependent that nobody cancels, then complete the
+     * returned dependent exactly as CompletableFuture would. CompletableFuture itself skips the function of a
+     * dependent that is already complete, and cancelling the returned dependent completes it before the
+     * cancellation reaches this future: the cleanup would never run.
+     */
+
+    private static <T> void whenCompleteInto(AsyncFuture<T> d, BiConsumer<? super T, ? super Throwable> action,
+                                             T value, Throwable x) {
+        try {
+            action.accept(value, x);
+        } catch (Throwable ex) {
+            if (x == null) {
+                x = ex;
+            } else if (x != ex) {
+                x.addSuppressed(ex);
+            }
+        }
+        if (x == null) {
+            d.complete(value);
+        } else {
+            d.completeExceptionally(wrapped(x));
+        }
+    }
+
+    private static <T, U> void handleInto(AsyncFuture<U> d, BiFunction<? super T, Throwable, ? extends U> fn,
+                                          T value, Throwable x) {
+        U u;
+        try {
+            u = fn.apply(value, x);
+        } catch (Throwable ex) {
+            d.completeExceptionally(wrapped(ex));
+            return;
+        }
+        d.complete(u);
+    }
+
+    /** A dependent's failure as CompletableFuture stores it. */
+    private static Throwable wrapped(Throwable x) {
+        return x instanceof CompletionException ? x : new CompletionException(x);
     }
 
     /** As {@link CompletableFuture#exceptionally}; cancelling the result cancels this future. */
