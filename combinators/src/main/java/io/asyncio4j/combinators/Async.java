@@ -903,10 +903,11 @@ public final class Async {
     @SuppressWarnings("unchecked")
     static <T> CompletableFuture<T> view(CompletionStage<T> stage) {
         Objects.requireNonNull(stage, "stage");
-        if (stage instanceof CompletableFuture) {
-            return (CompletableFuture<T>) stage;
+        if (stage instanceof AsyncFuture) {
+            return (AsyncFuture<T>) stage;
         }
         try {
+            // A CompletableFuture returns itself; a minimal stage returns a copy that follows it.
             return stage.toCompletableFuture();
         } catch (UnsupportedOperationException refused) {
             return AsyncFuture.of(stage);
