@@ -31,7 +31,11 @@ import java.util.function.Function;
  *       {@code exceptionallyCompose} it also cancels the inner stage that the function returned. So cancelling
  *       the last future of a pipeline cancels the stage in flight, and the stages in between see a
  *       {@code CancellationException} and run ({@code whenComplete}/{@code handle} cleanup still runs, even in
- *       the dependent that was cancelled, once the cancellation has reached the stage it depends on).</li>
+ *       the dependent that was cancelled, once the cancellation has reached the stage it depends on). All of
+ *       this happens before {@code cancel} returns, on the cancelling thread, in this order: the cancelled future
+ *       completes first, then the cancellation travels towards the stage in flight, running each stage's
+ *       cleanup on the way and cancelling the operation in flight last (asyncio unwinds the other way: the
+ *       innermost {@code finally} first).</li>
  *   <li>A future shared by several consumers must be shielded (see the combinators' {@code shield}) before one
  *       of them may cancel its view without cancelling the others.</li>
  *   <li>{@link #completeExceptionally} with a {@code CancellationException}, {@code orTimeout} and
