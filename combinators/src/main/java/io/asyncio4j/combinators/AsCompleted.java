@@ -38,13 +38,18 @@ final class AsCompleted<T> implements BiConsumer<T, Throwable>, Runnable {
     static <T> List<AsyncFuture<T>> start(List<? extends CompletionStage<? extends T>> distinct, Duration timeout,
                                           AsyncTimer timer) {
         AsCompleted<T> a = new AsCompleted<>(distinct.size(), timeout);
-        if (timeout != null && !distinct.isEmpty()) {
-            a.timer = timer.schedule(timeout, a);
-        }
         for (CompletionStage<? extends T> s : distinct) {
             @SuppressWarnings("unchecked")
             CompletableFuture<T> v = (CompletableFuture<T>) Async.view(s);
             v.whenComplete(a);
+        }
+        // Armed after the stages already complete have taken their slots, so even a tiny timeout keeps them.
+        if (timeout != null && a.next.get() < a.outputs.size()) {
+            TimerHandle t = timer.schedule(timeout, a);
+            a.timer = t;
+            if (a.next.get() >= a.outputs.size()) {
+                t.cancel(); // the last slot was claimed before it could see the timer
+            }
         }
         return a.outputs;
     }

@@ -88,13 +88,15 @@ class TaskGroupTest {
         AtomicInteger cancelled = new AtomicInteger();
         AtomicReference<AsyncFuture<Void>> sibling = new AtomicReference<>();
         ArithmeticException boom = new ArithmeticException("/ by zero");
+        AsyncFuture<Void> trigger = new AsyncFuture<>();
         AsyncFuture<Void> g = Async.taskGroup(tg -> {
-            tg.spawn(() -> timer.sleep(Duration.ofMillis(1)).thenApply(v -> {
+            tg.spawn(() -> trigger.thenApply(v -> {
                 throw boom;
             }));
             sibling.set(tg.spawn(() -> sleepForever(cancelled)));
             return sleepForever(cancelled);
         });
+        callbacks.execute(() -> trigger.complete(null));
 
         assertThat(failure(g)).isSameAs(boom);
         assertThat(sibling.get()).isCancelled();
