@@ -41,7 +41,7 @@ final class AsCompleted<T> implements BiConsumer<T, Throwable>, Runnable {
         for (CompletionStage<? extends T> s : distinct) {
             @SuppressWarnings("unchecked")
             CompletableFuture<T> v = (CompletableFuture<T>) Async.view(s);
-            v.whenComplete(a);
+            Async.onDone(v, a);
         }
         // Armed after the stages already complete have taken their slots, so even a tiny timeout keeps them.
         if (timeout != null && a.next.get() < a.outputs.size()) {

@@ -29,6 +29,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
@@ -890,13 +891,30 @@ public final class Async {
     // ---------------------------------------------------------------------------------------------- internals
 
     static <T> void relay(CompletionStage<? extends T> from, AsyncFuture<T> to) {
-        from.whenComplete((v, e) -> {
+        BiConsumer<T, Throwable> relay = (v, e) -> {
             if (e == null) {
                 to.complete(v);
             } else {
                 to.completeExceptionally(unwrap(e));
             }
-        });
+        };
+        if (from instanceof AsyncFuture) {
+            ((AsyncFuture<? extends T>) from).addDoneCallback(relay);
+        } else {
+            from.whenComplete(relay);
+        }
+    }
+
+    /**
+     * Calls {@code callback} when {@code f} completes, with the least allocation: {@code addDoneCallback} for an
+     * {@code AsyncFuture} (its {@code whenComplete} adds a second dependent to keep cleanup running).
+     */
+    static <T> void onDone(CompletableFuture<T> f, BiConsumer<? super T, ? super Throwable> callback) {
+        if (f instanceof AsyncFuture) {
+            ((AsyncFuture<T>) f).addDoneCallback(callback);
+        } else {
+            f.whenComplete(callback);
+        }
     }
 
     /** The {@code CompletableFuture} to wait on and cancel for a stage; see the class comment. */

@@ -51,7 +51,7 @@ final class FirstOf<T> implements BiConsumer<T, Throwable> {
             }
             @SuppressWarnings("unchecked")
             CompletableFuture<T> child = (CompletableFuture<T>) c;
-            child.whenComplete(f);
+            Async.onDone(child, f);
         }
         return f.result;
     }

@@ -58,7 +58,7 @@ final class Gather<R> {
         for (int i = 0; i < children.length; i++) {
             CompletableFuture<?> c = children[i];
             if (!c.isDone()) {
-                c.whenComplete(new Slot(i));
+                Async.onDone((CompletableFuture<Object>) c, new Slot(i));
             } else if (!c.isCompletedExceptionally()) {
                 results[i] = returnExceptions ? Try.success(c.getNow(null)) : c.getNow(null);
                 done++;

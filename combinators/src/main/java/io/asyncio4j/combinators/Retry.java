@@ -56,7 +56,7 @@ final class Retry<T> implements BiConsumer<T, Throwable> {
             stage = AsyncFuture.failed(e);
         }
         track(stage);
-        stage.whenComplete(this);
+        Async.onDone(stage, this);
     }
 
     /** An attempt completed. */

@@ -90,7 +90,7 @@ final class StageLoop implements BiConsumer<Object, Throwable> {
             if (result.isCancelled()) {
                 Async.cancelQuietly(next);
             }
-            next.whenComplete(this);
+            Async.onDone((CompletableFuture<Object>) next, this);
         } while (wip.decrementAndGet() != 0);
     }
 }

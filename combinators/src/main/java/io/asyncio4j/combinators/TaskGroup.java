@@ -59,7 +59,7 @@ public final class TaskGroup {
         if (g.aborting) {
             b.cancel(false);
         }
-        b.whenComplete(g::bodyDone);
+        b.addDoneCallback(g::bodyDone);
         return (AsyncFuture<T>) (AsyncFuture<?>) g.result;
     }
 
@@ -98,7 +98,7 @@ public final class TaskGroup {
             child.cancel(false);
         }
         AsyncFuture<T> c = child;
-        child.whenComplete((v, e) -> childDone(c, e));
+        child.addDoneCallback((v, e) -> childDone(c, e));
         return child;
     }
 

@@ -70,7 +70,7 @@ public final class Timeout {
             t.body = inner;
             expiredAlready = t.state == State.EXPIRING;
         }
-        inner.whenComplete(t::bodyDone);
+        inner.addDoneCallback(t::bodyDone);
         t.result.onCancel(() -> {
             t.finish();
             inner.cancel(false);

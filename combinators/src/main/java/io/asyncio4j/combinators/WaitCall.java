@@ -47,7 +47,7 @@ final class WaitCall<S extends CompletionStage<?>> implements BiConsumer<Object,
             if (w.result.isDone()) {
                 break;
             }
-            v.whenComplete(w);
+            Async.onDone((CompletableFuture<Object>) v, w);
         }
         return w.result;
     }
