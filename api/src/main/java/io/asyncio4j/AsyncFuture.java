@@ -178,6 +178,21 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
     }
 
     /**
+     * Calls {@code callback} with this future's value or failure once it completes (asyncio
+     * {@code add_done_callback}): the cheapest way to observe a future, with no dependent future to return.
+     *
+     * <p>The callback runs once, on the thread that completes this future, or at once on this thread if it is
+     * already complete; it sees a failure as stored (a dependent's failure wrapped in a
+     * {@code CompletionException}), and a {@code CancellationException} if this future is cancelled. An exception
+     * it throws is dropped. It creates no dependent, so no cancellation but this future's own affects it.
+     *
+     * @param callback what to call
+     */
+    public void addDoneCallback(BiConsumer<? super T, ? super Throwable> callback) {
+        super.whenComplete(Objects.requireNonNull(callback, "callback"));
+    }
+
+    /**
      * Cancels this future and, through it, the operation in flight.
      *
      * <p>First the future this one was derived from is cancelled, so that the cancellation flows down through

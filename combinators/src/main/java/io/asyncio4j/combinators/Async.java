@@ -1,28 +1,74 @@
 package io.asyncio4j.combinators;
 
 import io.asyncio4j.AsyncFuture;
+import io.vavr.Tuple;
+import io.vavr.Tuple2;
+import io.vavr.Tuple3;
+import io.vavr.Tuple4;
+import io.vavr.Tuple5;
+import io.vavr.Tuple6;
+import io.vavr.Tuple7;
+import io.vavr.Tuple8;
+import io.vavr.control.Try;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
- * asyncio's task functions for {@link AsyncFuture}s: {@code sleep}, {@code shield}, {@code wait_for}, and
- * stack-safe asynchronous loops.
+ * asyncio's task functions for {@link AsyncFuture}s: {@code sleep}, {@code shield}, {@code wait_for},
+ * {@code timeout}, {@code gather}, {@code wait}, {@code as_completed}, {@code TaskGroup}, {@code call_soon} /
+ * {@code call_later} / {@code call_at}, {@code run_in_executor}, plus {@code any}/{@code race}, {@code retry}
+ * and stack-safe asynchronous loops.
  *
- * <p>Unless a method says otherwise: a stage given to it may be any {@link CompletionStage} (a foreign one is
- * adopted with {@link AsyncFuture#of}); cancelling the returned future cancels the stage in flight; the
- * returned future completes on the thread that completes the stage it waits for, or on the timer's callback
- * executor for a timeout, never on the timer thread itself.
+ * <h2>Common rules</h2>
+ * Unless a method says otherwise:
+ * <ul>
+ *   <li>A stage given to it may be any {@link CompletionStage}. An {@link AsyncFuture} or other
+ *       {@link CompletableFuture} is used as is; another stage is seen through {@code toCompletableFuture()}
+ *       (or adopted with {@link AsyncFuture#of} if it refuses). Cancelling a foreign stage is best effort: it
+ *       calls {@code cancel(true)}, which completes a plain {@code CompletableFuture} but stops no work behind
+ *       it.</li>
+ *   <li>Failures reach the returned future unwrapped: never a {@link CompletionException} around the real
+ *       one (see {@link #unwrap}).</li>
+ *   <li>Cancelling the returned future cancels the stages it waits for that are still running (what
+ *       "cancelling" means for each method is stated on it); it completes at once with a
+ *       {@link CancellationException}.</li>
+ *   <li>Threads: the returned future completes on the thread that completes the stage it was waiting for, or on
+ *       the calling thread if that stage was already complete, or, for a timeout or a delay, on the timer's
+ *       callback executor. Nothing runs on a timer's own thread. A dependent action attached to the returned
+ *       future without an executor runs on that same thread.</li>
+ *   <li>A method taking no {@link AsyncTimer} uses {@link AsyncTimer#shared()}.</li>
+ *   <li>{@code null} arguments are rejected with a {@link NullPointerException}, at the call.</li>
+ * </ul>
  */
 public final class Async {
 
+    private static final CompletableFuture<Object> DONE = CompletableFuture.completedFuture(null);
+
     private Async() {
     }
+
+    // ---------------------------------------------------------------------------------------------- sleep
 
     /**
      * Returns a future completed with {@code null} after {@code delay}, on the shared timer (asyncio
@@ -47,9 +93,14 @@ public final class Async {
         return AsyncTimer.shared().sleep(delay, value);
     }
 
+    // ---------------------------------------------------------------------------------------------- shield
+
     /**
      * Protects {@code stage} from cancellation (asyncio {@code shield}): the returned future completes as the
      * stage does, and cancelling it cancels only the returned future, never the stage.
+     *
+     * <p>If the stage itself is cancelled (by its owner), the returned future completes with its
+     * {@link CancellationException}, as asyncio's does.
      *
      * @param stage the stage to protect
      * @param <T>   the result type
@@ -58,15 +109,11 @@ public final class Async {
     public static <T> AsyncFuture<T> shield(CompletionStage<T> stage) {
         Objects.requireNonNull(stage, "stage");
         AsyncFuture<T> shielded = new AsyncFuture<>();
-        stage.whenComplete((v, e) -> {
-            if (e == null) {
-                shielded.complete(v);
-            } else {
-                shielded.completeExceptionally(unwrap(e));
-            }
-        });
+        relay(stage, shielded);
         return shielded;
     }
+
+    // ---------------------------------------------------------------------------------------------- waitFor
 
     /**
      * Waits for {@code stage} at most {@code timeout} on the shared timer (asyncio {@code wait_for}); see
@@ -84,58 +131,751 @@ public final class Async {
     /**
      * Waits for {@code stage} at most {@code timeout} (asyncio {@code wait_for}).
      *
-     * <p>If the stage completes in time the result completes with its outcome and the timer task is removed. On
-     * timeout the stage is cancelled, and once it has completed the result fails with a
-     * {@link TimeoutException}; if the stage produced a value anyway (it completed as the timer fired), the
-     * value wins and nothing is lost. Cancelling the result cancels the stage.
+     * <ul>
+     *   <li>If the stage completes in time, the result completes with its outcome and the timer task is removed
+     *       from the timer at once.</li>
+     *   <li>On timeout the stage is cancelled; once that {@code cancel} call has returned (the stage's
+     *       cancellation actions and the cleanup stages it triggers synchronously have run), the result fails
+     *       with a {@link TimeoutException} whose cause is the stage's {@link CancellationException}.</li>
+     *   <li>If the stage's value or failure arrives as the timer fires and gets there before the cancel, it
+     *       wins: the result completes with it and nothing is lost.</li>
+     *   <li>A zero or negative timeout cancels a stage that is not already complete at once, on the calling
+     *       thread, without using the timer (asyncio's {@code timeout <= 0}).</li>
+     *   <li>Cancelling the result cancels the stage and removes the timer task.</li>
+     * </ul>
      *
      * @param stage   the stage to wait for
      * @param timeout how long to wait
      * @param timer   the timer to use
      * @param <T>     the result type
-     * @return a future of the stage's outcome, completed on the thread completing the stage or on the timer's
-     *         callback executor
+     * @return a future of the stage's outcome, completed on the thread completing the stage, or on the timer's
+     *         callback executor after a timeout
+     * @throws RejectedExecutionException if the timer is closed
      */
     public static <T> AsyncFuture<T> waitFor(CompletionStage<T> stage, Duration timeout, AsyncTimer timer) {
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(timer, "timer");
-        AsyncFuture<T> inner = AsyncFuture.of(stage);
-        AsyncFuture<T> result = new AsyncFuture<>();
-        if (inner.isDone()) {
-            relay(inner, result);
-            return result;
-        }
-        WaitFor<T> w = new WaitFor<>(inner, result, timeout);
-        w.timer = timer.schedule(timeout, w);
-        inner.whenComplete(w);
-        result.onCancel(() -> inner.cancel(false));
-        return result;
+        return WaitFor.start(AsyncFuture.of(stage), timeout, timer);
     }
+
+    // ---------------------------------------------------------------------------------------------- timeout
+
+    /**
+     * Runs {@code body} under a deadline {@code delay} from now, on the shared timer (asyncio
+     * {@code async with asyncio.timeout(delay)}); see {@link #timeoutAt(long, Function, AsyncTimer)}.
+     *
+     * @param delay the deadline, from now
+     * @param body  starts the work; it may move the deadline through the {@link Timeout} it is given
+     * @param <T>   the result type
+     * @return a future of the body's outcome, or of a {@link TimeoutException}
+     */
+    public static <T> AsyncFuture<T> timeout(Duration delay,
+                                             Function<? super Timeout, ? extends CompletionStage<T>> body) {
+        return timeout(delay, body, AsyncTimer.shared());
+    }
+
+    /**
+     * Runs {@code body} under a deadline {@code delay} from now (asyncio {@code asyncio.timeout(delay)}); see
+     * {@link #timeoutAt(long, Function, AsyncTimer)}.
+     *
+     * @param delay the deadline, from now; zero or negative expires at once
+     * @param body  starts the work; it may move the deadline through the {@link Timeout} it is given
+     * @param timer the timer to use
+     * @param <T>   the result type
+     * @return a future of the body's outcome, or of a {@link TimeoutException}
+     */
+    public static <T> AsyncFuture<T> timeout(Duration delay,
+                                             Function<? super Timeout, ? extends CompletionStage<T>> body,
+                                             AsyncTimer timer) {
+        Objects.requireNonNull(timer, "timer");
+        return timeoutAt(timer.nanoTime() + AsyncTimer.saturatedNanos(delay), body, timer);
+    }
+
+    /**
+     * Runs {@code body} under the deadline {@code deadlineNanos}, on the shared timer (asyncio
+     * {@code asyncio.timeout_at(when)}); see {@link #timeoutAt(long, Function, AsyncTimer)}.
+     *
+     * @param deadlineNanos the deadline on the {@link AsyncTimer#nanoTime()} clock
+     * @param body          starts the work
+     * @param <T>           the result type
+     * @return a future of the body's outcome, or of a {@link TimeoutException}
+     */
+    public static <T> AsyncFuture<T> timeoutAt(long deadlineNanos,
+                                               Function<? super Timeout, ? extends CompletionStage<T>> body) {
+        return timeoutAt(deadlineNanos, body, AsyncTimer.shared());
+    }
+
+    /**
+     * Runs {@code body} under the deadline {@code deadlineNanos} (asyncio {@code asyncio.timeout_at(when)}), a
+     * deadline scope that the body can move while it runs.
+     *
+     * <ul>
+     *   <li>{@code body} is called at once, on the calling thread, with the scope's {@link Timeout}; the deadline
+     *       is already armed. If it throws, the result fails with that exception.</li>
+     *   <li>If the body's stage completes before the deadline, the result completes with its outcome and the
+     *       timer task is removed.</li>
+     *   <li>When the deadline passes, the body's stage is cancelled, which cancels the stage in flight inside it
+     *       (an I/O operation, a sleep, an inner pipeline) unless it is shielded. Once that cancel has returned,
+     *       the result fails with a {@link TimeoutException} whose cause is the body's
+     *       {@link CancellationException}. An outcome that beat the cancel is kept instead.</li>
+     *   <li>Nested scopes: only the scope whose deadline passed reports a {@code TimeoutException}; an inner scope
+     *       cancelled by an outer one reports a {@code CancellationException}.</li>
+     *   <li>Cancelling the result cancels the body's stage; {@link Timeout#expired()} then stays {@code false}.</li>
+     * </ul>
+     *
+     * @param deadlineNanos the deadline on the {@link AsyncTimer#nanoTime()} clock
+     * @param body          starts the work and returns its stage; it must not return {@code null}
+     * @param timer         the timer to use
+     * @param <T>           the result type
+     * @return a future completed on the thread completing the body's stage, or on the timer's callback executor
+     *         after the deadline
+     * @throws RejectedExecutionException if the timer is closed
+     */
+    public static <T> AsyncFuture<T> timeoutAt(long deadlineNanos,
+                                               Function<? super Timeout, ? extends CompletionStage<T>> body,
+                                               AsyncTimer timer) {
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(timer, "timer");
+        return Timeout.start(deadlineNanos, body, timer);
+    }
+
+    // ---------------------------------------------------------------------------------------------- gather
+
+    /**
+     * Waits for every stage and collects their values in argument order (asyncio {@code gather(*aws)}).
+     *
+     * <ul>
+     *   <li>The result completes with the values, in the order of {@code stages}, once all have completed; with
+     *       an empty list at once if there are none.</li>
+     *   <li>The first failure (in completion order; in argument order among stages already failed at the call)
+     *       fails the result at once; the other stages are <em>not</em> cancelled and keep running (asyncio's
+     *       default; use {@link #taskGroup} to cancel the siblings). A stage cancelled by its owner is such a
+     *       failure, with its {@link CancellationException}.</li>
+     *   <li>Cancelling the result cancels every stage not yet complete.</li>
+     * </ul>
+     *
+     * @param stages the stages; the same stage may appear more than once
+     * @param <T>    the common result type
+     * @return a future of an unmodifiable list (it may hold {@code null}s), completed on the thread completing
+     *         the last stage, or the failing one, or on the calling thread if all were complete
+     */
+    public static <T> AsyncFuture<List<T>> gather(Collection<? extends CompletionStage<? extends T>> stages) {
+        Objects.requireNonNull(stages, "stages");
+        return Gather.start(stages, false, Async::listOf);
+    }
+
+    /**
+     * Waits for every stage and collects their outcomes, failures included, in argument order (asyncio
+     * {@code gather(*aws, return_exceptions=True)}).
+     *
+     * <p>The result never fails on account of a stage: a stage's failure (a cancellation included) becomes a
+     * {@link Try.Failure} in its slot, unwrapped. Cancelling the result cancels every stage not yet complete
+     * and completes the result with a {@link CancellationException} (the caller's own cancellation is never
+     * swallowed, unlike asyncio before 3.7).
+     *
+     * @param stages the stages
+     * @param <T>    the common result type
+     * @return a future of an unmodifiable list of outcomes, completed on the thread completing the last stage or
+     *         on the calling thread if all were complete
+     */
+    public static <T> AsyncFuture<List<Try<T>>> gatherReturnExceptions(
+            Collection<? extends CompletionStage<? extends T>> stages) {
+        Objects.requireNonNull(stages, "stages");
+        return Gather.start(stages, true, Async::listOf);
+    }
+
+    /**
+     * Waits for two stages and pairs their values (typed asyncio {@code gather(a, b)}); failure and
+     * cancellation as {@link #gather(Collection)}.
+     *
+     * @param a   the first stage
+     * @param b   the second stage
+     * @param <A> the first result type
+     * @param <B> the second result type
+     * @return a future of the tuple of values, in argument order
+     */
+    @SuppressWarnings("unchecked")
+    public static <A, B> AsyncFuture<Tuple2<A, B>> gather(CompletionStage<? extends A> a,
+                                                         CompletionStage<? extends B> b) {
+        return Gather.start(new CompletionStage<?>[] {a, b}, r -> Tuple.of((A) r[0], (B) r[1]));
+    }
+
+    /**
+     * Waits for three stages and collects their values in a tuple; see {@link #gather(CompletionStage,
+     * CompletionStage)}.
+     *
+     * @param a   the first stage
+     * @param b   the second stage
+     * @param c   the third stage
+     * @param <A> the first result type
+     * @param <B> the second result type
+     * @param <C> the third result type
+     * @return a future of the tuple of values, in argument order
+     */
+    @SuppressWarnings("unchecked")
+    public static <A, B, C> AsyncFuture<Tuple3<A, B, C>> gather(CompletionStage<? extends A> a,
+                                                               CompletionStage<? extends B> b,
+                                                               CompletionStage<? extends C> c) {
+        return Gather.start(new CompletionStage<?>[] {a, b, c}, r -> Tuple.of((A) r[0], (B) r[1], (C) r[2]));
+    }
+
+    /**
+     * Waits for four stages and collects their values in a tuple; see {@link #gather(CompletionStage,
+     * CompletionStage)}.
+     *
+     * @param a   the first stage
+     * @param b   the second stage
+     * @param c   the third stage
+     * @param d   the fourth stage
+     * @param <A> the first result type
+     * @param <B> the second result type
+     * @param <C> the third result type
+     * @param <D> the fourth result type
+     * @return a future of the tuple of values, in argument order
+     */
+    @SuppressWarnings("unchecked")
+    public static <A, B, C, D> AsyncFuture<Tuple4<A, B, C, D>> gather(CompletionStage<? extends A> a,
+                                                                     CompletionStage<? extends B> b,
+                                                                     CompletionStage<? extends C> c,
+                                                                     CompletionStage<? extends D> d) {
+        return Gather.start(new CompletionStage<?>[] {a, b, c, d},
+                r -> Tuple.of((A) r[0], (B) r[1], (C) r[2], (D) r[3]));
+    }
+
+    /**
+     * Waits for five stages and collects their values in a tuple; see {@link #gather(CompletionStage,
+     * CompletionStage)}.
+     *
+     * @param a   the first stage
+     * @param b   the second stage
+     * @param c   the third stage
+     * @param d   the fourth stage
+     * @param e   the fifth stage
+     * @param <A> the first result type
+     * @param <B> the second result type
+     * @param <C> the third result type
+     * @param <D> the fourth result type
+     * @param <E> the fifth result type
+     * @return a future of the tuple of values, in argument order
+     */
+    @SuppressWarnings("unchecked")
+    public static <A, B, C, D, E> AsyncFuture<Tuple5<A, B, C, D, E>> gather(CompletionStage<? extends A> a,
+                                                                           CompletionStage<? extends B> b,
+                                                                           CompletionStage<? extends C> c,
+                                                                           CompletionStage<? extends D> d,
+                                                                           CompletionStage<? extends E> e) {
+        return Gather.start(new CompletionStage<?>[] {a, b, c, d, e},
+                r -> Tuple.of((A) r[0], (B) r[1], (C) r[2], (D) r[3], (E) r[4]));
+    }
+
+    /**
+     * Waits for six stages and collects their values in a tuple; see {@link #gather(CompletionStage,
+     * CompletionStage)}.
+     *
+     * @param a   the first stage
+     * @param b   the second stage
+     * @param c   the third stage
+     * @param d   the fourth stage
+     * @param e   the fifth stage
+     * @param f   the sixth stage
+     * @param <A> the first result type
+     * @param <B> the second result type
+     * @param <C> the third result type
+     * @param <D> the fourth result type
+     * @param <E> the fifth result type
+     * @param <F> the sixth result type
+     * @return a future of the tuple of values, in argument order
+     */
+    @SuppressWarnings("unchecked")
+    public static <A, B, C, D, E, F> AsyncFuture<Tuple6<A, B, C, D, E, F>> gather(
+            CompletionStage<? extends A> a, CompletionStage<? extends B> b, CompletionStage<? extends C> c,
+            CompletionStage<? extends D> d, CompletionStage<? extends E> e, CompletionStage<? extends F> f) {
+        return Gather.start(new CompletionStage<?>[] {a, b, c, d, e, f},
+                r -> Tuple.of((A) r[0], (B) r[1], (C) r[2], (D) r[3], (E) r[4], (F) r[5]));
+    }
+
+    /**
+     * Waits for seven stages and collects their values in a tuple; see {@link #gather(CompletionStage,
+     * CompletionStage)}.
+     *
+     * @param a   the first stage
+     * @param b   the second stage
+     * @param c   the third stage
+     * @param d   the fourth stage
+     * @param e   the fifth stage
+     * @param f   the sixth stage
+     * @param g   the seventh stage
+     * @param <A> the first result type
+     * @param <B> the second result type
+     * @param <C> the third result type
+     * @param <D> the fourth result type
+     * @param <E> the fifth result type
+     * @param <F> the sixth result type
+     * @param <G> the seventh result type
+     * @return a future of the tuple of values, in argument order
+     */
+    @SuppressWarnings("unchecked")
+    public static <A, B, C, D, E, F, G> AsyncFuture<Tuple7<A, B, C, D, E, F, G>> gather(
+            CompletionStage<? extends A> a, CompletionStage<? extends B> b, CompletionStage<? extends C> c,
+            CompletionStage<? extends D> d, CompletionStage<? extends E> e, CompletionStage<? extends F> f,
+            CompletionStage<? extends G> g) {
+        return Gather.start(new CompletionStage<?>[] {a, b, c, d, e, f, g},
+                r -> Tuple.of((A) r[0], (B) r[1], (C) r[2], (D) r[3], (E) r[4], (F) r[5], (G) r[6]));
+    }
+
+    /**
+     * Waits for eight stages and collects their values in a tuple; see {@link #gather(CompletionStage,
+     * CompletionStage)}.
+     *
+     * @param a   the first stage
+     * @param b   the second stage
+     * @param c   the third stage
+     * @param d   the fourth stage
+     * @param e   the fifth stage
+     * @param f   the sixth stage
+     * @param g   the seventh stage
+     * @param h   the eighth stage
+     * @param <A> the first result type
+     * @param <B> the second result type
+     * @param <C> the third result type
+     * @param <D> the fourth result type
+     * @param <E> the fifth result type
+     * @param <F> the sixth result type
+     * @param <G> the seventh result type
+     * @param <H> the eighth result type
+     * @return a future of the tuple of values, in argument order
+     */
+    @SuppressWarnings("unchecked")
+    public static <A, B, C, D, E, F, G, H> AsyncFuture<Tuple8<A, B, C, D, E, F, G, H>> gather(
+            CompletionStage<? extends A> a, CompletionStage<? extends B> b, CompletionStage<? extends C> c,
+            CompletionStage<? extends D> d, CompletionStage<? extends E> e, CompletionStage<? extends F> f,
+            CompletionStage<? extends G> g, CompletionStage<? extends H> h) {
+        return Gather.start(new CompletionStage<?>[] {a, b, c, d, e, f, g, h},
+                r -> Tuple.of((A) r[0], (B) r[1], (C) r[2], (D) r[3], (E) r[4], (F) r[5], (G) r[6], (H) r[7]));
+    }
+
+    // ---------------------------------------------------------------------------------------------- wait
+
+    /**
+     * Waits until {@code returnWhen} holds for {@code stages} (asyncio {@code wait(aws, return_when=...)}) and
+     * returns the {@code (done, pending)} split. Call it qualified, {@code Async.wait(...)}: a static import
+     * of it is hidden by {@link Object#wait()} inside any class.
+     *
+     * <ul>
+     *   <li>It never fails on account of a stage and never cancels one.</li>
+     *   <li>The same stage given twice counts once (asyncio turns the arguments into a set).</li>
+     *   <li>The split is taken when the condition first holds: a stage completing at that very moment may be
+     *       in either set.</li>
+     *   <li>Cancelling the result cancels no stage.</li>
+     * </ul>
+     *
+     * @param stages     the stages, at least one
+     * @param returnWhen when to return
+     * @param <S>        the type of the stages
+     * @return a future of the split, completed on the thread completing the stage that made the condition true,
+     *         or on the calling thread if it held already
+     * @throws IllegalArgumentException if {@code stages} is empty
+     */
+    public static <S extends CompletionStage<?>> AsyncFuture<WaitResult<S>> wait(Collection<? extends S> stages,
+                                                                                ReturnWhen returnWhen) {
+        Objects.requireNonNull(returnWhen, "returnWhen");
+        return WaitCall.start(nonEmptyDistinct(stages), returnWhen, null, null);
+    }
+
+    /**
+     * As {@link #wait(Collection, ReturnWhen)}, returning the split after at most {@code timeout} on the shared
+     * timer (asyncio {@code wait(aws, timeout=..., return_when=...)}).
+     *
+     * @param stages     the stages, at least one
+     * @param returnWhen when to return
+     * @param timeout    how long to wait at most; on timeout the result completes normally with the split
+     * @param <S>        the type of the stages
+     * @return a future of the split
+     * @throws IllegalArgumentException if {@code stages} is empty
+     */
+    public static <S extends CompletionStage<?>> AsyncFuture<WaitResult<S>> wait(Collection<? extends S> stages,
+                                                                                ReturnWhen returnWhen,
+                                                                                Duration timeout) {
+        return wait(stages, returnWhen, timeout, AsyncTimer.shared());
+    }
+
+    /**
+     * As {@link #wait(Collection, ReturnWhen)}, returning the split after at most {@code timeout} (asyncio
+     * {@code wait(aws, timeout=..., return_when=...)}): a timeout is not a failure, and cancels nothing.
+     *
+     * @param stages     the stages, at least one
+     * @param returnWhen when to return
+     * @param timeout    how long to wait at most
+     * @param timer      the timer to use
+     * @param <S>        the type of the stages
+     * @return a future of the split, completed as for {@link #wait(Collection, ReturnWhen)} or on the timer's
+     *         callback executor on timeout; cancelling it removes the timer task
+     * @throws IllegalArgumentException if {@code stages} is empty
+     */
+    public static <S extends CompletionStage<?>> AsyncFuture<WaitResult<S>> wait(Collection<? extends S> stages,
+                                                                                ReturnWhen returnWhen,
+                                                                                Duration timeout,
+                                                                                AsyncTimer timer) {
+        Objects.requireNonNull(returnWhen, "returnWhen");
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(timer, "timer");
+        return WaitCall.start(nonEmptyDistinct(stages), returnWhen, timeout, timer);
+    }
+
+    // ---------------------------------------------------------------------------------------------- asCompleted
+
+    /**
+     * Returns futures that complete in the order the stages complete (asyncio {@code as_completed(aws)}): the
+     * first returned future completes with the outcome of whichever stage completes first, and so on.
+     *
+     * <ul>
+     *   <li>The same stage given twice counts once; the list has one future per distinct stage.</li>
+     *   <li>Failures are unwrapped. No stage is ever cancelled, and cancelling a returned future cancels no
+     *       stage: the outcome that would have gone to it is dropped.</li>
+     * </ul>
+     *
+     * @param stages the stages
+     * @param <T>    the common result type
+     * @return an unmodifiable list of futures, each completed on the thread completing the corresponding stage
+     */
+    public static <T> List<AsyncFuture<T>> asCompleted(Collection<? extends CompletionStage<? extends T>> stages) {
+        return AsCompleted.start(distinct(stages), null, null);
+    }
+
+    /**
+     * As {@link #asCompleted(Collection)}, with a timeout on the shared timer.
+     *
+     * @param stages  the stages
+     * @param timeout after it, every returned future not yet complete fails with a {@link TimeoutException}
+     * @param <T>     the common result type
+     * @return an unmodifiable list of futures in completion order
+     */
+    public static <T> List<AsyncFuture<T>> asCompleted(Collection<? extends CompletionStage<? extends T>> stages,
+                                                       Duration timeout) {
+        return asCompleted(stages, timeout, AsyncTimer.shared());
+    }
+
+    /**
+     * As {@link #asCompleted(Collection)}, with a timeout (asyncio {@code as_completed(aws, timeout=...)}): when
+     * it passes, every returned future not yet complete fails with a {@link TimeoutException}, on the timer's
+     * callback executor. The stages are not cancelled. The timer task is removed once every stage completed.
+     *
+     * @param stages  the stages
+     * @param timeout how long to wait for all of them
+     * @param timer   the timer to use
+     * @param <T>     the common result type
+     * @return an unmodifiable list of futures in completion order
+     */
+    public static <T> List<AsyncFuture<T>> asCompleted(Collection<? extends CompletionStage<? extends T>> stages,
+                                                       Duration timeout, AsyncTimer timer) {
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(timer, "timer");
+        return AsCompleted.start(distinct(stages), timeout, timer);
+    }
+
+    // ---------------------------------------------------------------------------------------------- any / race
+
+    /**
+     * Completes with the first value any stage produces (not in asyncio; {@code wait(FIRST_COMPLETED)} in a loop
+     * skipping failures). Failures are skipped; if every stage fails, the result fails with the first failure,
+     * the later ones attached as {@link Throwable#addSuppressed suppressed}.
+     *
+     * <p>The losers are left running; see {@link #anyCancellingLosers}. Cancelling the result cancels every
+     * stage not yet complete. Among stages already complete at the call, the first in argument order wins.
+     *
+     * @param stages the stages, at least one
+     * @param <T>    the common result type
+     * @return a future completed on the thread completing the winning (or last failing) stage
+     * @throws IllegalArgumentException if {@code stages} is empty
+     */
+    public static <T> AsyncFuture<T> any(Collection<? extends CompletionStage<? extends T>> stages) {
+        Objects.requireNonNull(stages, "stages");
+        return FirstOf.start(stages, true, false);
+    }
+
+    /**
+     * As {@link #any}, then cancels every other stage still running once a value has won.
+     *
+     * @param stages the stages, at least one
+     * @param <T>    the common result type
+     * @return a future completed with the first value, on the thread completing the winning stage (the losers are
+     *         cancelled on that thread first)
+     * @throws IllegalArgumentException if {@code stages} is empty
+     */
+    public static <T> AsyncFuture<T> anyCancellingLosers(Collection<? extends CompletionStage<? extends T>> stages) {
+        Objects.requireNonNull(stages, "stages");
+        return FirstOf.start(stages, true, true);
+    }
+
+    /**
+     * Completes with the first outcome of any stage, value or failure (asyncio
+     * {@code wait(aws, return_when=FIRST_COMPLETED)} then {@code result()} of the first done; a typed
+     * {@code CompletableFuture.anyOf}). The losers are left running; see {@link #raceCancellingLosers}.
+     * Cancelling the result cancels every stage not yet complete. Among stages already complete at the call,
+     * the first in argument order wins.
+     *
+     * @param stages the stages, at least one
+     * @param <T>    the common result type
+     * @return a future completed on the thread completing the first stage
+     * @throws IllegalArgumentException if {@code stages} is empty
+     */
+    public static <T> AsyncFuture<T> race(Collection<? extends CompletionStage<? extends T>> stages) {
+        Objects.requireNonNull(stages, "stages");
+        return FirstOf.start(stages, false, false);
+    }
+
+    /**
+     * As {@link #race}, then cancels every other stage still running once one has completed.
+     *
+     * @param stages the stages, at least one
+     * @param <T>    the common result type
+     * @return a future completed with the first outcome, on the thread completing that stage (the losers are
+     *         cancelled on that thread first)
+     * @throws IllegalArgumentException if {@code stages} is empty
+     */
+    public static <T> AsyncFuture<T> raceCancellingLosers(
+            Collection<? extends CompletionStage<? extends T>> stages) {
+        Objects.requireNonNull(stages, "stages");
+        return FirstOf.start(stages, false, true);
+    }
+
+    // ---------------------------------------------------------------------------------------------- task group
+
+    /**
+     * Runs {@code body} in a {@link TaskGroup} (asyncio {@code async with asyncio.TaskGroup() as tg}): the body
+     * spawns children with {@link TaskGroup#spawn}; the result completes when the body's stage and every child
+     * have completed.
+     *
+     * <ul>
+     *   <li>{@code body} is called at once, on the calling thread. If it throws, that is the body's failure.</li>
+     *   <li>Success: the result completes with the body's value.</li>
+     *   <li>The first failure of a child or of the body, other than a cancellation, cancels every other child and
+     *       the body's stage; once all have completed, the result fails with that first failure, later failures
+     *       attached as {@link Throwable#addSuppressed suppressed}.</li>
+     *   <li>Cancelling the result cancels the body's stage and every child. If the body's stage is cancelled by
+     *       other means, the children are cancelled too and the result fails with that
+     *       {@link CancellationException} once they have completed.</li>
+     * </ul>
+     *
+     * @param body starts the work and returns its stage, spawning children on the group it is given
+     * @param <T>  the body's result type
+     * @return a future completed on the thread completing the last of the body's stage and the children
+     */
+    public static <T> AsyncFuture<T> taskGroup(Function<? super TaskGroup, ? extends CompletionStage<T>> body) {
+        Objects.requireNonNull(body, "body");
+        return TaskGroup.start(body);
+    }
+
+    // ---------------------------------------------------------------------------------------------- retry
+
+    /**
+     * Calls {@code attempt} until its stage succeeds, as {@code policy} says, on the shared timer; see
+     * {@link #retry(RetryPolicy, Supplier, AsyncTimer)}.
+     *
+     * @param policy  how many attempts, how long between them, which failures to retry
+     * @param attempt starts one attempt
+     * @param <T>     the result type
+     * @return a future of the first successful attempt's value, or of the last failure
+     */
+    public static <T> AsyncFuture<T> retry(RetryPolicy policy, Supplier<? extends CompletionStage<T>> attempt) {
+        return retry(policy, attempt, AsyncTimer.shared());
+    }
+
+    /**
+     * Calls {@code attempt} until its stage succeeds (not in asyncio): at most {@link RetryPolicy#maxAttempts()}
+     * attempts, separated by the policy's jittered exponential backoff.
+     *
+     * <ul>
+     *   <li>The first attempt starts at once, on the calling thread; the next ones on the timer's callback
+     *       executor, after the backoff (even a zero one, so that synchronous failures cannot grow the
+     *       stack).</li>
+     *   <li>A failure the policy does not retry, or the failure of the last attempt, fails the result; the
+     *       earlier failures are attached to it as {@link Throwable#addSuppressed suppressed}. An attempt that
+     *       throws instead of returning a stage has failed. A cancellation is never retried.</li>
+     *   <li>Cancelling the result cancels the attempt in flight, or the backoff sleep, at once: no further
+     *       attempt starts.</li>
+     * </ul>
+     *
+     * @param policy  how many attempts, how long between them, which failures to retry
+     * @param attempt starts one attempt
+     * @param timer   the timer for the backoff
+     * @param <T>     the result type
+     * @return a future completed on the thread completing the last attempt
+     */
+    public static <T> AsyncFuture<T> retry(RetryPolicy policy, Supplier<? extends CompletionStage<T>> attempt,
+                                           AsyncTimer timer) {
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(attempt, "attempt");
+        Objects.requireNonNull(timer, "timer");
+        return Retry.start(policy, attempt, timer);
+    }
+
+    // ---------------------------------------------------------------------------------------------- callbacks
+
+    /**
+     * Runs {@code task} soon on the shared timer's callback executor (asyncio {@code loop.call_soon}).
+     *
+     * @param task what to run; an exception it throws goes to the running thread's uncaught-exception handler
+     * @return a handle that cancels the task until it starts
+     */
+    public static TimerHandle callSoon(Runnable task) {
+        return callSoon(task, AsyncTimer.shared());
+    }
+
+    /**
+     * Runs {@code task} soon on {@code timer}'s callback executor (asyncio {@code loop.call_soon}), without
+     * going through the timer's queue. Tasks are handed to the executor in call order; whether they also run in
+     * that order depends on the executor (the shared one has several threads).
+     *
+     * @param task  what to run; an exception it throws goes to the running thread's uncaught-exception handler
+     * @param timer whose callback executor runs it
+     * @return a handle that cancels the task until it starts
+     * @throws RejectedExecutionException if the executor is shut down
+     */
+    public static TimerHandle callSoon(Runnable task, AsyncTimer timer) {
+        Objects.requireNonNull(timer, "timer");
+        return timer.callSoon(task);
+    }
+
+    /**
+     * Runs {@code task} after {@code delay} on the shared timer's callback executor (asyncio
+     * {@code loop.call_later}).
+     *
+     * @param delay how long to wait
+     * @param task  what to run
+     * @return a handle that cancels the task and removes it from the timer
+     */
+    public static TimerHandle callLater(Duration delay, Runnable task) {
+        return callLater(delay, task, AsyncTimer.shared());
+    }
+
+    /**
+     * Runs {@code task} after {@code delay} on {@code timer}'s callback executor, never on the timer's own
+     * thread (asyncio {@code loop.call_later}).
+     *
+     * @param delay how long to wait; zero or negative means as soon as possible
+     * @param task  what to run
+     * @param timer the timer to use
+     * @return a handle that cancels the task and removes it from the timer
+     * @throws RejectedExecutionException if the timer is closed
+     */
+    public static TimerHandle callLater(Duration delay, Runnable task, AsyncTimer timer) {
+        Objects.requireNonNull(timer, "timer");
+        return timer.schedule(delay, task);
+    }
+
+    /**
+     * Runs {@code task} at {@code deadlineNanos} on the shared timer's callback executor (asyncio
+     * {@code loop.call_at}).
+     *
+     * @param deadlineNanos when, on the {@link AsyncTimer#nanoTime()} clock
+     * @param task          what to run
+     * @return a handle that cancels the task and removes it from the timer
+     */
+    public static TimerHandle callAt(long deadlineNanos, Runnable task) {
+        return callAt(deadlineNanos, task, AsyncTimer.shared());
+    }
+
+    /**
+     * Runs {@code task} at {@code deadlineNanos} on {@code timer}'s callback executor, never on the timer's own
+     * thread (asyncio {@code loop.call_at}).
+     *
+     * @param deadlineNanos when, on the {@link AsyncTimer#nanoTime()} clock
+     * @param task          what to run
+     * @param timer         the timer to use
+     * @return a handle that cancels the task and removes it from the timer
+     * @throws RejectedExecutionException if the timer is closed
+     */
+    public static TimerHandle callAt(long deadlineNanos, Runnable task, AsyncTimer timer) {
+        Objects.requireNonNull(timer, "timer");
+        return timer.scheduleAt(deadlineNanos, task);
+    }
+
+    /**
+     * Runs a blocking call on {@code executor} (asyncio {@code loop.run_in_executor(executor, func)}).
+     *
+     * <ul>
+     *   <li>The result completes with the call's value or exception, on the worker thread.</li>
+     *   <li>If {@code executor} rejects the call, the result fails with the
+     *       {@link RejectedExecutionException}.</li>
+     *   <li>Cancelling the result before the call starts keeps it from ever running; while it runs, interrupts
+     *       the worker thread (unlike asyncio, whose executor threads cannot be stopped). The call should react
+     *       to interruption (blocking I/O on an interruptible channel, {@code Thread.sleep}, {@code wait}, ...):
+     *       the result is cancelled at once either way, and whatever the call returns afterwards is dropped.
+     *       The interrupt never leaks into the worker's next task.</li>
+     * </ul>
+     *
+     * @param executor where to run the call, e.g. a cached thread pool; never a timer's callback executor for
+     *                 long calls
+     * @param call     the blocking call
+     * @param <T>      the result type
+     * @return a future of the call's value, completed on the worker thread
+     */
+    public static <T> AsyncFuture<T> runInExecutor(Executor executor, Callable<T> call) {
+        Objects.requireNonNull(executor, "executor");
+        Objects.requireNonNull(call, "call");
+        return BlockingCall.start(executor, call);
+    }
+
+    // ---------------------------------------------------------------------------------------------- loops
 
     /**
      * Runs {@code body} again and again while the stage it returns completes with {@code true} (a
      * {@code while} loop of {@code await}s).
      *
-     * <p>Stack-safe: stages that complete synchronously iterate in a loop, not by recursion. Each iteration
-     * starts on the thread that completed the previous one.
+     * <p>Stack-safe: stages that complete synchronously iterate in a loop, not by recursion. The first iteration
+     * starts on the calling thread, each later one on the thread that completed the previous one.
      *
-     * @param body one iteration; its stage's {@code false} or {@code null} ends the loop
+     * @param body one iteration; its stage's {@code false} or {@code null} ends the loop, and so does a
+     *             {@code null} stage
      * @return a future completed with {@code null} when the loop ends, failed with the first failure of a body
      *         or of its stage; cancelling it cancels the iteration in flight and ends the loop
      */
     public static AsyncFuture<Void> whileTrue(Supplier<? extends CompletionStage<Boolean>> body) {
-        return new WhileLoop(Objects.requireNonNull(body, "body")).start();
+        Objects.requireNonNull(body, "body");
+        return StageLoop.start(previous -> Boolean.TRUE.equals(previous) ? body.get() : null, Boolean.TRUE);
     }
 
-    static <T> void relay(CompletionStage<? extends T> from, AsyncFuture<T> to) {
-        from.whenComplete((v, e) -> {
-            if (e == null) {
-                to.complete(v);
-            } else {
-                to.completeExceptionally(unwrap(e));
-            }
-        });
+    /**
+     * Runs {@code body} for each item in turn, each after the previous one's stage has completed (an
+     * {@code async for}/{@code for ... await} loop).
+     *
+     * <p>Stack-safe, threads and cancellation as {@link #whileTrue}. The iterator is used by one iteration at a
+     * time, never concurrently.
+     *
+     * @param items the items
+     * @param body  one iteration; a {@code null} stage counts as already complete
+     * @param <T>   the item type
+     * @return a future completed with {@code null} after the last item, failed with the first failure of a body,
+     *         of its stage or of the iterator (the remaining items are skipped); cancelling it cancels the
+     *         iteration in flight and skips the rest
+     */
+    public static <T> AsyncFuture<Void> forEach(Iterable<? extends T> items,
+                                                Function<? super T, ? extends CompletionStage<?>> body) {
+        Objects.requireNonNull(items, "items");
+        Objects.requireNonNull(body, "body");
+        Iterator<? extends T> it = items.iterator();
+        return StageLoop.start(previous -> it.hasNext() ? orDone(body.apply(it.next())) : null, null);
     }
+
+    /**
+     * Runs {@code body} {@code times} times in turn, with the iteration number {@code 0 .. times - 1}, each
+     * after the previous one's stage has completed (a {@code for i in range(times): await ...} loop).
+     *
+     * <p>Stack-safe, threads and cancellation as {@link #whileTrue}.
+     *
+     * @param times how many iterations; zero or negative runs none
+     * @param body  one iteration, given its number; a {@code null} stage counts as already complete
+     * @return a future completed with {@code null} after the last iteration, failed with the first failure of a
+     *         body or of its stage; cancelling it cancels the iteration in flight and skips the rest
+     */
+    public static AsyncFuture<Void> repeat(long times, LongFunction<? extends CompletionStage<?>> body) {
+        Objects.requireNonNull(body, "body");
+        long[] next = {0};
+        return StageLoop.start(previous -> next[0] < times ? orDone(body.apply(next[0]++)) : null, null);
+    }
+
+    // ---------------------------------------------------------------------------------------------- failures
 
     /**
      * Strips the {@link CompletionException} wrapper that {@code CompletableFuture} adds to failures seen by
@@ -148,39 +888,103 @@ public final class Async {
         return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
-    /** The timer task and the completion callback of one {@code waitFor}. */
-    private static final class WaitFor<T> implements Runnable, java.util.function.BiConsumer<T, Throwable> {
-        private final AsyncFuture<T> inner;
-        private final AsyncFuture<T> result;
-        private final Duration timeout;
-        volatile TimerHandle timer;
-        private volatile boolean timedOut;
+    // ---------------------------------------------------------------------------------------------- internals
 
-        WaitFor(AsyncFuture<T> inner, AsyncFuture<T> result, Duration timeout) {
-            this.inner = inner;
-            this.result = result;
-            this.timeout = timeout;
-        }
-
-        @Override
-        public void run() {
-            timedOut = true;
-            inner.cancel(false);
-        }
-
-        @Override
-        public void accept(T value, Throwable failure) {
-            TimerHandle t = timer;
-            if (t != null) {
-                t.cancel();
-            }
-            if (failure == null) {
-                result.complete(value);
-            } else if (timedOut && unwrap(failure) instanceof CancellationException) {
-                result.completeExceptionally(new TimeoutException("waitFor timed out after " + timeout));
+    static <T> void relay(CompletionStage<? extends T> from, AsyncFuture<T> to) {
+        BiConsumer<T, Throwable> relay = (v, e) -> {
+            if (e == null) {
+                to.complete(v);
             } else {
-                result.completeExceptionally(unwrap(failure));
+                to.completeExceptionally(unwrap(e));
+            }
+        };
+        if (from instanceof AsyncFuture) {
+            ((AsyncFuture<? extends T>) from).addDoneCallback(relay);
+        } else {
+            from.whenComplete(relay);
+        }
+    }
+
+    /**
+     * Calls {@code callback} when {@code f} completes, with the least allocation: {@code addDoneCallback} for an
+     * {@code AsyncFuture} (its {@code whenComplete} adds a second dependent to keep cleanup running).
+     */
+    static <T> void onDone(CompletableFuture<T> f, BiConsumer<? super T, ? super Throwable> callback) {
+        if (f instanceof AsyncFuture) {
+            ((AsyncFuture<T>) f).addDoneCallback(callback);
+        } else {
+            f.whenComplete(callback);
+        }
+    }
+
+    /** The {@code CompletableFuture} to wait on and cancel for a stage; see the class comment. */
+    @SuppressWarnings("unchecked")
+    static <T> CompletableFuture<T> view(CompletionStage<T> stage) {
+        Objects.requireNonNull(stage, "stage");
+        if (stage instanceof AsyncFuture) {
+            return (AsyncFuture<T>) stage;
+        }
+        try {
+            // A CompletableFuture returns itself; a minimal stage returns a copy that follows it.
+            return stage.toCompletableFuture();
+        } catch (UnsupportedOperationException refused) {
+            return AsyncFuture.of(stage);
+        }
+    }
+
+    /** The failure of a future that completed exceptionally, unwrapped. */
+    static Throwable failureOf(CompletableFuture<?> f) {
+        try {
+            f.join();
+        } catch (CancellationException e) {
+            return e;
+        } catch (CompletionException e) {
+            return unwrap(e);
+        }
+        throw new IllegalStateException("the future did not fail");
+    }
+
+    static void cancelQuietly(CompletableFuture<?> f) {
+        try {
+            f.cancel(true);
+        } catch (UnsupportedOperationException refused) {
+            // Some stages cannot be cancelled from outside; nothing else to do.
+        }
+    }
+
+    static void addSuppressed(Throwable to, Throwable other) {
+        if (to != other) {
+            to.addSuppressed(other);
+        }
+    }
+
+    private static CompletionStage<?> orDone(CompletionStage<?> stage) {
+        return stage == null ? DONE : stage;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> List<T> listOf(Object[] values) {
+        return Collections.unmodifiableList(Arrays.asList((T[]) values));
+    }
+
+    private static <S> List<S> distinct(Collection<? extends S> stages) {
+        Objects.requireNonNull(stages, "stages");
+        List<S> out = new ArrayList<>(stages.size());
+        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (S s : stages) {
+            Objects.requireNonNull(s, "stage");
+            if (seen.add(s)) {
+                out.add(s);
             }
         }
+        return out;
+    }
+
+    private static <S> List<S> nonEmptyDistinct(Collection<? extends S> stages) {
+        List<S> out = distinct(stages);
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("no stages to wait for");
+        }
+        return out;
     }
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -117,6 +118,32 @@ public final class AsyncTimer implements AutoCloseable {
      */
     public void execute(Runnable task) {
         callbacks.execute(Objects.requireNonNull(task, "task"));
+    }
+
+    /**
+     * Hands {@code task} to the callback executor now, keeping a handle that cancels it until it starts (asyncio
+     * {@code call_soon}); backs {@link Async#callSoon}.
+     */
+    TimerHandle callSoon(Runnable task) {
+        SoonTask soon = new SoonTask(Objects.requireNonNull(task, "task"));
+        TimerHandle handle = new TimerHandle(System.nanoTime());
+        handle.bind(soon);
+        callbacks.execute(soon);
+        return handle;
+    }
+
+    /**
+     * Schedules {@code hop} to run <em>on the timer thread</em> after {@code delay}; {@code hop} must do nothing
+     * but hand the real work to {@link #callbackExecutor()}. Lets a hot path (waitFor) skip the wrapper task and
+     * the {@link TimerHandle} of {@link #schedule}.
+     */
+    ScheduledFuture<?> scheduleOnTimerThread(Duration delay, Runnable hop) {
+        return scheduler.schedule(hop, Math.max(0, saturatedNanos(delay)), TimeUnit.NANOSECONDS);
+    }
+
+    /** Where due tasks run. */
+    Executor callbackExecutor() {
+        return callbacks;
     }
 
     private TimerHandle scheduleIn(long delayNanos, long deadlineNanos, Runnable task) {

@@ -1,31 +1,35 @@
 package io.asyncio4j.combinators;
 
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Future;
 
 /**
- * A task scheduled on an {@link AsyncTimer} (asyncio's {@code TimerHandle}): cancel it to remove it from the
- * timer before it runs.
+ * A task scheduled on an {@link AsyncTimer} (asyncio's {@code TimerHandle}, or its {@code Handle} for
+ * {@link Async#callSoon}): cancel it to remove it from the timer before it runs.
+ *
+ * <p>Thread-safe; {@link #cancel()} may be called from any thread, including from the task itself (it then
+ * returns {@code false}: a task that has started is not stopped).
  */
 public final class TimerHandle {
 
     private final long deadlineNanos;
-    private volatile ScheduledFuture<?> scheduled;
+    private volatile Future<?> scheduled;
 
     TimerHandle(long deadlineNanos) {
         this.deadlineNanos = deadlineNanos;
     }
 
-    void bind(ScheduledFuture<?> scheduled) {
+    void bind(Future<?> scheduled) {
         this.scheduled = scheduled;
     }
 
     /**
-     * Cancels the task if it has not started, and removes it from the timer's queue at once.
+     * Cancels the task if it has not started, and removes it from the timer's queue at once. Never interrupts a
+     * task that is running.
      *
      * @return {@code true} if this call stopped the task from running
      */
     public boolean cancel() {
-        ScheduledFuture<?> s = scheduled;
+        Future<?> s = scheduled;
         return s != null && s.cancel(false);
     }
 
@@ -35,7 +39,7 @@ public final class TimerHandle {
      * @return {@code true} once cancelled
      */
     public boolean isCancelled() {
-        ScheduledFuture<?> s = scheduled;
+        Future<?> s = scheduled;
         return s != null && s.isCancelled();
     }
 

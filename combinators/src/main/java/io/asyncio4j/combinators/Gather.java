@@ -1,0 +1,125 @@
+package io.asyncio4j.combinators;
+
+import io.asyncio4j.AsyncFuture;
+import io.vavr.control.Try;
+
+import java.util.Collection;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/**
+ * The state of one {@link Async#gather} (asyncio's {@code _GatheringFuture}): a slot per child, a countdown,
+ * and the result. Children already complete when the gather starts are read directly, without a callback, so
+ * gathering completed futures allocates little more than the result array.
+ *
+ * @param <R> the result type: a list, a tuple, or a list of {@link Try}
+ */
+final class Gather<R> {
+
+    private final Object[] results;
+    private final CompletableFuture<?>[] children;
+    private final boolean returnExceptions;
+    private final Function<Object[], R> finish;
+    private final AsyncFuture<R> result = new AsyncFuture<>();
+    /** Children still running, plus one for the starting thread until it has looked at every child. */
+    private final AtomicInteger pending;
+
+    private Gather(CompletableFuture<?>[] children, boolean returnExceptions, Function<Object[], R> finish) {
+        this.children = children;
+        this.results = new Object[children.length];
+        this.returnExceptions = returnExceptions;
+        this.finish = finish;
+        this.pending = new AtomicInteger(children.length + 1);
+    }
+
+    static <R> AsyncFuture<R> start(Collection<? extends CompletionStage<?>> stages, boolean returnExceptions,
+                                    Function<Object[], R> finish) {
+        CompletableFuture<?>[] children = new CompletableFuture<?>[stages.size()];
+        int i = 0;
+        for (CompletionStage<?> s : stages) {
+            children[i++] = Async.view(s);
+        }
+        return new Gather<>(children, returnExceptions, finish).start();
+    }
+
+    static <R> AsyncFuture<R> start(CompletionStage<?>[] stages, Function<Object[], R> finish) {
+        CompletableFuture<?>[] children = new CompletableFuture<?>[stages.length];
+        for (int i = 0; i < stages.length; i++) {
+            children[i] = Async.view(stages[i]);
+        }
+        return new Gather<>(children, false, finish).start();
+    }
+
+    private AsyncFuture<R> start() {
+        int done = 0;
+        for (int i = 0; i < children.length; i++) {
+            CompletableFuture<?> c = children[i];
+            if (!c.isDone()) {
+                Async.onDone((CompletableFuture<Object>) c, new Slot(i));
+            } else if (!c.isCompletedExceptionally()) {
+                results[i] = returnExceptions ? Try.success(c.getNow(null)) : c.getNow(null);
+                done++;
+            } else if (returnExceptions) {
+                results[i] = Try.failure(Async.failureOf(c));
+                done++;
+            } else {
+                // asyncio: the first failure fails the gather; the other children are left running.
+                result.completeExceptionally(Async.failureOf(c));
+                return result;
+            }
+        }
+        if (pending.addAndGet(-(done + 1)) == 0) {
+            complete();
+        } else {
+            result.onCancel(this::cancelChildren);
+        }
+        return result;
+    }
+
+    private void complete() {
+        R value;
+        try {
+            value = finish.apply(results);
+        } catch (Throwable t) {
+            result.completeExceptionally(t);
+            return;
+        }
+        result.complete(value);
+    }
+
+    private void cancelChildren() {
+        for (CompletableFuture<?> c : children) {
+            if (!c.isDone()) {
+                Async.cancelQuietly(c);
+            }
+        }
+    }
+
+    /** The callback of one pending child. */
+    private final class Slot implements BiConsumer<Object, Throwable> {
+        private final int index;
+
+        Slot(int index) {
+            this.index = index;
+        }
+
+        @Override
+        public void accept(Object value, Throwable failure) {
+            if (failure == null) {
+                results[index] = returnExceptions ? Try.success(value) : value;
+            } else if (returnExceptions) {
+                results[index] = Try.failure(Async.unwrap(failure));
+            } else {
+                result.completeExceptionally(Async.unwrap(failure));
+                return;
+            }
+            // The atomic decrement publishes this slot's write to whichever thread completes the gather.
+            if (pending.decrementAndGet() == 0) {
+                complete();
+            }
+        }
+    }
+}

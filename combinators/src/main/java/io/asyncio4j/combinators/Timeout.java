@@ -1,0 +1,231 @@
+package io.asyncio4j.combinators;
+
+import io.asyncio4j.AsyncFuture;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * A deadline over a piece of asynchronous work (asyncio's {@code asyncio.timeout()} / {@code timeout_at()}
+ * context manager), handed to the body given to {@link Async#timeout(Duration, Function)} or
+ * {@link Async#timeoutAt(long, Function)}.
+ *
+ * <p>While the body's stage runs, the deadline can be moved ({@link #reschedule}, {@link #rescheduleAt}) or
+ * removed ({@link #removeDeadline}). When it passes, the body's stage is cancelled (which cancels the stage in
+ * flight inside it, unless shielded); once that cancel has returned, the scope's future fails with a
+ * {@link TimeoutException} whose cause is the body's {@link CancellationException}. If the body's stage
+ * completed anyway (its outcome got there before the cancel), that outcome is kept, as in asyncio, and
+ * {@link #expired()} still says the deadline passed.
+ *
+ * <p>Thread-safe: the methods may be called from any thread. The deadline uses the {@link AsyncTimer#nanoTime()}
+ * clock.
+ */
+public final class Timeout {
+
+    private enum State {
+        ACTIVE("active"), EXPIRING("expiring"), EXPIRED("expired"), FINISHED("finished");
+
+        final String label;
+
+        State(String label) {
+            this.label = label;
+        }
+    }
+
+    private final AsyncTimer timer;
+    private final AsyncFuture<Object> result = new AsyncFuture<>();
+    // Guarded by this.
+    private State state = State.ACTIVE;
+    private boolean hasDeadline;
+    private long deadlineNanos;
+    private long generation;
+    private TimerHandle handle;
+    private AsyncFuture<?> body;
+
+    private Timeout(AsyncTimer timer) {
+        this.timer = timer;
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T> AsyncFuture<T> start(long deadlineNanos, Function<? super Timeout, ? extends CompletionStage<T>> body,
+                                    AsyncTimer timer) {
+        Timeout t = new Timeout(timer);
+        t.rescheduleAt(deadlineNanos);
+        CompletionStage<T> stage;
+        try {
+            stage = Objects.requireNonNull(body.apply(t), "the timeout body returned null");
+        } catch (Throwable e) {
+            t.finish();
+            t.result.completeExceptionally(e);
+            return (AsyncFuture<T>) (AsyncFuture<?>) t.result;
+        }
+        AsyncFuture<T> inner = AsyncFuture.of(stage);
+        boolean expiredAlready;
+        synchronized (t) {
+            t.body = inner;
+            expiredAlready = t.state == State.EXPIRING;
+        }
+        inner.addDoneCallback(t::bodyDone);
+        t.result.onCancel(() -> {
+            t.finish();
+            inner.cancel(false);
+        });
+        if (expiredAlready) {
+            t.cancelBody(inner);
+        }
+        return (AsyncFuture<T>) (AsyncFuture<?>) t.result;
+    }
+
+    /**
+     * Returns the deadline on the {@link AsyncTimer#nanoTime()} clock (asyncio {@code when()}).
+     *
+     * @return the deadline, or empty if there is none
+     */
+    public synchronized OptionalLong when() {
+        return hasDeadline ? OptionalLong.of(deadlineNanos) : OptionalLong.empty();
+    }
+
+    /**
+     * Returns whether the deadline passed while the body ran (asyncio {@code expired()}), even if the body's
+     * outcome then won the race against the cancellation.
+     *
+     * @return {@code true} once the deadline has passed
+     */
+    public synchronized boolean expired() {
+        return state == State.EXPIRING || state == State.EXPIRED;
+    }
+
+    /**
+     * Moves the deadline to {@code delay} from now (asyncio {@code reschedule(loop.time() + delay)}); a zero or
+     * negative delay expires the scope as soon as the timer's callback executor gets to it.
+     *
+     * @param delay the new deadline, from now
+     * @throws IllegalStateException if the scope has expired or finished
+     */
+    public void reschedule(Duration delay) {
+        rescheduleAt(timer.nanoTime() + AsyncTimer.saturatedNanos(delay));
+    }
+
+    /**
+     * Moves the deadline to {@code deadlineNanos} on the {@link AsyncTimer#nanoTime()} clock (asyncio
+     * {@code reschedule(when)}).
+     *
+     * @param deadlineNanos the new deadline
+     * @throws IllegalStateException if the scope has expired or finished
+     */
+    public void rescheduleAt(long deadlineNanos) {
+        TimerHandle old;
+        synchronized (this) {
+            checkActive();
+            old = handle;
+            long g = ++generation;
+            hasDeadline = true;
+            this.deadlineNanos = deadlineNanos;
+            handle = timer.scheduleAt(deadlineNanos, () -> expire(g));
+        }
+        if (old != null) {
+            old.cancel();
+        }
+    }
+
+    /**
+     * Removes the deadline (asyncio {@code reschedule(None)}): the body may run for as long as it takes.
+     *
+     * @throws IllegalStateException if the scope has expired or finished
+     */
+    public void removeDeadline() {
+        TimerHandle old;
+        synchronized (this) {
+            checkActive();
+            old = handle;
+            handle = null;
+            generation++;
+            hasDeadline = false;
+        }
+        if (old != null) {
+            old.cancel();
+        }
+    }
+
+    @Override
+    public synchronized String toString() {
+        if (state == State.ACTIVE) {
+            return "Timeout[active, when=" + (hasDeadline ? Long.toString(deadlineNanos) : "none") + "]";
+        }
+        return "Timeout[" + state.label + "]";
+    }
+
+    private void checkActive() {
+        if (state != State.ACTIVE) {
+            throw new IllegalStateException("Cannot change the deadline of a " + state.label + " Timeout");
+        }
+    }
+
+    /** The timer task of deadline number {@code g}. */
+    private void expire(long g) {
+        AsyncFuture<?> b;
+        synchronized (this) {
+            if (state != State.ACTIVE || g != generation) {
+                return;
+            }
+            state = State.EXPIRING;
+            handle = null;
+            b = body;
+        }
+        if (b != null) {
+            cancelBody(b);
+        }
+        // else: the body has not returned its stage yet; start() cancels it as soon as it has.
+    }
+
+    private void cancelBody(AsyncFuture<?> b) {
+        b.cancel(false);
+        synchronized (this) {
+            state = State.EXPIRED;
+        }
+        // The body is complete now, by our cancel or by an outcome that beat it; its cancellation actions ran.
+        if (b.isCancelled()) {
+            TimeoutException e = new TimeoutException("timeout scope expired");
+            e.initCause(Async.failureOf(b));
+            result.completeExceptionally(e);
+        } else {
+            Async.relay(b, result);
+        }
+    }
+
+    private void bodyDone(Object value, Throwable failure) {
+        synchronized (this) {
+            if (state == State.EXPIRING && failure != null
+                    && Async.unwrap(failure) instanceof CancellationException) {
+                return; // our cancel: cancelBody completes the result once the cancel has returned
+            }
+        }
+        finish();
+        if (failure == null) {
+            result.complete(value);
+        } else {
+            result.completeExceptionally(Async.unwrap(failure));
+        }
+    }
+
+    /** Leaves the active state, if still in it, and removes the timer task. */
+    private void finish() {
+        TimerHandle old;
+        synchronized (this) {
+            if (state != State.ACTIVE) {
+                return;
+            }
+            state = State.FINISHED;
+            old = handle;
+            handle = null;
+        }
+        if (old != null) {
+            old.cancel();
+        }
+    }
+}
