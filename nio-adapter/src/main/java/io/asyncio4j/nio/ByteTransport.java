@@ -16,6 +16,9 @@ interface ByteTransport {
     /** Reads into {@code dst}; the handler gets the count, or -1 at the end of the stream. */
     <A> void read(ByteBuffer dst, A attachment, CompletionHandler<Integer, ? super A> handler);
 
+    /** Writes from {@code src}; the handler gets the count written, maybe partial. */
+    <A> void write(ByteBuffer src, A attachment, CompletionHandler<Integer, ? super A> handler);
+
     /** Writes from {@code srcs[offset .. offset+length)}; the handler gets the count written, maybe partial. */
     <A> void write(ByteBuffer[] srcs, int offset, int length, A attachment,
                    CompletionHandler<Long, ? super A> handler);

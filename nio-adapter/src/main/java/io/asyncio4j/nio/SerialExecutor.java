@@ -22,17 +22,26 @@ final class SerialExecutor implements Executor {
 
     @Override
     public void execute(Runnable task) {
-        tasks.offer(task);
-        if (pending.getAndIncrement() != 0) {
-            return;
-        }
-        do {
-            Runnable next = tasks.poll();
-            try {
-                next.run();
-            } catch (Throwable t) {
-                log.error("task failed on a connection executor", t);
+        if (pending.compareAndSet(0, 1)) {
+            // Idle: run it here without queueing, then whatever was submitted meanwhile.
+            runSafely(task);
+        } else {
+            tasks.offer(task);
+            if (pending.getAndIncrement() != 0) {
+                return;
             }
-        } while (pending.decrementAndGet() != 0);
+            runSafely(tasks.poll());
+        }
+        while (pending.decrementAndGet() != 0) {
+            runSafely(tasks.poll());
+        }
+    }
+
+    private static void runSafely(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            log.error("task failed on a connection executor", t);
+        }
     }
 }

@@ -31,6 +31,11 @@ final class SocketTransport implements ByteTransport {
     }
 
     @Override
+    public <A> void write(ByteBuffer src, A attachment, CompletionHandler<Integer, ? super A> handler) {
+        channel.write(src, attachment, handler);
+    }
+
+    @Override
     public <A> void write(ByteBuffer[] srcs, int offset, int length, A attachment,
                           CompletionHandler<Long, ? super A> handler) {
         // The gathering form has no untimed overload; a timeout of 0 means none (no timer is armed).

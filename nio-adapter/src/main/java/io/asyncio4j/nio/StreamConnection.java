@@ -58,6 +58,7 @@ final class StreamConnection implements Connection {
     private final CompletableFuture<Void> closedPromise = new CompletableFuture<>();
     private final ReadHandler readHandler = new ReadHandler();
     private final WriteHandler writeHandler = new WriteHandler();
+    private final SingleWriteHandler singleWriteHandler = new SingleWriteHandler();
     private final long idleNanos;
 
     // Read side, guarded by lock.
@@ -256,7 +257,11 @@ final class StreamConnection implements Connection {
                     || reader != null && reader.state == PendingRead.State.WAITING);
     }
 
-    /** Under lock: the buffer for the next socket read, reusing the last one if its bytes were copied out. */
+    /**
+     * Under lock: the buffer for the next socket read. The connection reads into one direct buffer of its own,
+     * so the JDK copies nothing on the way in, and copies what arrived into a heap buffer the reader owns. The
+     * buffer's size follows the traffic (see {@link #keep}); it is replaced only when that size changes.
+     */
     private ByteBuffer nextReadBuffer() {
         ByteBuffer b = spareReadBuffer;
         spareReadBuffer = null;
@@ -264,31 +269,31 @@ final class StreamConnection implements Connection {
             b.clear();
             return b;
         }
-        return ByteBuffer.allocate(readSize);
+        return ByteBuffer.allocateDirect(readSize);
     }
 
     /**
-     * Under lock: the chunk to buffer from a read of {@code n} bytes into {@code buf} (flipped). A mostly full
-     * buffer is handed over as is; a few bytes are copied out so the big buffer can be reused. The next read's size
-     * follows the traffic: doubled after a full read, halved after two small ones.
+     * Under lock: copies the {@code n} bytes read into {@code buf} (flipped) to a heap chunk of exactly that size,
+     * and keeps {@code buf} for the next read. The next read's size doubles after a read that filled the buffer
+     * and halves after two that used less than a quarter of it, between {@link #MIN_READ} and {@link #MAX_READ}:
+     * small while a connection is idle, large while data streams in.
      */
     private ByteBuffer keep(ByteBuffer buf, int n) {
-        if (n >= buf.capacity() / 2) {
-            if (n == buf.capacity() && readSize < MAX_READ) {
+        ByteBuffer chunk = ByteBuffer.allocate(n);
+        chunk.put(buf).flip();
+        spareReadBuffer = buf;
+        if (n == buf.capacity()) {
+            smallReads = 0;
+            if (readSize < MAX_READ) {
                 readSize *= 2;
             }
+        } else if (n < buf.capacity() / 4 && ++smallReads >= 2) {
             smallReads = 0;
-            return buf;
+            if (readSize > MIN_READ) {
+                readSize /= 2;
+            }
         }
-        ByteBuffer copy = ByteBuffer.allocate(n);
-        copy.put(buf).flip();
-        if (++smallReads >= 2 && readSize > MIN_READ) {
-            readSize /= 2;
-            smallReads = 0;
-        } else {
-            spareReadBuffer = buf;
-        }
-        return copy;
+        return chunk;
     }
 
     private void issueRead(ByteBuffer buf) {
@@ -322,11 +327,12 @@ final class StreamConnection implements Connection {
                     next = nextReadBuffer();
                 }
             }
-            if (next != null) {
-                issueRead(next);
-            }
+            // Deliver first: a reply the reader writes goes out before this thread polls the socket again.
             if (deliver != null) {
                 executor.execute(deliver);
+            }
+            if (next != null) {
+                issueRead(next);
             }
         }
 
@@ -462,8 +468,25 @@ final class StreamConnection implements Connection {
 
     private void issueWrite() {
         try {
-            transport.write(batch, 0, batchCount, null, writeHandler);
+            if (batchCount == 1) {
+                // The JDK's single-buffer write is cheaper than its gathering path.
+                transport.write(batch[0], null, singleWriteHandler);
+            } else {
+                transport.write(batch, 0, batchCount, null, writeHandler);
+            }
         } catch (RuntimeException e) {
+            writeHandler.failed(e, null);
+        }
+    }
+
+    private final class SingleWriteHandler implements CompletionHandler<Integer, Void> {
+        @Override
+        public void completed(Integer n, Void unused) {
+            writeHandler.completed((long) n, null);
+        }
+
+        @Override
+        public void failed(Throwable e, Void unused) {
             writeHandler.failed(e, null);
         }
     }
@@ -471,7 +494,8 @@ final class StreamConnection implements Connection {
     private final class WriteHandler implements CompletionHandler<Long, Void> {
         @Override
         public void completed(Long n, Void unused) {
-            List<WriteRequest> done = null;
+            WriteRequest firstDone = null;
+            List<WriteRequest> moreDone = null;
             List<AsyncFuture<Void>> drained;
             boolean again = false;
             boolean shut = false;
@@ -490,10 +514,14 @@ final class StreamConnection implements Connection {
                 while ((head = writes.peek()) != null && !head.buffer.hasRemaining()) {
                     writes.poll();
                     head.state = WriteRequest.State.DONE;
-                    if (done == null) {
-                        done = new ArrayList<>(4);
+                    if (firstDone == null) {
+                        firstDone = head;
+                    } else {
+                        if (moreDone == null) {
+                            moreDone = new ArrayList<>(4);
+                        }
+                        moreDone.add(head);
                     }
-                    done.add(head);
                 }
                 if (!writes.isEmpty()) {
                     writeInFlight = true;
@@ -508,8 +536,11 @@ final class StreamConnection implements Connection {
             if (again) {
                 issueWrite();
             }
-            if (done != null) {
-                for (WriteRequest w : done) {
+            if (firstDone != null) {
+                executor.execute(firstDone);
+            }
+            if (moreDone != null) {
+                for (WriteRequest w : moreDone) {
                     executor.execute(w);
                 }
             }
