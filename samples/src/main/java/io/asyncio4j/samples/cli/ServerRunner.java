@@ -1,0 +1,75 @@
+package io.asyncio4j.samples.cli;
+
+import io.asyncio4j.AsyncFuture;
+import io.asyncio4j.Server;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How every sample server runs from the command line: print {@code listening on HOST:PORT} for each listener
+ * before anything else, serve until SIGINT or SIGTERM, then stop accepting, give in-flight work a grace period,
+ * and return exit code 0.
+ */
+public final class ServerRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(ServerRunner.class);
+
+    /** How long in-flight work may take after a stop signal before the remaining connections are aborted. */
+    public static final Duration GRACE = Duration.ofSeconds(3);
+
+    private ServerRunner() {
+    }
+
+    /**
+     * Prints the listening lines of {@code servers} on {@code out}, then blocks until SIGINT/SIGTERM (or until
+     * {@code stop} completes), closes the servers gracefully and returns.
+     *
+     * @param out     where the listening lines go (standard output)
+     * @param servers the running servers
+     * @param stop    completes to stop without a signal (tests); may be {@code null}
+     * @param onStop  runs once the servers stopped accepting, before the grace period (may be {@code null})
+     * @return the exit code, 0
+     */
+    public static int serve(PrintStream out, List<Server> servers, CompletableFuture<Void> stop, Runnable onStop) {
+        for (Server s : servers) {
+            out.println("listening on " + s.localAddress().getAddress().getHostAddress() + ":" + s.port());
+        }
+        out.flush();
+        CompletableFuture<Void> stopping = stop != null ? stop : new CompletableFuture<>();
+        for (String name : new String[] {"INT", "TERM"}) {
+            try {
+                Signal.handle(new Signal(name), sig -> stopping.complete(null));
+            } catch (IllegalArgumentException unsupported) {
+                log.debug("signal {} cannot be handled here", name);
+            }
+        }
+        stopping.join();
+        log.info("stopping: no new connections, {} s for in-flight work", GRACE.toSeconds());
+        List<AsyncFuture<Void>> closing = new ArrayList<>();
+        for (Server s : servers) {
+            s.close();
+        }
+        if (onStop != null) {
+            onStop.run();
+        }
+        for (Server s : servers) {
+            closing.add(s.closeGracefully(GRACE));
+        }
+        for (AsyncFuture<Void> c : closing) {
+            try {
+                c.get(GRACE.toMillis() + 2000, TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                log.warn("a server did not release everything in time", e);
+            }
+        }
+        return 0;
+    }
+}
