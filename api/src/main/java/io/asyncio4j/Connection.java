@@ -53,6 +53,20 @@ public interface Connection {
     AsyncFuture<ByteBuffer> read(int maxBytes);
 
     /**
+     * Reads up to {@code dst.remaining()} bytes into the caller's buffer (asyncio's {@code BufferedProtocol}
+     * style): whatever is buffered, or the next bytes to arrive. A reader that reuses one buffer allocates
+     * nothing per read; this is the fastest way to stream bytes through.
+     *
+     * <p>Leave {@code dst} alone until the future completes. If the read is cancelled after bytes were copied
+     * into {@code dst}, its position is put back and the bytes stay in the connection for the next read.
+     *
+     * @param dst where to put the bytes, from its position; its position advances by the count read
+     * @return a future of the count read, at least 1, or -1 at the end of the stream
+     * @throws IllegalArgumentException if {@code dst} has no room or is read-only
+     */
+    AsyncFuture<Integer> read(ByteBuffer dst);
+
+    /**
      * Reads exactly {@code n} bytes (asyncio {@code readexactly}).
      *
      * @param n how many bytes, at least 0

@@ -62,6 +62,27 @@ final class InboundBuffer {
         return part;
     }
 
+    /** Moves up to {@code dst.remaining()} bytes into {@code dst}; returns how many. */
+    int transferTo(ByteBuffer dst) {
+        int done = 0;
+        while (count > 0 && dst.hasRemaining()) {
+            ByteBuffer first = chunks[head];
+            int k = Math.min(first.remaining(), dst.remaining());
+            ByteBuffer part = first.duplicate();
+            part.limit(part.position() + k);
+            dst.put(part);
+            first.position(first.position() + k);
+            done += k;
+            if (!first.hasRemaining()) {
+                chunks[head] = null;
+                head = (head + 1) & (chunks.length - 1);
+                count--;
+            }
+        }
+        size -= done;
+        return done;
+    }
+
     /** Takes exactly {@code n <= size()} bytes into a new array. */
     byte[] take(int n) {
         byte[] out = new byte[n];

@@ -52,6 +52,16 @@ abstract class PendingRead<T> implements Runnable {
         return true;
     }
 
+    /**
+     * Under lock: puts the claimed bytes back at the front of {@code in}, after a cancellation beat the delivery.
+     * The bytes are exactly those the claim took, so the stream reads as if this read had never happened.
+     */
+    void restore(InboundBuffer in) {
+        if (taken != null) {
+            in.pushFront(taken);
+        }
+    }
+
     /** Fails a read still waiting, when the connection closes. */
     final void failWaiting(Throwable cause) {
         this.failure = cause;
@@ -86,6 +96,55 @@ abstract class PendingRead<T> implements Runnable {
                 return fail(streamFailure, null);
             }
             return eof && succeed(ByteBuffer.allocate(0), null);
+        }
+    }
+
+    /**
+     * {@code read(dst)}: copies up to {@code dst.remaining()} bytes into the caller's buffer, so a reader that
+     * reuses one buffer allocates nothing per read; -1 at the end of the stream.
+     */
+    static final class Into extends PendingRead<Integer> {
+        private final ByteBuffer dst;
+        private int start;
+
+        Into(ByteBuffer dst) {
+            this.dst = dst;
+        }
+
+        @Override
+        boolean claim(InboundBuffer in, boolean eof, Throwable streamFailure) {
+            if (in.size() > 0) {
+                start = dst.position();
+                int n = in.transferTo(dst);
+                return succeed(n, dst.duplicate().position(start).limit(start + n));
+            }
+            if (streamFailure != null) {
+                return fail(streamFailure, null);
+            }
+            return eof && succeed(-1, null);
+        }
+
+        /** Under lock, while nothing is buffered: claims straight from the socket's read buffer (flipped). */
+        void claimFrom(ByteBuffer read) {
+            start = dst.position();
+            int n = Math.min(read.remaining(), dst.remaining());
+            ByteBuffer part = read.duplicate();
+            part.limit(part.position() + n);
+            dst.put(part);
+            read.position(read.position() + n);
+            succeed(n, dst.duplicate().position(start).limit(start + n));
+            state = State.CLAIMED;
+        }
+
+        @Override
+        void restore(InboundBuffer in) {
+            if (taken != null) {
+                // The caller may reuse its buffer once the cancel returned: keep a copy, and rewind its position.
+                ByteBuffer copy = ByteBuffer.allocate(taken.remaining());
+                copy.put(taken).flip();
+                in.pushFront(copy);
+                dst.position(start);
+            }
         }
     }
 

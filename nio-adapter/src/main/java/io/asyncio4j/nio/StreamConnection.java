@@ -125,6 +125,18 @@ final class StreamConnection implements Connection {
     }
 
     @Override
+    public AsyncFuture<Integer> read(ByteBuffer dst) {
+        Objects.requireNonNull(dst, "dst");
+        if (!dst.hasRemaining()) {
+            throw new IllegalArgumentException("dst has no room: " + dst);
+        }
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("dst is read-only");
+        }
+        return startRead(new PendingRead.Into(dst));
+    }
+
+    @Override
     public AsyncFuture<byte[]> readExactly(int n) {
         if (n < 0) {
             throw new IllegalArgumentException("n must not be negative: " + n);
@@ -227,8 +239,8 @@ final class StreamConnection implements Connection {
 
     /** Under lock: retires the current reader once its future is done, undoing a claim that a cancel beat. */
     private void settle(PendingRead<?> r) {
-        if (r.state == PendingRead.State.CLAIMED && r.future.isCancelled() && r.taken != null) {
-            inbound.pushFront(r.taken);
+        if (r.state == PendingRead.State.CLAIMED && r.future.isCancelled()) {
+            r.restore(inbound);
         }
         r.taken = null;
         r.state = PendingRead.State.SETTLED;
@@ -260,7 +272,7 @@ final class StreamConnection implements Connection {
     /**
      * Under lock: the buffer for the next socket read. The connection reads into one direct buffer of its own,
      * so the JDK copies nothing on the way in, and copies what arrived into a heap buffer the reader owns. The
-     * buffer's size follows the traffic (see {@link #keep}); it is replaced only when that size changes.
+     * buffer's size follows the traffic (see {@link #adaptReadSize}); it is replaced only when that size changes.
      */
     private ByteBuffer nextReadBuffer() {
         ByteBuffer b = spareReadBuffer;
@@ -273,27 +285,43 @@ final class StreamConnection implements Connection {
     }
 
     /**
-     * Under lock: copies the {@code n} bytes read into {@code buf} (flipped) to a heap chunk of exactly that size,
-     * and keeps {@code buf} for the next read. The next read's size doubles after a read that filled the buffer
-     * and halves after two that used less than a quarter of it, between {@link #MIN_READ} and {@link #MAX_READ}:
-     * small while a connection is idle, large while data streams in.
+     * Under lock: when a {@code read(dst)} waits and nothing is buffered, copies the bytes just read straight into
+     * the caller's buffer: a reader that reuses its buffer then costs no allocation per read.
      */
-    private ByteBuffer keep(ByteBuffer buf, int n) {
-        ByteBuffer chunk = ByteBuffer.allocate(n);
+    private PendingRead<?> intoWaitingReader(ByteBuffer buf) {
+        PendingRead<?> r = reader;
+        if (inbound.size() != 0 || !(r instanceof PendingRead.Into) || r.state != PendingRead.State.WAITING
+                || r.future.isDone()) {
+            return null;
+        }
+        ((PendingRead.Into) r).claimFrom(buf);
+        return r;
+    }
+
+    /** Copies the remaining bytes of the socket's read buffer to a heap chunk of exactly that size. */
+    private static ByteBuffer copyOut(ByteBuffer buf) {
+        ByteBuffer chunk = ByteBuffer.allocate(buf.remaining());
         chunk.put(buf).flip();
-        spareReadBuffer = buf;
-        if (n == buf.capacity()) {
+        return chunk;
+    }
+
+    /**
+     * Under lock: the next read's size doubles after a read of {@code n} bytes filled the buffer and halves after
+     * two that used less than a quarter of it, between {@link #MIN_READ} and {@link #MAX_READ}: small while a
+     * connection is idle, large while data streams in.
+     */
+    private void adaptReadSize(int n, int capacity) {
+        if (n == capacity) {
             smallReads = 0;
             if (readSize < MAX_READ) {
                 readSize *= 2;
             }
-        } else if (n < buf.capacity() / 4 && ++smallReads >= 2) {
+        } else if (n < capacity / 4 && ++smallReads >= 2) {
             smallReads = 0;
             if (readSize > MIN_READ) {
                 readSize /= 2;
             }
         }
-        return chunk;
     }
 
     private void issueRead(ByteBuffer buf) {
@@ -316,12 +344,20 @@ final class StreamConnection implements Connection {
                 }
                 if (n < 0) {
                     eof = true;
+                    deliver = claimForReader();
                 } else {
                     lastActivity = System.nanoTime();
                     buf.flip();
-                    inbound.append(keep(buf, n));
+                    deliver = intoWaitingReader(buf);
+                    if (buf.hasRemaining()) {
+                        inbound.append(copyOut(buf));
+                    }
+                    spareReadBuffer = buf;
+                    adaptReadSize(n, buf.capacity());
+                    if (deliver == null) {
+                        deliver = claimForReader();
+                    }
                 }
-                deliver = claimForReader();
                 if (shouldRead()) {
                     readInFlight = true;
                     next = nextReadBuffer();

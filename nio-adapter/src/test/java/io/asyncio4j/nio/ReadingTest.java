@@ -301,4 +301,78 @@ class ReadingTest {
         writer.join();
         assertThat(received).isEqualTo(total);
     }
+
+    @Test
+    void readIntoCopiesBufferedBytesAndThenWaitsForMore() throws Exception {
+        send("abcdef");
+        eventually("buffered", () -> conn.bufferedInputBytes() == 6);
+        ByteBuffer dst = ByteBuffer.allocate(4);
+        assertThat(await(conn.read(dst))).isEqualTo(4);
+        assertThat(new String(dst.array(), US_ASCII)).isEqualTo("abcd");
+        dst.clear();
+        assertThat(await(conn.read(dst))).isEqualTo(2);
+        AsyncFuture<Integer> waiting = conn.read(dst.clear());
+        assertThat(waiting).isNotDone();
+        send("ghijkl");
+        assertThat(await(waiting)).isEqualTo(4);
+        assertThat(new String(dst.array(), US_ASCII)).isEqualTo("ghij");
+        assertThat(text(await(conn.read(10)))).isEqualTo("kl");
+    }
+
+    @Test
+    void readIntoAtEndOfStreamReturnsMinusOne() throws Exception {
+        send("x");
+        peer.shutdownOutput();
+        ByteBuffer dst = ByteBuffer.allocate(8);
+        assertThat(await(conn.read(dst))).isEqualTo(1);
+        assertThat(await(conn.read(dst))).isEqualTo(-1);
+    }
+
+    @Test
+    void readIntoRefusesABufferWithoutRoom() {
+        assertThatThrownBy(() -> conn.read(ByteBuffer.allocate(0))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void readsIntoOneBufferCancelledWhileDataArrivesLoseNoByte() throws Exception {
+        int total = 200_000;
+        Thread writer = new Thread(() -> {
+            try {
+                byte[] chunk = new byte[1000];
+                for (int i = 0; i < total; i++) {
+                    chunk[i % chunk.length] = (byte) i;
+                    if (i % chunk.length == chunk.length - 1) {
+                        out.write(chunk);
+                    }
+                }
+                peer.shutdownOutput();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        writer.start();
+        int received = 0;
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        ByteBuffer dst = ByteBuffer.allocate(3000);
+        while (true) {
+            dst.clear().limit(1 + random.nextInt(3000));
+            AsyncFuture<Integer> f = conn.read(dst);
+            if (random.nextInt(3) == 0 && f.cancel(false)) {
+                assertThat(dst.position()).as("position restored after cancel").isZero();
+                continue;
+            }
+            int n = await(f);
+            if (n < 0) {
+                break;
+            }
+            dst.flip();
+            assertThat(dst.remaining()).isEqualTo(n);
+            while (dst.hasRemaining()) {
+                assertThat(dst.get()).as("byte %d", received).isEqualTo((byte) received);
+                received++;
+            }
+        }
+        writer.join();
+        assertThat(received).isEqualTo(total);
+    }
 }

@@ -6,6 +6,8 @@ import io.asyncio4j.Server;
 import io.asyncio4j.combinators.Async;
 import io.asyncio4j.nio.EventLoop;
 
+import java.nio.ByteBuffer;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 /** The echo server and client of the README, kept compiling and tested here. */
@@ -24,11 +26,12 @@ public final class ReadmeEcho {
     public static Server startServer(String host, int port) {
         // README: echo server
         EventLoop loop = EventLoop.defaultLoop();
-        Server server = loop.listen(host, port, conn -> Async.whileTrue(() ->
-                conn.read(64 * 1024).thenCompose(bytes -> bytes.hasRemaining()
-                        ? conn.write(bytes).thenApply(written -> true)   // echo, then read again
-                        : AsyncFuture.completed(false))))                // end of stream: done
-                .join();
+        Server server = loop.listen(host, port, conn -> {
+            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);            // one buffer per connection, reused
+            return Async.whileTrue(() -> conn.read(buffer.clear()).thenCompose(n -> n < 0
+                    ? AsyncFuture.completed(false)                          // end of stream: done
+                    : conn.write(buffer.flip()).thenApply(written -> true))); // echo, then read again
+        }).join();
         // README: end
         return server;
     }
