@@ -518,7 +518,7 @@ final class StreamConnection implements Connection {
     private final class SingleWriteHandler implements CompletionHandler<Integer, Void> {
         @Override
         public void completed(Integer n, Void unused) {
-            writeHandler.completed((long) n, null);
+            writeHandler.written(n);
         }
 
         @Override
@@ -530,6 +530,10 @@ final class StreamConnection implements Connection {
     private final class WriteHandler implements CompletionHandler<Long, Void> {
         @Override
         public void completed(Long n, Void unused) {
+            written(n);
+        }
+
+        void written(long n) {
             WriteRequest firstDone = null;
             List<WriteRequest> moreDone = null;
             List<AsyncFuture<Void>> drained;
