@@ -1,6 +1,7 @@
 package io.asyncio4j.samples;
 
 import io.asyncio4j.samples.echo.EchoServerCommand;
+import io.asyncio4j.samples.monitor.MonitorCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,6 +13,7 @@ import picocli.CommandLine.Command;
         description = "The seed programs rebuilt as composed futures.",
         subcommands = {
             EchoServerCommand.class,
+            MonitorCommand.class,
         })
 public final class Main implements Runnable {
 
