@@ -2,6 +2,7 @@ package io.asyncio4j.samples;
 
 import io.asyncio4j.samples.echo.EchoServerCommand;
 import io.asyncio4j.samples.monitor.MonitorCommand;
+import io.asyncio4j.samples.tour.TourCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,6 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             EchoServerCommand.class,
             MonitorCommand.class,
+            TourCommand.class,
         })
 public final class Main implements Runnable {
 
