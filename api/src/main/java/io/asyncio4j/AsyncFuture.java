@@ -50,10 +50,12 @@ import java.util.function.Function;
 public final class AsyncFuture<T> extends CompletableFuture<T> {
 
     private static final VarHandle ACTIONS;
+    private static final VarHandle CALLBACKS;
 
     static {
         try {
             ACTIONS = MethodHandles.lookup().findVarHandle(AsyncFuture.class, "actions", Action.class);
+            CALLBACKS = MethodHandles.lookup().findVarHandle(AsyncFuture.class, "callbacks", DoneCallback.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -68,6 +70,10 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
     /** A Treiber stack of cancellation actions; {@link #RAN} once they ran. */
     @SuppressWarnings("unused") // accessed through ACTIONS
     private volatile Action actions;
+
+    /** A Treiber stack of done callbacks (newest first); {@link DoneCallback#RAN} once they ran. */
+    @SuppressWarnings("unused") // accessed through CALLBACKS
+    private volatile DoneCallback<T> callbacks;
 
     /** Creates an incomplete future with no cancellation action. */
     public AsyncFuture() {
@@ -183,13 +189,46 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
      *
      * <p>The callback runs once, on the thread that completes this future, or at once on this thread if it is
      * already complete; it sees a failure as stored (a dependent's failure wrapped in a
-     * {@code CompletionException}), and a {@code CancellationException} if this future is cancelled. An exception
-     * it throws is dropped. It creates no dependent, so no cancellation but this future's own affects it.
+     * {@code CompletionException}), and a {@code CancellationException} if this future is cancelled. Callbacks
+     * run in the order they were registered, as asyncio's do (a plain {@code CompletableFuture} runs its
+     * dependents in reverse order). An exception a callback throws is dropped; the next callbacks still run. It
+     * creates no dependent, so no cancellation but this future's own affects it.
      *
      * @param callback what to call
      */
     public void addDoneCallback(BiConsumer<? super T, ? super Throwable> callback) {
-        super.whenComplete(Objects.requireNonNull(callback, "callback"));
+        DoneCallback<T> node = new DoneCallback<>(Objects.requireNonNull(callback, "callback"));
+        for (;;) {
+            @SuppressWarnings("unchecked")
+            DoneCallback<T> head = (DoneCallback<T>) CALLBACKS.getVolatile(this);
+            if (head == DoneCallback.RAN) {
+                super.whenComplete(callback); // complete: runs now, with the failure as stored
+                return;
+            }
+            node.next = head;
+            if (CALLBACKS.compareAndSet(this, head, node)) {
+                if (head == null) {
+                    // The first callback installs the one dependent that runs them all, oldest first.
+                    super.whenComplete(this::runDoneCallbacks);
+                }
+                return;
+            }
+        }
+    }
+
+    private void runDoneCallbacks(T value, Throwable failure) {
+        @SuppressWarnings("unchecked")
+        DoneCallback<T> stack = (DoneCallback<T>) CALLBACKS.getAndSet(this, DoneCallback.RAN);
+        DoneCallback<T> fifo = null;
+        while (stack != null && stack != DoneCallback.RAN) {
+            DoneCallback<T> next = stack.next;
+            stack.next = fifo;
+            fifo = stack;
+            stack = next;
+        }
+        for (DoneCallback<T> c = fifo; c != null; c = c.next) {
+            c.runQuietly(value, failure);
+        }
     }
 
     /**
@@ -377,6 +416,26 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
         AsyncFuture<T> d = (AsyncFuture<T>) super.exceptionallyComposeAsync(e -> inner.track(fn.apply(e)),
                 executor);
         return d.onCancel(inner);
+    }
+
+    private static final class DoneCallback<T> {
+        /** Marks the callback stack as consumed: callbacks registered afterwards run at once. */
+        static final DoneCallback<Object> RAN = new DoneCallback<>((v, e) -> { });
+
+        final BiConsumer<? super T, ? super Throwable> callback;
+        DoneCallback<T> next;
+
+        DoneCallback(BiConsumer<? super T, ? super Throwable> callback) {
+            this.callback = callback;
+        }
+
+        void runQuietly(T value, Throwable failure) {
+            try {
+                callback.accept(value, failure);
+            } catch (Throwable dropped) {
+                // As documented: a callback's exception is dropped, the next callbacks still run.
+            }
+        }
     }
 
     private static final class Action {

@@ -230,4 +230,33 @@ class AsyncFutureTest {
             assertThat(ran).hasValue(50);
         }
     }
+
+    @Test
+    void doneCallbacksRunInRegistrationOrderAndSurviveAThrowingOne() {
+        List<String> ran = new ArrayList<>();
+        AsyncFuture<String> f = new AsyncFuture<>();
+        f.addDoneCallback((v, e) -> ran.add("1:" + v));
+        f.addDoneCallback((v, e) -> {
+            ran.add("2:" + v);
+            throw new IllegalStateException("dropped");
+        });
+        f.addDoneCallback((v, e) -> ran.add("3:" + v));
+
+        f.complete("x");
+        f.addDoneCallback((v, e) -> ran.add("late:" + v));
+
+        assertThat(ran).containsExactly("1:x", "2:x", "3:x", "late:x");
+    }
+
+    @Test
+    void doneCallbacksSeeTheFailureAsStored() {
+        AtomicReference<Throwable> seen = new AtomicReference<>();
+        AsyncFuture<String> f = new AsyncFuture<>();
+        f.addDoneCallback((v, e) -> seen.set(e));
+        IllegalStateException boom = new IllegalStateException("boom");
+
+        f.completeExceptionally(boom);
+
+        assertThat(seen.get()).isSameAs(boom);
+    }
 }

@@ -1,6 +1,8 @@
 package io.asyncio4j.samples;
 
 import io.asyncio4j.samples.echo.EchoServerCommand;
+import io.asyncio4j.samples.monitor.MonitorCommand;
+import io.asyncio4j.samples.tour.TourCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,6 +14,8 @@ import picocli.CommandLine.Command;
         description = "The seed programs rebuilt as composed futures.",
         subcommands = {
             EchoServerCommand.class,
+            MonitorCommand.class,
+            TourCommand.class,
         })
 public final class Main implements Runnable {
 
