@@ -1,6 +1,9 @@
 package io.asyncio4j.samples;
 
 import io.asyncio4j.samples.echo.EchoServerCommand;
+import io.asyncio4j.samples.fetch.FetchCommand;
+import io.asyncio4j.samples.httpclient.HttpClientCommand;
+import io.asyncio4j.samples.httpserver.HttpServerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,6 +15,7 @@ import picocli.CommandLine.Command;
         description = "The seed programs rebuilt as composed futures.",
         subcommands = {
             EchoServerCommand.class,
+            HttpServerCommand.class, HttpClientCommand.class, FetchCommand.class,
         })
 public final class Main implements Runnable {
 
