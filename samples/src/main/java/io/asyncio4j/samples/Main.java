@@ -1,6 +1,9 @@
 package io.asyncio4j.samples;
 
 import io.asyncio4j.samples.echo.EchoServerCommand;
+import io.asyncio4j.samples.fetch.FetchCommand;
+import io.asyncio4j.samples.httpclient.HttpClientCommand;
+import io.asyncio4j.samples.httpserver.HttpServerCommand;
 import io.asyncio4j.samples.monitor.MonitorCommand;
 import io.asyncio4j.samples.tour.TourCommand;
 import picocli.CommandLine;
@@ -14,6 +17,9 @@ import picocli.CommandLine.Command;
         description = "The seed programs rebuilt as composed futures.",
         subcommands = {
             EchoServerCommand.class,
+            HttpServerCommand.class,
+            HttpClientCommand.class,
+            FetchCommand.class,
             MonitorCommand.class,
             TourCommand.class,
         })

@@ -1,0 +1,50 @@
+package io.asyncio4j.samples.fetch;
+
+import io.asyncio4j.nio.EventLoop;
+import io.asyncio4j.samples.cli.DurationConverter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code fetch}: GET many URLs concurrently and report each, then a summary. */
+@Command(name = "fetch", mixinStandardHelpOptions = true,
+        description = "Fetches URLs concurrently (gather + waitFor + semaphore); prints <status> <bytes> <ms> <url> "
+                + "or ERROR <reason> <url> as each completes, then a summary line.")
+public final class FetchCommand implements Callable<Integer> {
+
+    @Parameters(arity = "1..*", paramLabel = "URL", description = "http:// URLs.")
+    List<String> urls;
+
+    @Option(names = "--concurrency", defaultValue = "8", description = "Requests in flight at most (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--timeout", defaultValue = "5s", converter = DurationConverter.class,
+            description = "Time allowed for each request (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Override
+    public Integer call() {
+        return run(EventLoop.defaultLoop(), urls, concurrency, timeout, System.out);
+    }
+
+    /**
+     * Fetches the URLs and prints a line per URL and the summary on {@code out}.
+     *
+     * @return 0 if every URL got a response, 1 otherwise
+     */
+    static int run(EventLoop loop, List<String> urls, int concurrency, Duration timeout, PrintStream out) {
+        if (concurrency < 1) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new FetchCommand()),
+                    "--concurrency must be at least 1");
+        }
+        Fetch.Summary summary = Fetch.fetchAll(loop, urls, concurrency, timeout, out::println).join();
+        out.println(summary);
+        out.flush();
+        return summary.failed() == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,182 @@
+package io.asyncio4j.samples.http;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+
+/**
+ * The header fields of a message in arrival order: names compare case-insensitively (ASCII), a name may repeat,
+ * and each field keeps the spelling it was written with. Small by construction (bounded by
+ * {@link HttpLimits#maxHeaderCount()}), so lookups scan. Not thread-safe.
+ */
+public final class HttpHeaders {
+
+    private final List<String> names = new ArrayList<>();
+    private final List<String> values = new ArrayList<>();
+
+    /** Creates an empty header map. */
+    public HttpHeaders() {
+    }
+
+    /**
+     * Appends a field, keeping earlier fields of the same name.
+     *
+     * @param name  the field name
+     * @param value the field value
+     * @return this map
+     */
+    public HttpHeaders add(String name, String value) {
+        names.add(Objects.requireNonNull(name, "name"));
+        values.add(Objects.requireNonNull(value, "value"));
+        return this;
+    }
+
+    /**
+     * Replaces every field named {@code name} with one field, appended if there was none.
+     *
+     * @param name  the field name
+     * @param value the field value
+     * @return this map
+     */
+    public HttpHeaders set(String name, String value) {
+        int at = indexOf(name);
+        if (at < 0) {
+            return add(name, value);
+        }
+        values.set(at, Objects.requireNonNull(value, "value"));
+        for (int i = names.size() - 1; i > at; i--) {
+            if (names.get(i).equalsIgnoreCase(name)) {
+                names.remove(i);
+                values.remove(i);
+            }
+        }
+        return this;
+    }
+
+    /**
+     * Returns the value of the first field named {@code name}.
+     *
+     * @param name the field name, any case
+     * @return its value, or {@code null} if there is none
+     */
+    public String get(String name) {
+        int at = indexOf(name);
+        return at < 0 ? null : values.get(at);
+    }
+
+    /**
+     * Returns the values of every field named {@code name}, in order.
+     *
+     * @param name the field name, any case
+     * @return the values, empty if there is none
+     */
+    public List<String> getAll(String name) {
+        List<String> all = new ArrayList<>(1);
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i).equalsIgnoreCase(name)) {
+                all.add(values.get(i));
+            }
+        }
+        return all;
+    }
+
+    /**
+     * Returns whether a field named {@code name} is present.
+     *
+     * @param name the field name, any case
+     * @return {@code true} if present
+     */
+    public boolean contains(String name) {
+        return indexOf(name) >= 0;
+    }
+
+    /**
+     * Returns whether the comma-separated list values of the fields named {@code name} contain {@code token},
+     * compared case-insensitively (as for {@code Connection: close}).
+     *
+     * @param name  the field name, any case
+     * @param token the list element
+     * @return {@code true} if one of the elements is {@code token}
+     */
+    public boolean containsToken(String name, String token) {
+        for (String element : listValues(name)) {
+            if (element.equalsIgnoreCase(token)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Returns the elements of the comma-separated list values of every field named {@code name}, trimmed, empty
+     * elements skipped (RFC 9110 §5.6.1).
+     *
+     * @param name the field name, any case
+     * @return the elements in order
+     */
+    public List<String> listValues(String name) {
+        List<String> elements = new ArrayList<>(2);
+        for (String value : getAll(name)) {
+            for (String element : value.split(",")) {
+                String trimmed = element.strip();
+                if (!trimmed.isEmpty()) {
+                    elements.add(trimmed);
+                }
+            }
+        }
+        return elements;
+    }
+
+    /**
+     * Removes every field named {@code name}.
+     *
+     * @param name the field name, any case
+     * @return this map
+     */
+    public HttpHeaders remove(String name) {
+        for (int i = names.size() - 1; i >= 0; i--) {
+            if (names.get(i).equalsIgnoreCase(name)) {
+                names.remove(i);
+                values.remove(i);
+            }
+        }
+        return this;
+    }
+
+    /**
+     * Returns how many fields there are.
+     *
+     * @return the field count
+     */
+    public int size() {
+        return names.size();
+    }
+
+    /**
+     * Calls {@code action} with each field's name and value, in order.
+     *
+     * @param action what to do with each field
+     */
+    public void forEach(BiConsumer<String, String> action) {
+        for (int i = 0; i < names.size(); i++) {
+            action.accept(names.get(i), values.get(i));
+        }
+    }
+
+    private int indexOf(String name) {
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i).equalsIgnoreCase(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder();
+        forEach((n, v) -> s.append(n).append(": ").append(v).append("\r\n"));
+        return s.toString();
+    }
+}

@@ -1,0 +1,187 @@
+package io.asyncio4j.samples.http;
+
+import io.asyncio4j.AsyncFuture;
+import io.asyncio4j.Connection;
+import io.asyncio4j.LimitOverrunException;
+
+import java.io.EOFException;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+
+/**
+ * Reads HTTP/1.x request heads from a {@link Connection} (RFC 9112 §3, §5) and decides how their bodies are
+ * framed (§6.3), every read bounded by {@link HttpLimits}.
+ *
+ * <p>Failures are {@link HttpException}s carrying the status to answer: 414 for a request line over its limit,
+ * 431 for a header section over its byte or field limit, 505 for a version other than 1.0 and 1.1, 400 for
+ * anything malformed (including a missing or repeated {@code Host} in HTTP/1.1). A stream that ends inside a
+ * head fails with {@link EOFException}. The futures complete on the connection's executor.
+ */
+public final class RequestReader {
+
+    /** Empty lines tolerated before a request line (RFC 9112 §2.2 asks to ignore at least one). */
+    private static final int MAX_LEADING_EMPTY_LINES = 4;
+
+    private RequestReader() {
+    }
+
+    /**
+     * Reads a request line and its header section.
+     *
+     * @param conn   the connection
+     * @param limits the bounds
+     * @return a future of the head, or of {@code null} if the stream ended cleanly before a request began
+     */
+    public static AsyncFuture<RequestHead> readHead(Connection conn, HttpLimits limits) {
+        return readRequestLine(conn, limits)
+                .thenCompose(line -> line == null ? AsyncFuture.completed(null) : readHeaders(conn, limits, line));
+    }
+
+    /**
+     * Reads a request line: the first step of {@link #readHead}, separate so a server can time the wait for a
+     * request apart from the wait for its headers.
+     *
+     * @param conn   the connection
+     * @param limits the bounds
+     * @return a future of a head with an empty header map, or of {@code null} at a clean end of the stream
+     */
+    public static AsyncFuture<RequestHead> readRequestLine(Connection conn, HttpLimits limits) {
+        return readNonEmptyLine(conn, limits.maxStartLineBytes(), MAX_LEADING_EMPTY_LINES)
+                .thenApply(bytes -> bytes == null ? null : parseRequestLine(new String(bytes, ISO_8859_1)))
+                .handle((head, failure) -> {
+                    if (failure == null) {
+                        return head;
+                    }
+                    Throwable e = Failures.unwrap(failure);
+                    if (e instanceof LimitOverrunException) {
+                        throw Failures.fail(414, "request line longer than " + limits.maxStartLineBytes()
+                                + " bytes");
+                    }
+                    throw new CompletionException(e);
+                });
+    }
+
+    /**
+     * Reads the header section that follows {@code line} into its header map and checks {@code Host}.
+     *
+     * @param conn   the connection
+     * @param limits the bounds
+     * @param line   the head {@link #readRequestLine} returned
+     * @return a future of the same head, its headers filled in
+     */
+    public static AsyncFuture<RequestHead> readHeaders(Connection conn, HttpLimits limits, RequestHead line) {
+        return HeaderSectionReader.read(conn, limits.maxHeaderBytes(), limits.maxHeaderCount(), line.headers())
+                .thenApply(headers -> {
+                    List<String> hosts = headers.getAll("Host");
+                    if (hosts.size() > 1) {
+                        throw Failures.fail(400, "more than one Host header field");
+                    }
+                    if (hosts.isEmpty() && line.version().minor() >= 1) {
+                        throw Failures.fail(400, "HTTP/1.1 request without a Host header field");
+                    }
+                    return line;
+                });
+    }
+
+    /**
+     * Decides how the body of {@code head} is framed (RFC 9112 §6.3 for requests): chunked when
+     * {@code Transfer-Encoding} ends with {@code chunked}, else {@code Content-Length}, else no body.
+     *
+     * @param head the request head
+     * @return the framing
+     * @throws HttpException 400 when both {@code Transfer-Encoding} and {@code Content-Length} are present, when
+     *                       {@code Content-Length} is malformed or repeated with different values, when
+     *                       {@code chunked} is not the final coding or an HTTP/1.0 request carries
+     *                       {@code Transfer-Encoding}; 501 for a transfer coding other than chunked. The
+     *                       connection is to be closed after answering.
+     */
+    public static BodyFraming framing(RequestHead head) throws HttpException {
+        HttpHeaders h = head.headers();
+        if (h.contains("Transfer-Encoding")) {
+            if (h.contains("Content-Length")) {
+                throw new HttpException(400, "both Transfer-Encoding and Content-Length");
+            }
+            if (head.version().minor() == 0) {
+                throw new HttpException(400, "Transfer-Encoding in an HTTP/1.0 request");
+            }
+            List<String> codings = h.listValues("Transfer-Encoding");
+            for (int i = 0; i < codings.size(); i++) {
+                boolean chunked = codings.get(i).equalsIgnoreCase("chunked");
+                if (chunked && i == codings.size() - 1) {
+                    return BodyFraming.CHUNKED;
+                }
+                if (chunked) {
+                    throw new HttpException(400, "chunked is not the final transfer coding");
+                }
+                throw new HttpException(501, "transfer coding not implemented: " + codings.get(i));
+            }
+            throw new HttpException(400, "empty Transfer-Encoding");
+        }
+        long length = contentLength(h);
+        return length < 0 ? BodyFraming.NONE : BodyFraming.ofLength(length);
+    }
+
+    /**
+     * Returns the value of {@code Content-Length}: repeated fields and list values must all be equal.
+     *
+     * @return the length, or -1 if the field is absent
+     * @throws HttpException 400 if malformed or conflicting
+     */
+    static long contentLength(HttpHeaders h) throws HttpException {
+        if (!h.contains("Content-Length")) {
+            return -1;
+        }
+        long length = -1;
+        for (String element : h.getAll("Content-Length")) {
+            for (String value : element.split(",", -1)) {
+                long parsed = parseLength(Tokens.trimOws(value));
+                if (length >= 0 && parsed != length) {
+                    throw new HttpException(400, "conflicting Content-Length values");
+                }
+                length = parsed;
+            }
+        }
+        return length;
+    }
+
+    private static long parseLength(String digits) throws HttpException {
+        if (digits.isEmpty() || digits.length() > 18) {
+            throw new HttpException(400, "invalid Content-Length");
+        }
+        long n = 0;
+        for (int i = 0; i < digits.length(); i++) {
+            char c = digits.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new HttpException(400, "invalid Content-Length");
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
+    }
+
+    private static AsyncFuture<byte[]> readNonEmptyLine(Connection conn, int limit, int emptyLinesLeft) {
+        return conn.readLine(limit).thenCompose(bytes -> bytes != null && bytes.length == 0 && emptyLinesLeft > 0
+                ? readNonEmptyLine(conn, limit, emptyLinesLeft - 1)
+                : AsyncFuture.completed(bytes));
+    }
+
+    private static RequestHead parseRequestLine(String line) {
+        int sp1 = line.indexOf(' ');
+        int sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
+        if (sp1 <= 0 || sp2 < 0 || line.indexOf(' ', sp2 + 1) >= 0) {
+            throw Failures.fail(400, "malformed request line");
+        }
+        String method = line.substring(0, sp1);
+        String target = line.substring(sp1 + 1, sp2);
+        HttpVersion version = HttpVersion.parse(line.substring(sp2 + 1));
+        if (!Tokens.isToken(method) || !Tokens.isTarget(target) || version == null) {
+            throw Failures.fail(400, "malformed request line");
+        }
+        if (!version.isSupported()) {
+            throw Failures.fail(505, version + " is not supported");
+        }
+        return new RequestHead(method, target, version, new HttpHeaders());
+    }
+}

@@ -1,0 +1,285 @@
+package io.asyncio4j.samples.httpserver;
+
+import io.asyncio4j.AsyncFuture;
+import io.asyncio4j.Connection;
+import io.asyncio4j.combinators.Async;
+import io.asyncio4j.combinators.AsyncTimer;
+import io.asyncio4j.samples.http.BodyFraming;
+import io.asyncio4j.samples.http.BodyReader;
+import io.asyncio4j.samples.http.HeadWriter;
+import io.asyncio4j.samples.http.HttpException;
+import io.asyncio4j.samples.http.HttpHeaders;
+import io.asyncio4j.samples.http.HttpStatus;
+import io.asyncio4j.samples.http.RequestHead;
+import io.asyncio4j.samples.http.RequestReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousFileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+/**
+ * One connection of the {@link StaticFileServer}: reads a request, answers it, and goes on while the client keeps
+ * the connection alive. Requests are read one after the other and each response is queued before the next
+ * request is read, so pipelined requests are answered in order.
+ */
+final class FileServerConnection {
+
+    private static final Logger log = LoggerFactory.getLogger(FileServerConnection.class);
+
+    private static final Set<String> KNOWN_METHODS =
+            Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
+    private static final byte[] HELLO = "Hello, World!".getBytes(UTF_8);
+    /** After a final response, how long and how much unread input is discarded before closing (no RST). */
+    private static final Duration LINGER = Duration.ofSeconds(2);
+    private static final int LINGER_BYTES = 1024 * 1024;
+
+    private final Connection conn;
+    private final AsyncTimer timer;
+    private final Path root;
+    private final StaticFileServer.Settings settings;
+    private final LongConsumer queuedOutput;
+    private boolean first = true;
+
+    FileServerConnection(Connection conn, AsyncTimer timer, Path root, StaticFileServer.Settings settings,
+                         LongConsumer queuedOutput) {
+        this.conn = conn;
+        this.timer = timer;
+        this.root = root;
+        this.settings = settings;
+        this.queuedOutput = queuedOutput;
+    }
+
+    /** Serves requests until one ends the connection; the server then flushes and closes it. */
+    AsyncFuture<Void> serve() {
+        return Async.whileTrue(() -> readHead()
+                .thenCompose(head -> head == null ? AsyncFuture.completed(false) : respond(head))
+                .exceptionallyCompose(failure -> {
+                    Throwable e = Async.unwrap(failure);
+                    if (e instanceof HttpException h) {
+                        log.debug("{}: {} {}", conn.remoteAddress(), h.status(), h.getMessage());
+                        return finalResponse(error(h.status(), null, false, new HttpHeaders()));
+                    }
+                    return AsyncFuture.failed(e);
+                }));
+    }
+
+    /**
+     * Reads the next request head: the request line within the header timeout (first request) or the keep-alive
+     * timeout, then the header section within the header timeout. Completes with {@code null} to close quietly
+     * (end of stream, idle keep-alive connection, reset); fails with {@link HttpException} to answer and close.
+     */
+    private AsyncFuture<RequestHead> readHead() {
+        Duration lineTimeout = first ? settings.headerTimeout : settings.keepAliveTimeout;
+        first = false;
+        return Async.waitFor(RequestReader.readRequestLine(conn, settings.limits), lineTimeout, timer)
+                .thenCompose(line -> line == null ? AsyncFuture.completed(null)
+                        : Async.waitFor(RequestReader.readHeaders(conn, settings.limits, line),
+                        settings.headerTimeout, timer).exceptionallyCompose(failure ->
+                        AsyncFuture.failed(Async.unwrap(failure) instanceof TimeoutException
+                                ? new HttpException(408, "header section not received in time")
+                                : Async.unwrap(failure))))
+                .exceptionallyCompose(failure -> {
+                    Throwable e = Async.unwrap(failure);
+                    if (e instanceof HttpException) {
+                        return AsyncFuture.failed(e);
+                    }
+                    if (e instanceof TimeoutException || e instanceof IOException) {
+                        log.debug("{}: closing quietly: {}", conn.remoteAddress(), e.toString());
+                        return AsyncFuture.completed(null);
+                    }
+                    return AsyncFuture.failed(e);
+                });
+    }
+
+    /** Reads (and drops) the request body so framing stays right, then answers; completes with keep-alive. */
+    private AsyncFuture<Boolean> respond(RequestHead head) {
+        BodyFraming framing;
+        try {
+            framing = RequestReader.framing(head);
+        } catch (HttpException e) {
+            return AsyncFuture.failed(e);
+        }
+        AsyncFuture<Long> body = framing.isEmpty() ? AsyncFuture.completed(0L)
+                : Async.waitFor(BodyReader.discard(conn, framing, settings.limits), settings.headerTimeout, timer)
+                .exceptionallyCompose(failure -> AsyncFuture.failed(Async.unwrap(failure) instanceof TimeoutException
+                        ? new HttpException(408, "request body not received in time") : Async.unwrap(failure)));
+        boolean keepAlive = head.keepAlive();
+        return body.thenCompose(n -> {
+            log.debug("{}: {} {} {}", conn.remoteAddress(), head.method(), head.target(), head.version());
+            Response response;
+            if (head.method().equals("GET") || head.method().equals("HEAD")) {
+                response = serveGet(head, keepAlive);
+            } else if (KNOWN_METHODS.contains(head.method())) {
+                response = error(405, head, keepAlive, new HttpHeaders().add("Allow", "GET, HEAD"));
+            } else {
+                response = error(501, head, keepAlive, new HttpHeaders());
+            }
+            return keepAlive ? response.send(this) : finalResponse(response);
+        });
+    }
+
+    /** GET or HEAD: {@code /plaintext}, a file, a directory's index.html or listing, or an error. */
+    private Response serveGet(RequestHead head, boolean keepAlive) {
+        boolean withBody = head.method().equals("GET");
+        try {
+            RequestPath path = RequestPath.parse(head.target());
+            if (path.decodedPath().equals("/plaintext")) {
+                return small(200, head, keepAlive, new HttpHeaders().add("Content-Type", "text/plain"), HELLO);
+            }
+            Path file = resolve(path);
+            if (Files.isDirectory(file)) {
+                if (!path.endsWithSlash()) {
+                    return small(301, head, keepAlive, new HttpHeaders().add("Location", path.rawPath() + "/")
+                            .add("Content-Type", "text/plain; charset=utf-8"), body(301));
+                }
+                Path index = file.resolve("index.html");
+                if (!Files.isRegularFile(index)) {
+                    return small(200, head, keepAlive,
+                            new HttpHeaders().add("Content-Type", "text/html; charset=utf-8"),
+                            DirectoryListing.render(file, path.decodedPath()));
+                }
+                file = confine(index.toRealPath());
+            }
+            if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                throw new HttpException(403, "not a readable regular file");
+            }
+            AsynchronousFileChannel channel = AsynchronousFileChannel.open(file, StandardOpenOption.READ);
+            long size = channel.size();
+            HttpHeaders headers = new HttpHeaders()
+                    .add("Content-Type", ContentTypes.of(file.getFileName().toString()))
+                    .add("Content-Length", Long.toString(size))
+                    .add("Last-Modified", io.asyncio4j.samples.http.HttpDate.format(
+                            Files.getLastModifiedTime(file).toInstant()));
+            byte[] responseHead = HeadWriter.response(200, connection(headers, head, keepAlive),
+                    settings.clock.instant());
+            return server -> {
+                AsyncFuture<Void> sent = conn.write(responseHead);
+                if (!withBody || sent.isCompletedExceptionally()) {
+                    close(channel);
+                    return sent.thenCompose(v -> conn.drain()).thenApply(v -> keepAlive);
+                }
+                return FileBody.send(conn, channel, size, settings.chunkSize, queuedOutput)
+                        .whenComplete((v, e) -> close(channel))
+                        .thenApply(v -> keepAlive);
+            };
+        } catch (HttpException e) {
+            return error(e.status(), head, keepAlive, new HttpHeaders());
+        } catch (NoSuchFileException e) {
+            return error(404, head, keepAlive, new HttpHeaders());
+        } catch (IOException e) {
+            log.debug("{}: {} refused: {}", conn.remoteAddress(), head.target(), e.toString());
+            return error(403, head, keepAlive, new HttpHeaders());
+        }
+    }
+
+    /** The real path of a request path: inside the real root, every symbolic link resolved, or an exception. */
+    private Path resolve(RequestPath path) throws IOException {
+        Path candidate = root;
+        for (String segment : path.segments()) {
+            candidate = candidate.resolve(segment);
+        }
+        if (!candidate.normalize().startsWith(root)) {
+            throw new HttpException(403, "path outside the root");
+        }
+        return confine(candidate.toRealPath());
+    }
+
+    private Path confine(Path real) throws HttpException {
+        if (!real.startsWith(root)) {
+            throw new HttpException(403, "path resolves outside the root");
+        }
+        return real;
+    }
+
+    // ------------------------------------------------------------------------------------------------ responses
+
+    /** A response ready to be queued; completes with whether the connection stays open. */
+    @FunctionalInterface
+    private interface Response {
+        AsyncFuture<Boolean> send(FileServerConnection server);
+    }
+
+    /** A small text/plain error: {@code 404 Not Found\n}. A null head means the request could not be parsed. */
+    private Response error(int status, RequestHead head, boolean keepAlive, HttpHeaders headers) {
+        return small(status, head, keepAlive, headers.add("Content-Type", "text/plain; charset=utf-8"),
+                body(status));
+    }
+
+    private static byte[] body(int status) {
+        return (status + " " + HttpStatus.reason(status) + "\n").getBytes(UTF_8);
+    }
+
+    /** A response whose body is in memory: head and body queued in slices that each fit the write queue. */
+    private Response small(int status, RequestHead head, boolean keepAlive, HttpHeaders headers, byte[] content) {
+        headers.add("Content-Length", Integer.toString(content.length));
+        byte[] responseHead = HeadWriter.response(status, connection(headers, head, keepAlive),
+                settings.clock.instant());
+        boolean withBody = head == null || !head.method().equals("HEAD");
+        byte[] message = withBody ? concat(responseHead, content) : responseHead;
+        return server -> {
+            int[] offset = {0};
+            return Async.whileTrue(() -> {
+                if (offset[0] == message.length) {
+                    return AsyncFuture.completed(false);
+                }
+                int n = Math.min(settings.chunkSize, message.length - offset[0]);
+                AsyncFuture<Void> written = conn.write(ByteBuffer.wrap(message, offset[0], n));
+                offset[0] += n;
+                return written.isCompletedExceptionally()
+                        ? written.thenApply(v -> false) : conn.drain().thenApply(v -> true);
+            }).thenApply(v -> keepAlive);
+        };
+    }
+
+    /** Adds the Connection field: {@code close} when closing, {@code keep-alive} for an HTTP/1.0 client. */
+    private static HttpHeaders connection(HttpHeaders headers, RequestHead head, boolean keepAlive) {
+        if (!keepAlive) {
+            headers.add("Connection", "close");
+        } else if (head != null && head.version().minor() == 0) {
+            headers.add("Connection", "keep-alive");
+        }
+        return headers;
+    }
+
+    /**
+     * Sends the last response of the connection, then half-closes and discards what the client still sends
+     * (bounded) until it closes, so that unread input does not turn the close into a reset that could destroy
+     * the response before the client reads it.
+     */
+    private AsyncFuture<Boolean> finalResponse(Response response) {
+        int[] discarded = {0};
+        return response.send(this).thenCompose(sent -> conn.shutdownOutput()
+                .thenCompose(v -> Async.waitFor(Async.whileTrue(() -> conn.read(64 * 1024).thenApply(b -> {
+                    discarded[0] += b.remaining();
+                    return b.hasRemaining() && discarded[0] < LINGER_BYTES;
+                })), LINGER, timer))
+                .handle((v, e) -> false));
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] all = new byte[a.length + b.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    private static void close(AsynchronousFileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            log.debug("closing a file failed", e);
+        }
+    }
+}

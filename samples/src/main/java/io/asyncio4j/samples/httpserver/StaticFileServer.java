@@ -1,0 +1,191 @@
+package io.asyncio4j.samples.httpserver;
+
+import io.asyncio4j.ConnectionOptions;
+import io.asyncio4j.Server;
+import io.asyncio4j.ServerOptions;
+import io.asyncio4j.nio.EventLoop;
+import io.asyncio4j.samples.http.HttpLimits;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.LongAccumulator;
+
+/**
+ * The HTTP/1.1 static file server: seed 000's asynchat, asyncore and coroutine HTTP servers done right. GET and
+ * HEAD of the files under a root directory, keep-alive and pipelining, bounded reads and writes, timeouts, and
+ * no path out of the root. {@code GET /plaintext} answers {@code Hello, World!} for benchmarks.
+ */
+public final class StaticFileServer {
+
+    private final Server server;
+    private final Path root;
+    private final LongAccumulator maxQueuedOutput = new LongAccumulator(Math::max, 0);
+
+    private StaticFileServer(EventLoop loop, String host, int port, Path root, Settings settings) {
+        this.root = root;
+        ConnectionOptions connection = ConnectionOptions.defaults()
+                .withWriteBuffer(settings.writeLowWatermark, settings.maxQueuedWriteBytes)
+                .withIdleTimeout(settings.stallTimeout);
+        ServerOptions options = ServerOptions.defaults().withBacklog(1024)
+                .withMaxConnections(settings.maxConnections)
+                .withConnectionOptions(connection);
+        this.server = loop.listen(host, port,
+                conn -> new FileServerConnection(conn, loop.timer(), root, settings, maxQueuedOutput::accumulate)
+                        .serve(),
+                options).join();
+    }
+
+    /**
+     * Starts serving the files under {@code root} on {@code host:port}.
+     *
+     * @param loop     the event loop
+     * @param host     the address to bind
+     * @param port     the port, 0 for any
+     * @param root     the directory whose files are served; symbolic links are followed only inside it
+     * @param settings limits and timeouts
+     * @return the running server
+     * @throws IllegalArgumentException if {@code root} is not a directory
+     * @throws java.util.concurrent.CompletionException if the address cannot be bound
+     */
+    public static StaticFileServer start(EventLoop loop, String host, int port, Path root, Settings settings) {
+        Path realRoot;
+        try {
+            realRoot = root.toRealPath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the root " + root, e);
+        }
+        if (!Files.isDirectory(realRoot)) {
+            throw new IllegalArgumentException("not a directory: " + root);
+        }
+        return new StaticFileServer(loop, host, port, realRoot, Objects.requireNonNull(settings, "settings"));
+    }
+
+    /**
+     * Returns the listening server.
+     *
+     * @return the server
+     */
+    public Server server() {
+        return server;
+    }
+
+    /**
+     * Returns the real path of the directory served.
+     *
+     * @return the root
+     */
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * Returns the most output any connection had queued right after queuing a chunk of a file: never more than
+     * the write queue's cap, however large the file or slow the client.
+     *
+     * @return the high-water mark of queued output, in bytes
+     */
+    public long maxQueuedOutputBytes() {
+        return maxQueuedOutput.get();
+    }
+
+    /**
+     * Limits, timeouts and buffer sizes of the server. Defaults: {@link HttpLimits#defaults()}, 10 s to read a
+     * request head, 15 s idle between keep-alive requests, 30 s without progress before a stalled connection
+     * is closed, 64 KiB file chunks, 64 KiB drain watermark and 256 KiB cap on each connection's queued output,
+     * 10,000 connections, the system clock for {@code Date}.
+     */
+    public static final class Settings {
+
+        final HttpLimits limits;
+        final Duration headerTimeout;
+        final Duration keepAliveTimeout;
+        final Duration stallTimeout;
+        final int chunkSize;
+        final long writeLowWatermark;
+        final long maxQueuedWriteBytes;
+        final int maxConnections;
+        final Clock clock;
+
+        private Settings(HttpLimits limits, Duration headerTimeout, Duration keepAliveTimeout, Duration stallTimeout,
+                         int chunkSize, long writeLowWatermark, long maxQueuedWriteBytes, int maxConnections,
+                         Clock clock) {
+            if (chunkSize <= 0 || writeLowWatermark + chunkSize > maxQueuedWriteBytes) {
+                throw new IllegalArgumentException("a chunk (" + chunkSize + ") above the drain watermark ("
+                        + writeLowWatermark + ") must fit the write queue cap (" + maxQueuedWriteBytes + ")");
+            }
+            this.limits = Objects.requireNonNull(limits, "limits");
+            this.headerTimeout = headerTimeout;
+            this.keepAliveTimeout = keepAliveTimeout;
+            this.stallTimeout = stallTimeout;
+            this.chunkSize = chunkSize;
+            this.writeLowWatermark = writeLowWatermark;
+            this.maxQueuedWriteBytes = maxQueuedWriteBytes;
+            this.maxConnections = maxConnections;
+            this.clock = Objects.requireNonNull(clock, "clock");
+        }
+
+        /**
+         * Returns the default settings.
+         *
+         * @return the defaults
+         */
+        public static Settings defaults() {
+            return new Settings(HttpLimits.defaults(), Duration.ofSeconds(10), Duration.ofSeconds(15),
+                    Duration.ofSeconds(30), 64 * 1024, 64 * 1024, 256 * 1024, 10_000, Clock.systemUTC());
+        }
+
+        /**
+         * @param limits the codec's bounds
+         * @return a copy with those bounds
+         */
+        public Settings withLimits(HttpLimits limits) {
+            return new Settings(limits, headerTimeout, keepAliveTimeout, stallTimeout, chunkSize,
+                    writeLowWatermark, maxQueuedWriteBytes, maxConnections, clock);
+        }
+
+        /**
+         * @param header    how long the request line, and then the header section, may take to arrive
+         * @param keepAlive how long a kept-alive connection may wait for its next request line
+         * @return a copy with those timeouts
+         */
+        public Settings withTimeouts(Duration header, Duration keepAlive) {
+            return new Settings(limits, header, keepAlive, stallTimeout, chunkSize, writeLowWatermark,
+                    maxQueuedWriteBytes, maxConnections, clock);
+        }
+
+        /**
+         * @param chunkSize         bytes read from a file and queued at once
+         * @param lowWatermark      queued output at which the next chunk may be queued
+         * @param maxQueued         the cap on a connection's queued output
+         * @return a copy with those sizes
+         * @throws IllegalArgumentException if a chunk above the watermark would not fit the cap
+         */
+        public Settings withBuffers(int chunkSize, long lowWatermark, long maxQueued) {
+            return new Settings(limits, headerTimeout, keepAliveTimeout, stallTimeout, chunkSize, lowWatermark,
+                    maxQueued, maxConnections, clock);
+        }
+
+        /**
+         * @param max how many connections may be open at once
+         * @return a copy with that bound
+         */
+        public Settings withMaxConnections(int max) {
+            return new Settings(limits, headerTimeout, keepAliveTimeout, stallTimeout, chunkSize,
+                    writeLowWatermark, maxQueuedWriteBytes, max, clock);
+        }
+
+        /**
+         * @param clock the clock of the {@code Date} field (a fixed one makes responses reproducible)
+         * @return a copy with that clock
+         */
+        public Settings withClock(Clock clock) {
+            return new Settings(limits, headerTimeout, keepAliveTimeout, stallTimeout, chunkSize,
+                    writeLowWatermark, maxQueuedWriteBytes, maxConnections, clock);
+        }
+    }
+}
