@@ -1,6 +1,13 @@
 package io.asyncio4j.samples;
 
+import io.asyncio4j.samples.chat.ChatServerCommand;
+import io.asyncio4j.samples.clock.ClockServerCommand;
+import io.asyncio4j.samples.echo.EchoClientCommand;
 import io.asyncio4j.samples.echo.EchoServerCommand;
+import io.asyncio4j.samples.ping.PingClientCommand;
+import io.asyncio4j.samples.ping.PingServerCommand;
+import io.asyncio4j.samples.time.TimeClientCommand;
+import io.asyncio4j.samples.time.TimeServerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +18,10 @@ import picocli.CommandLine.Command;
 @Command(name = "asyncio4j", mixinStandardHelpOptions = true, version = "asyncio4j samples 0.1.0",
         description = "The seed programs rebuilt as composed futures.",
         subcommands = {
-            EchoServerCommand.class,
+            EchoServerCommand.class, EchoClientCommand.class,
+            TimeServerCommand.class, TimeClientCommand.class,
+            ClockServerCommand.class, ChatServerCommand.class,
+            PingServerCommand.class, PingClientCommand.class,
         })
 public final class Main implements Runnable {
 
