@@ -11,9 +11,10 @@ import io.asyncio4j.nio.EventLoop;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
@@ -30,6 +31,9 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
  *       {@link #MAX_BEHIND_BYTES} still queued is disconnected: it leaves the room (announced as a leave), is
  *       sent {@code * you are too far behind; disconnecting\r\n} after what it already had, and is closed; if
  *       that cannot be flushed within {@link #KICK_FLUSH_DEADLINE} the connection is aborted.</li>
+ *   <li>Joins, leaves and lines pass through the room one at a time, so every client sees the events in the same
+ *       order, and a newcomer's welcome comes before anything else it is sent. Holding the room only queues
+ *       bytes; it never waits for a socket.</li>
  * </ul>
  */
 public final class ChatServer {
@@ -52,7 +56,7 @@ public final class ChatServer {
 
     private final EventLoop loop;
     private final PrintStream out;
-    private final Map<Connection, Member> members = new ConcurrentHashMap<>();
+    private final Map<Connection, Member> members = new LinkedHashMap<>();   // the room; guarded by itself
     private Server server;
 
     private ChatServer(EventLoop loop, PrintStream out) {
@@ -103,8 +107,9 @@ public final class ChatServer {
      * server.
      */
     public void closeClients() {
-        for (Member m : members.values()) {
-            if (members.remove(m.conn) != null) {
+        synchronized (members) {
+            for (Member m : List.copyOf(members.values())) {
+                members.remove(m.conn);
                 m.conn.write(SHUTTING_DOWN);
                 m.conn.close();
             }
@@ -114,9 +119,11 @@ public final class ChatServer {
     /** One client: greet, announce, relay its lines until it leaves. */
     private CompletionStage<?> serve(Connection conn) {
         Member me = new Member(conn, describe(conn.remoteAddress()));
-        conn.write(ascii("* welcome " + me.name + " (" + (members.size() + 1) + " online)\r\n"));
-        members.put(conn, me);
-        announce(me, "* " + me.name + " joined");
+        synchronized (members) {
+            conn.write(ascii("* welcome " + me.name + " (" + (members.size() + 1) + " online)\r\n"));
+            members.put(conn, me);
+            announce(me, "* " + me.name + " joined");
+        }
         return Async.whileTrue(() -> conn.readLine(LINE_LIMIT)
                         .thenApply(line -> {
                             if (line == null) {
@@ -145,7 +152,9 @@ public final class ChatServer {
         System.arraycopy(line, 0, message, sender.prefix.length, line.length);
         message[message.length - 2] = '\r';
         message[message.length - 1] = '\n';
-        sendToOthers(sender, message);
+        synchronized (members) {
+            sendToOthers(sender, message);
+        }
     }
 
     private void announce(Member about, String text) {
@@ -153,11 +162,14 @@ public final class ChatServer {
         sendToOthers(about, ascii(text + "\r\n"));
     }
 
-    /** Queues {@code message} to every member but {@code sender}, never waiting; laggards are disconnected. */
+    /**
+     * Holding the room: queues {@code message} to every member but {@code sender}, never waiting; laggards are
+     * disconnected.
+     */
     private void sendToOthers(Member sender, byte[] message) {
-        for (Member to : members.values()) {
-            if (to == sender) {
-                continue;
+        for (Member to : List.copyOf(members.values())) {
+            if (to == sender || !members.containsKey(to.conn)) {
+                continue;                 // itself, or kicked meanwhile by the announcement of another kick
             }
             if (to.conn.pendingOutputBytes() + message.length > MAX_BEHIND_BYTES) {
                 kick(to);
@@ -167,6 +179,7 @@ public final class ChatServer {
         }
     }
 
+    /** Holding the room. */
     private void kick(Member laggard) {
         if (members.remove(laggard.conn) == null) {
             return;                       // someone else already did
@@ -181,8 +194,10 @@ public final class ChatServer {
     }
 
     private void leave(Member m) {
-        if (members.remove(m.conn) != null) {
-            announce(m, "* " + m.name + " left");
+        synchronized (members) {
+            if (members.remove(m.conn) != null) {
+                announce(m, "* " + m.name + " left");
+            }
         }
     }
 

@@ -56,7 +56,10 @@ public final class PingServer {
                     if (!data.hasRemaining()) {
                         return false;                        // the client closed
                     }
-                    out.println(text.decode(data));
+                    String chunkText = text.decode(data);
+                    if (!chunkText.isEmpty()) {              // empty: only the start of a split character
+                        out.println(chunkText);
+                    }
                     return true;
                 });
             });
