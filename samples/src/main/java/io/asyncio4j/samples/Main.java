@@ -1,10 +1,17 @@
 package io.asyncio4j.samples;
 
+import io.asyncio4j.samples.chat.ChatServerCommand;
+import io.asyncio4j.samples.clock.ClockServerCommand;
+import io.asyncio4j.samples.echo.EchoClientCommand;
 import io.asyncio4j.samples.echo.EchoServerCommand;
 import io.asyncio4j.samples.fetch.FetchCommand;
 import io.asyncio4j.samples.httpclient.HttpClientCommand;
 import io.asyncio4j.samples.httpserver.HttpServerCommand;
 import io.asyncio4j.samples.monitor.MonitorCommand;
+import io.asyncio4j.samples.ping.PingClientCommand;
+import io.asyncio4j.samples.ping.PingServerCommand;
+import io.asyncio4j.samples.time.TimeClientCommand;
+import io.asyncio4j.samples.time.TimeServerCommand;
 import io.asyncio4j.samples.tour.TourCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,6 +24,13 @@ import picocli.CommandLine.Command;
         description = "The seed programs rebuilt as composed futures.",
         subcommands = {
             EchoServerCommand.class,
+            EchoClientCommand.class,
+            TimeServerCommand.class,
+            TimeClientCommand.class,
+            ClockServerCommand.class,
+            ChatServerCommand.class,
+            PingServerCommand.class,
+            PingClientCommand.class,
             HttpServerCommand.class,
             HttpClientCommand.class,
             FetchCommand.class,

@@ -4,37 +4,49 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads a duration option written as {@code 500ms}, {@code 10s}, {@code 2m} or {@code 1h} (or ISO {@code PT10S}). */
+/**
+ * Reads a duration option the way people type it: {@code 50ms}, {@code 1s}, {@code 2m}, {@code 1h}, a bare number
+ * of seconds ({@code 5}, {@code 0.5}), or ISO-8601 ({@code PT1S}).
+ */
 public final class DurationConverter implements ITypeConverter<Duration> {
 
-    private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)");
+    private static final Pattern SIMPLE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
 
     /**
-     * Parses the option value.
+     * Parses {@code text}.
      *
-     * @param value the text
-     * @return the duration
+     * @param text the option's value
+     * @return the duration, never negative
      * @throws TypeConversionException if the text is not a duration
      */
     @Override
-    public Duration convert(String value) {
-        Matcher m = SIMPLE.matcher(value.trim());
+    public Duration convert(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        Matcher m = SIMPLE.matcher(t);
         if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
+            double amount = Double.parseDouble(m.group(1));
+            String unit = m.group(2) == null ? "s" : m.group(2);
+            double nanosPerUnit = switch (unit) {
+                case "ms" -> 1e6;
+                case "m" -> 60e9;
+                case "h" -> 3600e9;
+                default -> 1e9;
             };
+            return Duration.ofNanos(Math.round(amount * nanosPerUnit));
         }
         try {
-            return Duration.parse(value.trim());
-        } catch (RuntimeException e) {
-            throw new TypeConversionException("not a duration: '" + value + "' (use 500ms, 10s, 2m or 1h)");
+            Duration d = Duration.parse(text.trim());
+            if (!d.isNegative()) {
+                return d;
+            }
+        } catch (DateTimeParseException ignored) {
+            // reported below
         }
+        throw new TypeConversionException("'" + text + "' is not a duration (examples: 50ms, 1s, 2m, PT1S)");
     }
 }

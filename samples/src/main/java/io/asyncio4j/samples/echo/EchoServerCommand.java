@@ -1,17 +1,20 @@
 package io.asyncio4j.samples.echo;
 
 import io.asyncio4j.Server;
-import io.asyncio4j.samples.ReadmeEcho;
+import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.cli.ServerRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 
-/** {@code echo-server}: sends back every byte each client sends until it closes. */
+/** {@code echo-server}: prints each incoming connection and sends back every byte until the client closes. */
 @Command(name = "echo-server", mixinStandardHelpOptions = true,
-        description = "Echo server: sends back every byte until the client closes.")
+        description = "Echo server (seed 002): prints each incoming connection, sends back every byte until the"
+                + " client closes.")
 public final class EchoServerCommand implements Callable<Integer> {
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
@@ -22,7 +25,18 @@ public final class EchoServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Server server = ReadmeEcho.startServer(host, port);
-        return ServerRunner.serve(System.out, List.of(server), null, null);
+        return serve(System.out, null);
+    }
+
+    /**
+     * Serves until a signal or {@code stop}.
+     *
+     * @param out  standard output
+     * @param stop completes to stop (tests); may be {@code null}
+     * @return the exit code
+     */
+    int serve(PrintStream out, CompletableFuture<Void> stop) {
+        Server server = EchoServer.start(EventLoop.defaultLoop(), host, port, out);
+        return ServerRunner.serve(out, List.of(server), stop, null);
     }
 }

@@ -1,0 +1,41 @@
+package io.asyncio4j.samples.chat;
+
+import io.asyncio4j.nio.EventLoop;
+import io.asyncio4j.samples.cli.ServerRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+
+/** {@code chat-server}: a telnet chat where each line goes to every other client. */
+@Command(name = "chat-server", mixinStandardHelpOptions = true,
+        description = "Chat server (seed 004, exercise 2): telnet chat; each line goes to every other client,"
+                + " prefixed with the sender's address.")
+public final class ChatServerCommand implements Callable<Integer> {
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8890", description = "Port, 0 for any (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Override
+    public Integer call() {
+        return serve(System.out, null);
+    }
+
+    /**
+     * Serves until a signal or {@code stop}; on stop, every client is told and disconnected.
+     *
+     * @param out  standard output
+     * @param stop completes to stop (tests); may be {@code null}
+     * @return the exit code
+     */
+    int serve(PrintStream out, CompletableFuture<Void> stop) {
+        ChatServer chat = ChatServer.start(EventLoop.defaultLoop(), host, port, out);
+        return ServerRunner.serve(out, List.of(chat.server()), stop, chat::closeClients);
+    }
+}

@@ -1,0 +1,79 @@
+package io.asyncio4j.samples.echo;
+
+import io.asyncio4j.combinators.Async;
+import io.asyncio4j.nio.EventLoop;
+import io.asyncio4j.samples.cli.DurationConverter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+/** {@code echo-client}: sends a message to an echo server, half-closes, prints what comes back. */
+@Command(name = "echo-client", mixinStandardHelpOptions = true,
+        description = "Echo client: sends MESSAGE, half-closes, prints what comes back.")
+public final class EchoClientCommand implements Callable<Integer> {
+
+    /** The most bytes accepted back. */
+    static final int REPLY_LIMIT = 1 << 20;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Server host (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "Server port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--timeout", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Limit on the whole exchange (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Parameters(index = "0", paramLabel = "MESSAGE", description = "The text to send (UTF-8).")
+    String message;
+
+    @Override
+    public Integer call() {
+        return run(System.out, System.err);
+    }
+
+    /**
+     * Runs the exchange and prints the reply exactly as received (plus a newline if it does not end with one),
+     * or a one-line error.
+     *
+     * @param out where the reply goes
+     * @param err where the error line goes
+     * @return 0 on success, 1 on failure
+     */
+    int run(PrintStream out, PrintStream err) {
+        try {
+            byte[] reply = EchoClient.echo(EventLoop.defaultLoop(), host, port, message.getBytes(UTF_8),
+                    REPLY_LIMIT, timeout).get();
+            out.write(reply, 0, reply.length);
+            if (reply.length == 0 || reply[reply.length - 1] != '\n') {
+                out.println();
+            }
+            out.flush();
+            return 0;
+        } catch (ExecutionException e) {
+            err.println("echo-client: " + reason(Async.unwrap(e.getCause())));
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("echo-client: interrupted");
+            return 1;
+        }
+    }
+
+    private String reason(Throwable failure) {
+        if (failure instanceof TimeoutException) {
+            return "no complete reply from " + host + ":" + port + " within " + timeout.toMillis() + " ms";
+        }
+        String message = failure.getMessage();
+        return (message == null ? failure.getClass().getSimpleName() : message) + " (" + host + ":" + port + ")";
+    }
+}

@@ -1,0 +1,56 @@
+package io.asyncio4j.samples.echo;
+
+import io.asyncio4j.AsyncFuture;
+import io.asyncio4j.Connection;
+import io.asyncio4j.Server;
+import io.asyncio4j.combinators.Async;
+import io.asyncio4j.nio.EventLoop;
+
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+
+/**
+ * Seed 002's asyncore echo server: prints {@code Incoming connection from HOST:PORT} for each client, then sends
+ * back every byte it receives until the client ends its stream. Any number of clients are served at once.
+ */
+public final class EchoServer {
+
+    /** The most bytes one read takes, as the seed's {@code recv(8192)}. */
+    public static final int CHUNK = 8192;
+
+    private EchoServer() {
+    }
+
+    /**
+     * Starts listening.
+     *
+     * @param loop the loop to serve on
+     * @param host the address to bind
+     * @param port the port, 0 for any
+     * @param out  where the {@code Incoming connection} lines go
+     * @return the running server; close it to stop accepting
+     */
+    public static Server start(EventLoop loop, String host, int port, PrintStream out) {
+        return loop.listen(host, port, conn -> {
+            out.println("Incoming connection from " + describe(conn.remoteAddress()));   // handle_accepted
+            return echo(conn);
+        }).join();
+    }
+
+    /**
+     * The seed's {@code EchoHandler}: reads up to {@link #CHUNK} bytes and writes them back, until the end of
+     * the stream.
+     *
+     * @param conn the accepted connection
+     * @return a future completed when the client has ended its stream and everything was queued back
+     */
+    public static AsyncFuture<Void> echo(Connection conn) {
+        return Async.whileTrue(() -> conn.read(CHUNK).thenCompose(data -> data.hasRemaining()
+                ? conn.write(data).thenApply(sent -> true)    // self.send(data)
+                : AsyncFuture.completed(false)));             // recv() returned b"": the client closed
+    }
+
+    static String describe(InetSocketAddress address) {
+        return address.getAddress().getHostAddress() + ":" + address.getPort();
+    }
+}

@@ -1,0 +1,48 @@
+package io.asyncio4j.samples.ping;
+
+import io.asyncio4j.Server;
+import io.asyncio4j.nio.EventLoop;
+import io.asyncio4j.samples.cli.DurationConverter;
+import io.asyncio4j.samples.cli.ServerRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+
+/** {@code ping-server}: prints what each client sends; closes connections idle for too long. */
+@Command(name = "ping-server", mixinStandardHelpOptions = true,
+        description = "Ping server (seed 001, E16-E23): prints each chunk each client sends; closes a connection"
+                + " idle for --idle-timeout.")
+public final class PingServerCommand implements Callable<Integer> {
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "10001", description = "Port, 0 for any (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--idle-timeout", defaultValue = "5s", converter = DurationConverter.class,
+            description = "Close a connection that sends nothing this long; 0 for never (default: ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+
+    @Override
+    public Integer call() {
+        return serve(System.out, null);
+    }
+
+    /**
+     * Serves until a signal or {@code stop}.
+     *
+     * @param out  standard output
+     * @param stop completes to stop (tests); may be {@code null}
+     * @return the exit code
+     */
+    int serve(PrintStream out, CompletableFuture<Void> stop) {
+        Server server = PingServer.start(EventLoop.defaultLoop(), host, port, idleTimeout, out);
+        return ServerRunner.serve(out, List.of(server), stop, null);
+    }
+}

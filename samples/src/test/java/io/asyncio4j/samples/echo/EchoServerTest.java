@@ -1,0 +1,124 @@
+package io.asyncio4j.samples.echo;
+
+import io.asyncio4j.AsyncFuture;
+import io.asyncio4j.Server;
+import io.asyncio4j.combinators.Async;
+import io.asyncio4j.nio.EventLoop;
+import io.asyncio4j.samples.PrintedLines;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EchoServerTest {
+
+    private static final EventLoop LOOP = EventLoop.defaultLoop();
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final PrintedLines printed = new PrintedLines();
+    private Server server;
+
+    @BeforeEach
+    void start() {
+        server = EchoServer.start(LOOP, "127.0.0.1", 0, printed.stream());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.closeGracefully(Duration.ofSeconds(1)).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void printsEachIncomingConnectionWithThePeerAddress() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout((int) WAIT.toMillis());
+            socket.getOutputStream().write("hi".getBytes(UTF_8));
+            socket.shutdownOutput();
+            assertThat(socket.getInputStream().readAllBytes()).isEqualTo("hi".getBytes(UTF_8));
+            assertThat(printed.lines()).containsExactly("Incoming connection from 127.0.0.1:" + socket.getLocalPort());
+        }
+    }
+
+    @Test
+    void echoesAMegabyteOfBinaryByteForByte() throws Exception {
+        byte[] data = new byte[1 << 20];
+        new Random(42).nextBytes(data);
+        byte[] reply = EchoClient.echo(LOOP, "127.0.0.1", server.port(), data, data.length, WAIT)
+                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(reply).isEqualTo(data);
+    }
+
+    @Test
+    void echoesAThousandSmallMessagesOverAHundredConcurrentClients() throws Exception {
+        List<AsyncFuture<List<String>>> clients = new ArrayList<>();
+        for (int c = 0; c < 100; c++) {
+            int client = c;
+            clients.add(LOOP.connect("127.0.0.1", server.port()).thenCompose(conn -> {
+                List<String> echoed = new ArrayList<>();
+                return Async.repeat(10, m -> {
+                    byte[] message = ("client " + client + " message " + m + "\n").getBytes(UTF_8);
+                    return conn.write(message).thenCompose(sent -> conn.readExactly(message.length))
+                            .thenAccept(back -> echoed.add(new String(back, UTF_8)));
+                }).thenCompose(done -> conn.close()).thenApply(closed -> echoed);
+            }));
+        }
+        List<List<String>> results = Async.gather(clients).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        for (int c = 0; c < 100; c++) {
+            List<String> expected = new ArrayList<>();
+            for (int m = 0; m < 10; m++) {
+                expected.add("client " + c + " message " + m + "\n");
+            }
+            assertThat(results.get(c)).containsExactlyElementsOf(expected);
+        }
+        assertThat(printed.awaitCount(100, WAIT)).hasSize(100)
+                .allMatch(line -> line.matches("Incoming connection from 127\\.0\\.0\\.1:\\d+"));
+    }
+
+    @Test
+    void echoClientCommandPrintsTheReply() {
+        EchoClientCommand command = client(server.port(), "hello, echo");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = command.run(new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8));
+        assertThat(code).isZero();
+        assertThat(out.toString(UTF_8)).isEqualTo("hello, echo\n");
+        assertThat(err.toString(UTF_8)).isEmpty();
+    }
+
+    @Test
+    void echoClientCommandFailsWithOneLineWhenRefused() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        EchoClientCommand command = client(closedPort, "hello");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = command.run(new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8));
+        assertThat(code).isEqualTo(1);
+        assertThat(out.toString(UTF_8)).isEmpty();
+        assertThat(err.toString(UTF_8))
+                .isEqualTo("echo-client: Connection refused (127.0.0.1:" + closedPort + ")" + System.lineSeparator());
+    }
+
+    private static EchoClientCommand client(int port, String message) {
+        EchoClientCommand command = new EchoClientCommand();
+        command.host = "127.0.0.1";
+        command.port = port;
+        command.timeout = WAIT;
+        command.message = message;
+        return command;
+    }
+}
