@@ -209,7 +209,8 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
             if (CALLBACKS.compareAndSet(this, head, node)) {
                 if (head == null) {
                     // The first callback installs the one dependent that runs them all, oldest first.
-                    super.whenComplete(this::runDoneCallbacks);
+                    node.owner = this;
+                    super.whenComplete(node);
                 }
                 return;
             }
@@ -367,16 +368,16 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
      */
     @Override
     public <U> AsyncFuture<U> thenCompose(Function<? super T, ? extends CompletionStage<U>> fn) {
-        Inner inner = new Inner();
-        AsyncFuture<U> d = (AsyncFuture<U>) super.thenCompose(v -> inner.track(fn.apply(v)));
+        Inner<T, CompletionStage<U>> inner = new Inner<>(fn);
+        AsyncFuture<U> d = (AsyncFuture<U>) super.thenCompose(inner);
         return d.onCancel(inner);
     }
 
     /** As {@link #thenCompose}, running {@code fn} asynchronously in the default executor. */
     @Override
     public <U> AsyncFuture<U> thenComposeAsync(Function<? super T, ? extends CompletionStage<U>> fn) {
-        Inner inner = new Inner();
-        AsyncFuture<U> d = (AsyncFuture<U>) super.thenComposeAsync(v -> inner.track(fn.apply(v)));
+        Inner<T, CompletionStage<U>> inner = new Inner<>(fn);
+        AsyncFuture<U> d = (AsyncFuture<U>) super.thenComposeAsync(inner);
         return d.onCancel(inner);
     }
 
@@ -384,8 +385,8 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
     @Override
     public <U> AsyncFuture<U> thenComposeAsync(Function<? super T, ? extends CompletionStage<U>> fn,
                                                Executor executor) {
-        Inner inner = new Inner();
-        AsyncFuture<U> d = (AsyncFuture<U>) super.thenComposeAsync(v -> inner.track(fn.apply(v)), executor);
+        Inner<T, CompletionStage<U>> inner = new Inner<>(fn);
+        AsyncFuture<U> d = (AsyncFuture<U>) super.thenComposeAsync(inner, executor);
         return d.onCancel(inner);
     }
 
@@ -395,16 +396,16 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
      */
     @Override
     public AsyncFuture<T> exceptionallyCompose(Function<Throwable, ? extends CompletionStage<T>> fn) {
-        Inner inner = new Inner();
-        AsyncFuture<T> d = (AsyncFuture<T>) super.exceptionallyCompose(e -> inner.track(fn.apply(e)));
+        Inner<Throwable, CompletionStage<T>> inner = new Inner<>(fn);
+        AsyncFuture<T> d = (AsyncFuture<T>) super.exceptionallyCompose(inner);
         return d.onCancel(inner);
     }
 
     /** As {@link #exceptionallyCompose}, running {@code fn} asynchronously in the default executor. */
     @Override
     public AsyncFuture<T> exceptionallyComposeAsync(Function<Throwable, ? extends CompletionStage<T>> fn) {
-        Inner inner = new Inner();
-        AsyncFuture<T> d = (AsyncFuture<T>) super.exceptionallyComposeAsync(e -> inner.track(fn.apply(e)));
+        Inner<Throwable, CompletionStage<T>> inner = new Inner<>(fn);
+        AsyncFuture<T> d = (AsyncFuture<T>) super.exceptionallyComposeAsync(inner);
         return d.onCancel(inner);
     }
 
@@ -412,18 +413,24 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
     @Override
     public AsyncFuture<T> exceptionallyComposeAsync(Function<Throwable, ? extends CompletionStage<T>> fn,
                                                     Executor executor) {
-        Inner inner = new Inner();
-        AsyncFuture<T> d = (AsyncFuture<T>) super.exceptionallyComposeAsync(e -> inner.track(fn.apply(e)),
-                executor);
+        Inner<Throwable, CompletionStage<T>> inner = new Inner<>(fn);
+        AsyncFuture<T> d = (AsyncFuture<T>) super.exceptionallyComposeAsync(inner, executor);
         return d.onCancel(inner);
     }
 
-    private static final class DoneCallback<T> {
+    private static final class DoneCallback<T> implements BiConsumer<T, Throwable> {
         /** Marks the callback stack as consumed: callbacks registered afterwards run at once. */
         static final DoneCallback<Object> RAN = new DoneCallback<>((v, e) -> { });
 
         final BiConsumer<? super T, ? super Throwable> callback;
         DoneCallback<T> next;
+        /** Set on the first callback only: it is the one dependent that runs them all, oldest first. */
+        AsyncFuture<T> owner;
+
+        @Override
+        public void accept(T value, Throwable failure) {
+            owner.runDoneCallbacks(value, failure);
+        }
 
         DoneCallback(BiConsumer<? super T, ? super Throwable> callback) {
             this.callback = callback;
@@ -449,10 +456,10 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
     }
 
     /**
-     * The inner stage of a compose, once the function has returned it; cancelling the dependent cancels it,
-     * including when the cancellation came first and the stage arrives afterwards.
+     * The function of a compose, and then the inner stage it returned: cancelling the dependent cancels that
+     * stage, including when the cancellation came first and the stage arrives afterwards.
      */
-    private static final class Inner implements Runnable {
+    private static final class Inner<A, S extends CompletionStage<?>> implements Function<A, S>, Runnable {
         private static final Object CANCELLED = new Object();
         private static final VarHandle STAGE;
 
@@ -464,11 +471,19 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
             }
         }
 
+        private final Function<? super A, ? extends S> fn;
         @SuppressWarnings("unused") // accessed through STAGE
         private volatile Object stage;
 
-        <S extends CompletionStage<?>> S track(S s) {
-            if (s != null && !STAGE.compareAndSet(this, null, s)) {
+        Inner(Function<? super A, ? extends S> fn) {
+            this.fn = Objects.requireNonNull(fn, "fn");
+        }
+
+        @Override
+        public S apply(A value) {
+            S s = fn.apply(value);
+            boolean done = s instanceof CompletableFuture && ((CompletableFuture<?>) s).isDone();
+            if (s != null && !done && !STAGE.compareAndSet(this, null, s)) {
                 cancelQuietly(s);
             }
             return s;

@@ -905,16 +905,10 @@ public final class Async {
         }
     }
 
-    /**
-     * Calls {@code callback} when {@code f} completes, with the least allocation: {@code addDoneCallback} for an
-     * {@code AsyncFuture} (its {@code whenComplete} adds a second dependent to keep cleanup running).
-     */
+    /** Calls {@code callback} when {@code f} completes, with the least allocation: one plain dependent. */
     static <T> void onDone(CompletableFuture<T> f, BiConsumer<? super T, ? super Throwable> callback) {
-        if (f instanceof AsyncFuture) {
-            ((AsyncFuture<T>) f).addDoneCallback(callback);
-        } else {
-            f.whenComplete(callback);
-        }
+        // Internal callbacks need no ordering among themselves: one plain dependent is the cheapest observer.
+        f.whenComplete(callback);
     }
 
     /** The {@code CompletableFuture} to wait on and cancel for a stage; see the class comment. */

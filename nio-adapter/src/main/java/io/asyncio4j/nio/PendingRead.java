@@ -106,6 +106,8 @@ abstract class PendingRead<T> implements Runnable {
     static final class Into extends PendingRead<Integer> {
         private final ByteBuffer dst;
         private int start;
+        /** Bytes {@link #claimFrom} copied into {@code dst}; {@code taken} covers a claim from the buffer. */
+        private int copied;
 
         Into(ByteBuffer dst) {
             this.dst = dst;
@@ -128,20 +130,21 @@ abstract class PendingRead<T> implements Runnable {
         void claimFrom(ByteBuffer read) {
             start = dst.position();
             int n = Math.min(read.remaining(), dst.remaining());
-            ByteBuffer part = read.duplicate();
-            part.limit(part.position() + n);
-            dst.put(part);
+            dst.put(start, read, read.position(), n);
+            dst.position(start + n);
             read.position(read.position() + n);
-            succeed(n, dst.duplicate().position(start).limit(start + n));
+            copied = n;
+            succeed(n, null);
             state = State.CLAIMED;
         }
 
         @Override
         void restore(InboundBuffer in) {
-            if (taken != null) {
+            int n = taken != null ? taken.remaining() : copied;
+            if (n > 0) {
                 // The caller may reuse its buffer once the cancel returned: keep a copy, and rewind its position.
-                ByteBuffer copy = ByteBuffer.allocate(taken.remaining());
-                copy.put(taken).flip();
+                ByteBuffer copy = ByteBuffer.allocate(n);
+                copy.put(0, dst, start, n);
                 in.pushFront(copy);
                 dst.position(start);
             }

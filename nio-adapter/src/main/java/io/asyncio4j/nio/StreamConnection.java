@@ -346,7 +346,9 @@ final class StreamConnection implements Connection {
                     eof = true;
                     deliver = claimForReader();
                 } else {
-                    lastActivity = System.nanoTime();
+                    if (idleNanos > 0) {
+                        lastActivity = System.nanoTime();
+                    }
                     buf.flip();
                     deliver = intoWaitingReader(buf);
                     if (buf.hasRemaining()) {
@@ -548,7 +550,9 @@ final class StreamConnection implements Connection {
                 }
                 advanceWindows();
                 Arrays.fill(batch, 0, batchCount, null);
-                lastActivity = System.nanoTime();
+                if (idleNanos > 0) {
+                    lastActivity = System.nanoTime();
+                }
                 queuedBytes -= n;
                 WriteRequest head;
                 while ((head = writes.peek()) != null && !head.buffer.hasRemaining()) {
