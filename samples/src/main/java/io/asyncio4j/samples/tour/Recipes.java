@@ -62,7 +62,9 @@ public final class Recipes {
             new Recipe("tasks-gather", "the same two tasks under gather (001 E43)", Waiting::tasksGather),
             new Recipe("run-in-executor", "a blocking read on a worker thread, awaited (001 E44)",
                     Threads::runInExecutor),
-            new Recipe("thread-pool", "a thread pool's results as they complete (001 E9)", Threads::threadPool));
+            new Recipe("thread-pool", "a thread pool's results as they complete (001 E9)", Threads::threadPool),
+            new Recipe("thread-queue", "worker threads on a bounded queue, stopped by sentinels (001 E10)",
+                    Threads::threadQueue));
 
     private Recipes() {
     }

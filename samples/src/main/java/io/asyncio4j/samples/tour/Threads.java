@@ -2,6 +2,7 @@ package io.asyncio4j.samples.tour;
 
 import io.asyncio4j.AsyncFuture;
 import io.asyncio4j.combinators.Async;
+import io.asyncio4j.combinators.BridgeQueue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,11 +10,15 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 
-/** Seed 001 E44 ({@code run_in_executor}) and E9 (a thread pool's futures as they complete). */
+/**
+ * Seed 001 E44 ({@code run_in_executor}), E9 (a thread pool's futures as they complete) and E10 (worker threads
+ * on a bounded queue, stopped by sentinels).
+ */
 final class Threads {
 
     private Threads() {
@@ -55,6 +60,46 @@ final class Threads {
             Async.forEach(Async.asCompleted(results), future -> future.thenAccept(out::println)).join();
         } finally {
             pool.shutdown();                                                    // leaving the with block
+        }
+    }
+
+    /**
+     * E10: two threads take from a queue of five; the main thread puts 50 items, blocking while the queue is full,
+     * then one sentinel per worker. The queue's blocking side serves threads; its async side could serve futures
+     * at the same time. An empty {@code Optional} is the sentinel ({@code None}): the queue refuses {@code null}.
+     */
+    static void threadQueue(PrintStream out) {
+        BridgeQueue<Optional<Integer>> q = BridgeQueue.fifo(5);                 // q = Queue(5)
+        BridgeQueue.BlockingSide<Optional<Integer>> side = q.blockingSide();
+        Thread th1 = new Thread(() -> worker(side, 1, out));
+        Thread th2 = new Thread(() -> worker(side, 2, out));
+        th1.start();
+        th2.start();
+        try {
+            for (int i = 0; i < 50; i++) {
+                side.put(Optional.of(i));                                       // blocks while 5 are queued
+            }
+            side.put(Optional.empty());
+            side.put(Optional.empty());
+            th1.join();
+            th2.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static void worker(BridgeQueue.BlockingSide<Optional<Integer>> q, int n, PrintStream out) {
+        try {
+            while (true) {
+                Optional<Integer> item = q.take();                              // item = q.get()
+                if (item.isEmpty()) {                                           // if item is None: break
+                    break;
+                }
+                out.println("process data: " + n + " " + item.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

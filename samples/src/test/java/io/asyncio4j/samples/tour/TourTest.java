@@ -223,6 +223,14 @@ class TourTest {
     }
 
     @Test
+    void threadQueueProcessesEveryItemExactlyOnce() {
+        List<String> lines = run("thread-queue");
+        assertThat(lines).hasSize(50).allMatch(l -> l.matches("process data: [12] \\d+"));
+        assertThat(lines).extracting(l -> Integer.parseInt(l.substring(l.lastIndexOf(' ') + 1)))
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 50).boxed().toList());
+    }
+
+    @Test
     void withoutARecipeListsThemAll() {
         TourCommand command = new TourCommand();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -239,7 +247,7 @@ class TourTest {
         assertThat(Recipes.all()).extracting(Recipes.Recipe::name).contains("chain", "call-soon", "call-later",
                 "future", "done-callbacks", "create-task", "cancel-before-start", "cancel-while-waiting",
                 "ensure-future", "wait", "wait-timeout", "gather", "as-completed", "lock", "queue",
-                "run-in-executor", "thread-pool");
+                "run-in-executor", "thread-pool", "thread-queue");
     }
 
     @Test
