@@ -584,9 +584,13 @@ public final class AsyncQueue<T> {
         return unfinished == 0 ? takeJoiners() : null;
     }
 
-    /** Under the mutex: wakes as many waiting putters as there are free slots. */
+    /**
+     * Under the mutex: wakes the next waiting putter if a slot is free and no other is being let in. Putters are
+     * let in one at a time, each admission waking the next: two admissions in flight could place their items in
+     * the wrong order, and one producer's items must come out in the order it put them.
+     */
     private List<Runnable> wakePutters(List<Runnable> wakeUps) {
-        while (!putters.isEmpty() && occupancy() < capacity) {
+        while (!putters.isEmpty() && admitting == 0 && occupancy() < capacity) {
             Putter<T> p = putters.pollFirst();
             if (p.future == null || !p.future.isDone()) {
                 admitting++;

@@ -201,4 +201,41 @@ class BridgeQueueTest {
             Thread.yield();
         }
     }
+
+    @Test
+    void eachConsumerThreadTakesOneProducersItemsInTheOrderTheyWerePut() throws Exception {
+        // A producer blocked on a full queue is let in by whichever consumer frees a slot; two admissions in
+        // flight once stored a later item before an earlier one.
+        for (int round = 0; round < 300; round++) {
+            BridgeQueue<Integer> q = BridgeQueue.fifo(2 + round % 4);
+            BridgeQueue.BlockingSide<Integer> side = q.blockingSide();
+            List<List<Integer>> taken = List.of(new ArrayList<>(), new ArrayList<>());
+            List<Thread> consumers = new ArrayList<>();
+            for (int c = 0; c < 2; c++) {
+                List<Integer> mine = taken.get(c);
+                Thread t = new Thread(() -> {
+                    try {
+                        for (int x = side.take(); x >= 0; x = side.take()) {
+                            mine.add(x);
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                t.start();
+                consumers.add(t);
+            }
+            for (int i = 0; i < 40; i++) {
+                side.put(i);
+            }
+            side.put(-1);
+            side.put(-1);
+            for (Thread t : consumers) {
+                t.join();
+            }
+            assertThat(taken.get(0)).as("round %d, first consumer", round).isSorted();
+            assertThat(taken.get(1)).as("round %d, second consumer", round).isSorted();
+            assertThat(taken.get(0).size() + taken.get(1).size()).isEqualTo(40);
+        }
+    }
 }

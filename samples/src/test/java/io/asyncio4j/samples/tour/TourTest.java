@@ -223,11 +223,16 @@ class TourTest {
     }
 
     @Test
-    void threadQueueProcessesEveryItemExactlyOnce() {
+    void threadQueueProcessesEveryItemOnceInQueueOrderPerWorker() {
         List<String> lines = run("thread-queue");
         assertThat(lines).hasSize(50).allMatch(l -> l.matches("process data: [12] \\d+"));
         assertThat(lines).extracting(l -> Integer.parseInt(l.substring(l.lastIndexOf(' ') + 1)))
                 .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 50).boxed().toList());
+        for (String worker : List.of("1", "2")) {
+            List<Integer> mine = lines.stream().filter(l -> l.startsWith("process data: " + worker + " "))
+                    .map(l -> Integer.parseInt(l.substring(l.lastIndexOf(' ') + 1))).toList();
+            assertThat(mine).isSorted();
+        }
     }
 
     @Test
