@@ -49,7 +49,8 @@ public final class PrintedLines {
      * @param matches what to wait for
      * @param timeout how long at most
      * @return the first matching line
-     * @throws TimeoutException if none matched in time
+     * @throws TimeoutException     if none matched in time
+     * @throws InterruptedException if interrupted while waiting
      */
     public String await(Predicate<String> matches, Duration timeout) throws InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -75,7 +76,8 @@ public final class PrintedLines {
      * @param count   how many lines
      * @param timeout how long at most
      * @return the lines printed by then
-     * @throws TimeoutException if fewer were printed in time
+     * @throws TimeoutException     if fewer were printed in time
+     * @throws InterruptedException if interrupted while waiting
      */
     public List<String> awaitCount(int count, Duration timeout) throws InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -20,6 +20,11 @@ public record HttpLimits(int maxStartLineBytes, int maxHeaderBytes, int maxHeade
     /**
      * Checks the bounds.
      *
+     * @param maxStartLineBytes the most bytes of the request line or status line, CRLF included
+     * @param maxHeaderBytes    the most bytes of the header section
+     * @param maxHeaderCount    the most header fields
+     * @param maxChunkLineBytes the most bytes of a chunk-size line
+     * @param maxBodyBytes      the most body bytes
      * @throws IllegalArgumentException if a bound is not positive (the body bound may be zero)
      */
     public HttpLimits {
