@@ -7,17 +7,26 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 
 /**
  * Closed-loop echo load from one thread over a {@link Selector}: each connection sends a message, waits for all
  * of it to come back, and sends the next. The same driver measures every server.
  *
  * <p>{@code EchoLoad PORT CONNECTIONS SIZE WARMUP_SECONDS SECONDS} prints one line:
- * {@code msgs_per_s=… mib_per_s=… p50_us=… p99_us=…}, counting only the measured period.
+ * {@code msgs_per_s=… mib_per_s=… p50_us=… p99_us=…}, counting only the measured period. Connections are opened
+ * in batches of {@value #BATCH}, each batch echoing one byte per connection before the next is opened, so a
+ * server's accept backlog never overflows and every connection is being served before the load starts.
+ *
+ * <p>{@code EchoLoad idle PORT CONNECTIONS} opens the connections the same way, prints {@code connected N}, and
+ * then holds them open, silent, until the process is killed: the idle-connection workload.
  */
 public final class EchoLoad {
+
+    private static final int BATCH = 250;
 
     private EchoLoad() {
     }
@@ -25,10 +34,19 @@ public final class EchoLoad {
     /**
      * Runs the load.
      *
-     * @param args port, connections, message size, warm-up seconds, measured seconds
+     * @param args port, connections, message size, warm-up seconds, measured seconds; or {@code idle}, port,
+     *             connections
      * @throws IOException if a connection fails
+     * @throws InterruptedException if interrupted while holding idle connections
      */
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, InterruptedException {
+        if (args[0].equals("idle")) {
+            List<SocketChannel> held = open(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+            System.out.println("connected " + held.size());
+            System.out.flush();
+            Thread.sleep(Long.MAX_VALUE);
+            return;
+        }
         int port = Integer.parseInt(args[0]);
         int connections = Integer.parseInt(args[1]);
         int size = Integer.parseInt(args[2]);
@@ -40,9 +58,7 @@ public final class EchoLoad {
         for (int i = 0; i < size; i++) {
             payload[i] = (byte) i;
         }
-        for (int i = 0; i < connections; i++) {
-            SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
-            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        for (SocketChannel ch : open(port, connections)) {
             ch.configureBlocking(false);
             Lane lane = new Lane(ch, payload);
             lane.key = ch.register(selector, 0, lane);
@@ -81,6 +97,31 @@ public final class EchoLoad {
         System.out.printf("msgs_per_s=%.0f mib_per_s=%.2f p50_us=%.1f p99_us=%.1f%n",
                 messages / seconds, messages * (double) size / seconds / (1 << 20),
                 percentile(latencies, samples, 0.50) / 1e3, percentile(latencies, samples, 0.99) / 1e3);
+    }
+
+    /** Opens connections in batches, each echoing one byte (blocking) before the next batch is opened. */
+    private static List<SocketChannel> open(int port, int connections) throws IOException {
+        List<SocketChannel> all = new ArrayList<>(connections);
+        ByteBuffer one = ByteBuffer.allocate(1);
+        for (int from = 0; from < connections; from += BATCH) {
+            List<SocketChannel> batch = new ArrayList<>(BATCH);
+            for (int i = from; i < Math.min(connections, from + BATCH); i++) {
+                SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                ch.write(one.clear().put((byte) 1).flip());
+                batch.add(ch);
+            }
+            for (SocketChannel ch : batch) {
+                one.clear();
+                while (one.hasRemaining()) {
+                    if (ch.read(one) < 0) {
+                        throw new IOException("server closed a connection while opening");
+                    }
+                }
+            }
+            all.addAll(batch);
+        }
+        return all;
     }
 
     private static double percentile(long[] sorted, int n, double p) {

@@ -1,12 +1,15 @@
 package io.asyncio4j.benchmarks;
 
 import io.asyncio4j.Server;
+import io.asyncio4j.benchmarks.peers.NettyEchoServer;
+import io.asyncio4j.benchmarks.peers.VirtualThreadEchoServer;
 import io.asyncio4j.samples.ReadmeEcho;
 
 /**
  * Starts one echo server for a benchmark run and prints {@code listening on HOST:PORT}:
- * {@code EchoServerMain asyncio4j|nio2 [PORT]}. Both use one I/O thread per available core (so one under
- * {@code taskset -c 0}).
+ * {@code EchoServerMain asyncio4j|nio2|netty-nio|netty-epoll|vthreads [PORT]}. The event-loop servers use one
+ * I/O thread per available core (so one under {@code taskset -c 0}); {@code vthreads} (JDK 21 or later) uses a
+ * virtual thread per connection.
  */
 public final class EchoServerMain {
 
@@ -32,8 +35,18 @@ public final class EchoServerMain {
             case "nio2":
                 bound = new Nio2EchoServer("127.0.0.1", port, threads).port();
                 break;
+            case "netty-nio":
+                bound = new NettyEchoServer("nio", "127.0.0.1", port, threads).port();
+                break;
+            case "netty-epoll":
+                bound = new NettyEchoServer("epoll", "127.0.0.1", port, threads).port();
+                break;
+            case "vthreads":
+                bound = new VirtualThreadEchoServer("127.0.0.1", port).port();
+                break;
             default:
-                throw new IllegalArgumentException("unknown server: " + which + " (asyncio4j or nio2)");
+                throw new IllegalArgumentException("unknown server: " + which
+                        + " (asyncio4j, nio2, netty-nio, netty-epoll or vthreads)");
         }
         System.out.println("listening on 127.0.0.1:" + bound);
         System.out.flush();
