@@ -59,7 +59,7 @@ class HostileRequestCorpusTest {
         // Small limits so that oversized cases stay small; short head timeouts so that stalled cases end fast.
         StaticFileServer.Settings settings = StaticFileServer.Settings.defaults()
                 .withLimits(new HttpLimits(256, 1024, 10, 64, 1000))
-                .withTimeouts(Duration.ofMillis(750), Duration.ofSeconds(5));
+                .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(5));
         server = StaticFileServer.start(EventLoop.defaultLoop(), "127.0.0.1", 0, root, settings);
     }
 
@@ -72,9 +72,19 @@ class HostileRequestCorpusTest {
     Stream<DynamicTest> everyHostileRequestGetsItsExpectedOutcome() throws IOException {
         List<Entry> corpus = Entry.load(CORPUS);
         assertThat(corpus).hasSizeGreaterThanOrEqualTo(100);
-        return Stream.concat(corpus.stream().map(e -> DynamicTest.dynamicTest(e.name, () -> run(e))),
-                Stream.of(DynamicTest.dynamicTest("after the whole corpus, a normal GET is still served",
+        return Stream.concat(corpus.stream().map(e -> DynamicTest.dynamicTest(e.name, () -> run(e))), Stream.of(
+                DynamicTest.dynamicTest("a stalled client does not hold up another",
+                        HostileRequestCorpusTest::aStalledClientDoesNotHoldUpAnother),
+                DynamicTest.dynamicTest("after the whole corpus, a normal GET is still served",
                         HostileRequestCorpusTest::normalGetIsServed)));
+    }
+
+    static void aStalledClientDoesNotHoldUpAnother() throws IOException {
+        try (Socket stalled = connect()) {
+            stalled.getOutputStream().write("GET /hello.txt HTTP/1.1\r\nHost: x\r\n".getBytes(ISO_8859_1));
+            normalGetIsServed();
+            assertThat(readAll(stalled.getInputStream())).startsWith("HTTP/1.1 408 ");
+        }
     }
 
     static void normalGetIsServed() throws IOException {
