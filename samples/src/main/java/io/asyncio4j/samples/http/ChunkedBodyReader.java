@@ -17,8 +17,16 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
  * Decodes the chunked transfer coding (RFC 9112 §7.1): chunk-size lines bounded by
  * {@link HttpLimits#maxChunkLineBytes()}, the decoded total by {@link HttpLimits#maxBodyBytes()}, the trailer
  * section by the header limits (trailers are read and dropped).
+ *
+ * <p>Chunk-size lines and the line end after chunk data must be CRLF: the bare LF that RFC 9112 §2.2 lets a
+ * recipient accept in the start line and fields is refused here (400), since disagreeing about where a chunk
+ * ends is how requests are smuggled past a proxy.
  */
 final class ChunkedBodyReader {
+
+    private static final byte[] LF = {'\n'};
+    /** Above this a chunk size cannot take another hex digit without overflowing a long. */
+    private static final long MAX_SIZE_BEFORE_DIGIT = Long.MAX_VALUE >> 4;
 
     private ChunkedBodyReader() {
     }
@@ -40,18 +48,21 @@ final class ChunkedBodyReader {
     }
 
     private static AsyncFuture<Long> readChunkSize(Connection conn, HttpLimits limits) {
-        return conn.readLine(limits.maxChunkLineBytes()).handle((bytes, failure) -> {
+        return conn.readUntil(LF, limits.maxChunkLineBytes()).handle((bytes, failure) -> {
             if (failure != null) {
                 Throwable e = Failures.unwrap(failure);
                 if (e instanceof LimitOverrunException) {
                     throw Failures.fail(400, "chunk-size line longer than " + limits.maxChunkLineBytes() + " bytes");
                 }
+                if (e instanceof EOFException) {
+                    throw new CompletionException(new EOFException("connection closed inside a chunked body"));
+                }
                 throw new CompletionException(e);
             }
-            if (bytes == null) {
-                throw new CompletionException(new EOFException("connection closed inside a chunked body"));
+            if (bytes.length < 2 || bytes[bytes.length - 2] != '\r') {
+                throw Failures.fail(400, "chunk-size line not ended by CRLF");
             }
-            return parseSize(new String(bytes, ISO_8859_1));
+            return parseSize(new String(bytes, 0, bytes.length - 2, ISO_8859_1));
         });
     }
 
@@ -60,7 +71,7 @@ final class ChunkedBodyReader {
         int end = 0;
         long size = 0;
         while (end < line.length() && hexValue(line.charAt(end)) >= 0) {
-            if (end == 15) {
+            if (size > MAX_SIZE_BEFORE_DIGIT) {
                 throw Failures.fail(413, "chunk size too large");
             }
             size = size * 16 + hexValue(line.charAt(end));
@@ -85,11 +96,11 @@ final class ChunkedBodyReader {
 
     /** The CRLF after a chunk's data. */
     private static AsyncFuture<Boolean> readChunkEnd(Connection conn) {
-        return conn.readLine(2).handle((bytes, failure) -> {
+        return conn.readUntil(LF, 2).handle((bytes, failure) -> {
             if (failure != null && !(Failures.unwrap(failure) instanceof LimitOverrunException)) {
                 throw new CompletionException(Failures.unwrap(failure));
             }
-            if (failure != null || bytes == null || bytes.length != 0) {
+            if (failure != null || bytes.length != 2 || bytes[0] != '\r') {
                 throw Failures.fail(400, "chunk data not followed by CRLF");
             }
             return true;

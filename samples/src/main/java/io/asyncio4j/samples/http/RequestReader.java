@@ -15,9 +15,10 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
  * framed (§6.3), every read bounded by {@link HttpLimits}.
  *
  * <p>Failures are {@link HttpException}s carrying the status to answer: 414 for a request line over its limit,
- * 431 for a header section over its byte or field limit, 505 for a version other than 1.0 and 1.1, 400 for
- * anything malformed (including a missing or repeated {@code Host} in HTTP/1.1). A stream that ends inside a
- * head fails with {@link EOFException}. The futures complete on the connection's executor.
+ * 431 for a header section over its byte or field limit, 505 for a major version other than 1, 400 for anything
+ * malformed (including a missing or repeated {@code Host} in HTTP/1.1, or a {@code Host} value that is not a
+ * host and optional port). A request of HTTP/1.x with x above 1 is read as HTTP/1.1 (RFC 9110 §2.5). A stream
+ * that ends inside a head fails with {@link EOFException}. The futures complete on the connection's executor.
  */
 public final class RequestReader {
 
@@ -80,6 +81,9 @@ public final class RequestReader {
                     }
                     if (hosts.isEmpty() && line.version().minor() >= 1) {
                         throw Failures.fail(400, "HTTP/1.1 request without a Host header field");
+                    }
+                    if (!hosts.isEmpty() && !Tokens.isHost(hosts.get(0))) {
+                        throw Failures.fail(400, "invalid Host header field value");  // RFC 9112 §3.2
                     }
                     return line;
                 });
@@ -178,6 +182,9 @@ public final class RequestReader {
         HttpVersion version = HttpVersion.parse(line.substring(sp2 + 1));
         if (!Tokens.isToken(method) || !Tokens.isTarget(target) || version == null) {
             throw Failures.fail(400, "malformed request line");
+        }
+        if (version.major() == 1 && version.minor() > 1) {
+            version = HttpVersion.HTTP_1_1;  // a later minor version is processed as ours (RFC 9110 §2.5)
         }
         if (!version.isSupported()) {
             throw Failures.fail(505, version + " is not supported");

@@ -46,6 +46,56 @@ final class Tokens {
         return true;
     }
 
+    /**
+     * Whether {@code s} is a {@code Host} field value (RFC 9112 §3.2, RFC 3986 §3.2.2): empty, or a uri-host (an
+     * IP literal in brackets, or a reg-name of unreserved, sub-delims and percent-encoded characters, which
+     * covers IPv4 addresses) followed by an optional {@code :port} of digits.
+     */
+    static boolean isHost(String s) {
+        int i = 0;
+        if (s.startsWith("[")) {
+            int close = s.indexOf(']');
+            if (close < 2) {
+                return false;
+            }
+            for (i = 1; i < close; i++) {
+                if (!isUnreservedOrSubDelim(s.charAt(i)) && s.charAt(i) != ':') {
+                    return false;
+                }
+            }
+            i = close + 1;
+        } else {
+            while (i < s.length() && s.charAt(i) != ':') {
+                char c = s.charAt(i);
+                if (c == '%' && i + 2 < s.length() && Character.digit(s.charAt(i + 1), 16) >= 0
+                        && Character.digit(s.charAt(i + 2), 16) >= 0) {
+                    i += 3;
+                } else if (isUnreservedOrSubDelim(c)) {
+                    i++;
+                } else {
+                    return false;
+                }
+            }
+        }
+        if (i == s.length()) {
+            return true;
+        }
+        if (s.charAt(i) != ':') {
+            return false;
+        }
+        for (i++; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isUnreservedOrSubDelim(char c) {
+        boolean alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        return alnum || "-._~!$&'()*+,;=".indexOf(c) >= 0;
+    }
+
     /** Strips optional whitespace (SP, HTAB) from both ends. */
     static String trimOws(String s) {
         int start = 0;

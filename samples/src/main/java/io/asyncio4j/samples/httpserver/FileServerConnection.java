@@ -71,6 +71,12 @@ final class FileServerConnection {
                         log.debug("{}: {} {}", conn.remoteAddress(), h.status(), h.getMessage());
                         return finalResponse(error(h.status(), null, false, new HttpHeaders()));
                     }
+                    if (e instanceof IOException) {
+                        // The client ended or reset the stream inside a body (an incomplete request, RFC 9112
+                        // §8) or while a response was written: nothing left to answer, close with one line.
+                        log.debug("{}: closing: {}", conn.remoteAddress(), e.toString());
+                        return AsyncFuture.completed(false);
+                    }
                     return AsyncFuture.failed(e);
                 }));
     }

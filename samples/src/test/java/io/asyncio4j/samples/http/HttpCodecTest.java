@@ -1,6 +1,8 @@
 package io.asyncio4j.samples.http;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Instant;
 
@@ -65,6 +67,18 @@ class HttpCodecTest {
                 .isEqualTo(BodyFraming.UNTIL_CLOSE);
         assertThat(ResponseReader.framing(response(200, "Content-Length", "5"), "GET"))
                 .isEqualTo(BodyFraming.ofLength(5));
+    }
+
+    @ParameterizedTest(name = "[{0}] -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "''                  | true", "example.com | true", "example.com:8080 | true", "x: | true",
+        "127.0.0.1:80        | true", "[::1]:443   | true", "[v1.fe80::a+en1] | true", "a%20b | true",
+        "a b                 | false", "a/b        | false", "user@host        | false", "x:80a | false",
+        "[::1                | false", "[]          | false", "[::1]x           | false", "a%2 | false",
+        "a, b                | false", "caf\u00e9  | false",
+    })
+    void hostFieldValuesAreAUriHostAndAnOptionalPort(String value, boolean valid) {
+        assertThat(Tokens.isHost(value)).isEqualTo(valid);
     }
 
     @Test
