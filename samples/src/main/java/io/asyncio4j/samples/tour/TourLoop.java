@@ -34,8 +34,13 @@ public final class TourLoop implements Executor, AutoCloseable {
     private final Thread thread;
     private final AsyncTimer timer;
     private boolean closed;
+    /** Whether a {@link #runUntilComplete} is in progress: as in asyncio, nothing runs outside one. */
+    private boolean running;
 
-    /** Creates and starts the loop (asyncio {@code new_event_loop()}). */
+    /**
+     * Creates the loop (asyncio {@code new_event_loop()}); its thread runs callbacks only while
+     * {@link #runUntilComplete} runs.
+     */
     public TourLoop() {
         thread = new Thread(this::runLoop, "tour-loop");
         thread.setDaemon(true);
@@ -56,12 +61,19 @@ public final class TourLoop implements Executor, AutoCloseable {
     public <T> T runUntilComplete(Supplier<? extends CompletionStage<T>> coroutine) {
         CompletableFuture<T> stopped = new CompletableFuture<>();
         execute(() -> coroutine.get().whenComplete((v, e) -> callSoon(() -> {
+            synchronized (lock) {
+                running = false; // as asyncio's loop stops: what is scheduled later waits for the next run
+            }
             if (e == null) {
                 stopped.complete(v);
             } else {
                 stopped.completeExceptionally(Async.unwrap(e));
             }
         })));
+        synchronized (lock) {
+            running = true;
+            lock.notifyAll();
+        }
         return stopped.join();
     }
 
@@ -141,7 +153,7 @@ public final class TourLoop implements Executor, AutoCloseable {
         for (;;) {
             Runnable next;
             synchronized (lock) {
-                while (!closed && soon.isEmpty() && arrived.isEmpty()) {
+                while (!closed && (!running || soon.isEmpty() && arrived.isEmpty())) {
                     try {
                         lock.wait();
                     } catch (InterruptedException e) {
