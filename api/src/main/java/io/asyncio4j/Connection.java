@@ -249,8 +249,9 @@ public interface Connection {
 
     /**
      * Returns the executor this connection completes its futures on: tasks given to it run one at a time, in
-     * order, never concurrently with this connection's callbacks. Use it with the {@code Async} forms of
-     * {@code CompletableFuture} to run work serialized with the connection.
+     * order, never concurrently with this connection's callbacks. A task runs on the calling thread if the executor
+     * is idle, else after the running task, on the thread running it; it must not block. Use it with the
+     * {@code Async} forms of {@code CompletableFuture} to run work serialized with the connection.
      *
      * @return the connection's serial executor
      */
