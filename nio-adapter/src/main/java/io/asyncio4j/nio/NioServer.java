@@ -32,6 +32,7 @@ final class NioServer implements Server, CompletionHandler<AsynchronousSocketCha
     private static final Logger log = LoggerFactory.getLogger(NioServer.class);
     /** Pause before accepting again after a failure such as running out of file descriptors. */
     private static final Duration ACCEPT_RETRY = Duration.ofMillis(50);
+    private static final Duration ACCEPT_WARNING_EVERY = Duration.ofSeconds(10);
 
     private final AsynchronousServerSocketChannel channel;
     private final InetSocketAddress address;
@@ -43,6 +44,8 @@ final class NioServer implements Server, CompletionHandler<AsynchronousSocketCha
     private final CompletableFuture<Void> released = new CompletableFuture<>();
     private volatile boolean listenerClosed;
     private volatile boolean abortingAll;
+    /** When accept failures were last logged at WARN (accepts are serial: one thread touches it at a time). */
+    private long lastAcceptWarning = System.nanoTime() - ACCEPT_WARNING_EVERY.toNanos();
 
     NioServer(AsynchronousServerSocketChannel channel, ConnectionHandler handler, ServerOptions options,
               AsyncTimer timer) throws IOException {
@@ -78,7 +81,15 @@ final class NioServer implements Server, CompletionHandler<AsynchronousSocketCha
             close();
             return;
         }
-        log.warn("accept on {} failed; accepting again in {} ms", address, ACCEPT_RETRY.toMillis(), e);
+        long now = System.nanoTime();
+        if (now - lastAcceptWarning >= ACCEPT_WARNING_EVERY.toNanos()) {
+            // Out of descriptors, accept fails every retry: one warning per period, the rest at debug.
+            lastAcceptWarning = now;
+            log.warn("accept on {} failed; accepting again in {} ms (further failures within {} s logged at debug)",
+                    address, ACCEPT_RETRY.toMillis(), ACCEPT_WARNING_EVERY.toSeconds(), e);
+        } else {
+            log.debug("accept on {} failed again", address, e);
+        }
         try {
             timer.schedule(ACCEPT_RETRY, this::startAccepting);
         } catch (RuntimeException closing) {
