@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * A bounded queue for producers and consumers in asynchronous code (asyncio {@code Queue}, {@code LifoQueue},
@@ -384,12 +385,7 @@ public final class AsyncQueue<T> {
      * @return true once shut down
      */
     public boolean isShutdown() {
-        mutex.lock();
-        try {
-            return state != State.OPEN;
-        } finally {
-            mutex.unlock();
-        }
+        return underMutex(() -> state != State.OPEN);
     }
 
     /**
@@ -399,12 +395,7 @@ public final class AsyncQueue<T> {
      * @return the stored items, a snapshot, at most {@link #capacity()}
      */
     public int size() {
-        mutex.lock();
-        try {
-            return store.size();
-        } finally {
-            mutex.unlock();
-        }
+        return underMutex(() -> store.size());
     }
 
     /**
@@ -423,12 +414,7 @@ public final class AsyncQueue<T> {
      * @return true if full
      */
     public boolean isFull() {
-        mutex.lock();
-        try {
-            return occupancy() >= capacity;
-        } finally {
-            mutex.unlock();
-        }
+        return underMutex(() -> occupancy() >= capacity);
     }
 
     /**
@@ -446,12 +432,7 @@ public final class AsyncQueue<T> {
      * @return the number of waiting getters, a snapshot
      */
     public int waitingGetters() {
-        mutex.lock();
-        try {
-            return getters.size();
-        } finally {
-            mutex.unlock();
-        }
+        return underMutex(() -> getters.size());
     }
 
     /**
@@ -460,12 +441,7 @@ public final class AsyncQueue<T> {
      * @return the number of waiting putters, a snapshot
      */
     public int waitingPutters() {
-        mutex.lock();
-        try {
-            return putters.size();
-        } finally {
-            mutex.unlock();
-        }
+        return underMutex(() -> putters.size());
     }
 
     /**
@@ -474,12 +450,7 @@ public final class AsyncQueue<T> {
      * @return the unfinished tasks, a snapshot
      */
     public long unfinishedTasks() {
-        mutex.lock();
-        try {
-            return unfinished;
-        } finally {
-            mutex.unlock();
-        }
+        return underMutex(() -> unfinished);
     }
 
     @Override
@@ -684,6 +655,16 @@ public final class AsyncQueue<T> {
         Putter(T item, AsyncFuture<Void> future) {
             this.item = item;
             this.future = future;
+        }
+    }
+
+    /** Reads a snapshot of the state under the mutex. */
+    private <R> R underMutex(Supplier<R> read) {
+        mutex.lock();
+        try {
+            return read.get();
+        } finally {
+            mutex.unlock();
         }
     }
 }

@@ -259,9 +259,8 @@ class ReadingTest {
         assertThat(await(conn.readLine(100, US_ASCII))).isEqualTo("still here");
     }
 
-    @Test
-    void readsCancelledWhileDataArrivesLoseNoByte() throws Exception {
-        int total = 200_000;
+    /** Starts a thread that sends bytes 0, 1, 2, ... (mod 256), {@code total} of them, then half-closes. */
+    private Thread startCountingWriter(int total) {
         Thread writer = new Thread(() -> {
             try {
                 byte[] chunk = new byte[1000];
@@ -277,6 +276,13 @@ class ReadingTest {
             }
         });
         writer.start();
+        return writer;
+    }
+
+    @Test
+    void readsCancelledWhileDataArrivesLoseNoByte() throws Exception {
+        int total = 200_000;
+        Thread writer = startCountingWriter(total);
         int received = 0;
         ThreadLocalRandom random = ThreadLocalRandom.current();
         while (true) {
@@ -336,21 +342,7 @@ class ReadingTest {
     @Test
     void readsIntoOneBufferCancelledWhileDataArrivesLoseNoByte() throws Exception {
         int total = 200_000;
-        Thread writer = new Thread(() -> {
-            try {
-                byte[] chunk = new byte[1000];
-                for (int i = 0; i < total; i++) {
-                    chunk[i % chunk.length] = (byte) i;
-                    if (i % chunk.length == chunk.length - 1) {
-                        out.write(chunk);
-                    }
-                }
-                peer.shutdownOutput();
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        });
-        writer.start();
+        Thread writer = startCountingWriter(total);
         int received = 0;
         ThreadLocalRandom random = ThreadLocalRandom.current();
         ByteBuffer dst = ByteBuffer.allocate(3000);
