@@ -26,6 +26,9 @@ import java.util.concurrent.Executor;
  * The connection keeps a reference to the caller's buffer or array until then: do not modify it before. Queued
  * output is capped ({@link ConnectionOptions#maxQueuedWriteBytes()}); a write beyond the cap fails with
  * {@link WriteQueueFullException} and is not queued. Use {@link #drain()} as in asyncio to wait for room.
+ * Writes made from this connection's own callbacks (code running on its {@link #executor()}) are held until the
+ * callbacks queued at that moment have run, then leave together in one socket write: the replies to pipelined
+ * requests share a system call. Writes from any other thread start at once.
  * Cancelling a queued write that has not started removes it; cancelling one that the socket has already started
  * to send aborts the connection, since the peer would otherwise see a truncated message.
  *

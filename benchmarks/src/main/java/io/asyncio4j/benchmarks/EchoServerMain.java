@@ -3,7 +3,9 @@ package io.asyncio4j.benchmarks;
 import io.asyncio4j.Server;
 import io.asyncio4j.benchmarks.peers.NettyEchoServer;
 import io.asyncio4j.benchmarks.peers.VirtualThreadEchoServer;
+import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.ReadmeEcho;
+import io.asyncio4j.samples.echo.EchoServer;
 
 /**
  * Starts one echo server for a benchmark run and prints {@code listening on HOST:PORT}:
@@ -32,6 +34,10 @@ public final class EchoServerMain {
                 Server s = ReadmeEcho.startServer("127.0.0.1", port);
                 bound = s.port();
                 break;
+            case "asyncio4j-sample":
+                Server e = EventLoop.defaultLoop().listen("127.0.0.1", port, EchoServer::echo).join();
+                bound = e.port();
+                break;
             case "nio2":
                 bound = new Nio2EchoServer("127.0.0.1", port, threads).port();
                 break;
@@ -46,7 +52,7 @@ public final class EchoServerMain {
                 break;
             default:
                 throw new IllegalArgumentException("unknown server: " + which
-                        + " (asyncio4j, nio2, netty-nio, netty-epoll or vthreads)");
+                        + " (asyncio4j, asyncio4j-sample, nio2, netty-nio, netty-epoll or vthreads)");
         }
         System.out.println("listening on 127.0.0.1:" + bound);
         System.out.flush();

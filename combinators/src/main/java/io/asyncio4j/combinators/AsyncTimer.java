@@ -8,8 +8,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -32,14 +30,12 @@ public final class AsyncTimer implements AutoCloseable {
         static final AsyncTimer SHARED = new AsyncTimer("asyncio4j-timer", null);
     }
 
-    private final ScheduledThreadPoolExecutor scheduler;
+    private final TimerQueue queue;
     private final Executor callbacks;
     private final ExecutorService ownedCallbacks;
 
     private AsyncTimer(String name, Executor callbackExecutor) {
-        this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads(name));
-        this.scheduler.setRemoveOnCancelPolicy(true);
-        this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.queue = new TimerQueue(name + "-1");
         if (callbackExecutor == null) {
             int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
             ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
@@ -94,7 +90,7 @@ public final class AsyncTimer implements AutoCloseable {
      */
     public TimerHandle schedule(Duration delay, Runnable task) {
         long nanos = saturatedNanos(delay);
-        return scheduleIn(nanos, System.nanoTime() + nanos, task);
+        return scheduleIn(System.nanoTime() + Math.max(0, nanos), task);
     }
 
     /**
@@ -107,7 +103,7 @@ public final class AsyncTimer implements AutoCloseable {
      * @throws RejectedExecutionException if the timer is closed
      */
     public TimerHandle scheduleAt(long deadlineNanos, Runnable task) {
-        return scheduleIn(deadlineNanos - System.nanoTime(), deadlineNanos, task);
+        return scheduleIn(deadlineNanos, task);
     }
 
     /**
@@ -137,8 +133,8 @@ public final class AsyncTimer implements AutoCloseable {
      * but hand the real work to {@link #callbackExecutor()}. Lets a hot path (waitFor) skip the wrapper task and
      * the {@link TimerHandle} of {@link #schedule}.
      */
-    ScheduledFuture<?> scheduleOnTimerThread(Duration delay, Runnable hop) {
-        return scheduler.schedule(hop, Math.max(0, saturatedNanos(delay)), TimeUnit.NANOSECONDS);
+    TimerQueue.Entry scheduleOnTimerThread(Duration delay, Runnable hop) {
+        return queue.schedule(saturatedNanos(delay), hop);
     }
 
     /** Where due tasks run. */
@@ -146,16 +142,16 @@ public final class AsyncTimer implements AutoCloseable {
         return callbacks;
     }
 
-    private TimerHandle scheduleIn(long delayNanos, long deadlineNanos, Runnable task) {
+    private TimerHandle scheduleIn(long deadlineNanos, Runnable task) {
         Objects.requireNonNull(task, "task");
         TimerHandle handle = new TimerHandle(deadlineNanos);
-        handle.bind(scheduler.schedule(() -> {
+        handle.bind(queue.scheduleAt(deadlineNanos, () -> {
             try {
                 callbacks.execute(task);
             } catch (RejectedExecutionException closing) {
                 // The callback executor is shutting down with the loop; the task has no one left to serve.
             }
-        }, Math.max(0, delayNanos), TimeUnit.NANOSECONDS));
+        }));
         return handle;
     }
 
@@ -189,7 +185,7 @@ public final class AsyncTimer implements AutoCloseable {
      * @return the queue length
      */
     public int pendingTasks() {
-        return scheduler.getQueue().size();
+        return queue.size();
     }
 
     /**
@@ -198,7 +194,7 @@ public final class AsyncTimer implements AutoCloseable {
      */
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        queue.close();
         if (ownedCallbacks != null) {
             ownedCallbacks.shutdown();
         }

@@ -7,10 +7,15 @@ import java.util.concurrent.FutureTask;
  * until it starts. Unlike a plain {@link FutureTask} it does not swallow the task's exception: it reports it to
  * the running thread's uncaught-exception handler, as a task scheduled on the timer would.
  */
-final class SoonTask extends FutureTask<Void> {
+final class SoonTask extends FutureTask<Void> implements TimerHandle.Cancellable {
 
     SoonTask(Runnable task) {
         super(task, null);
+    }
+
+    @Override
+    public boolean cancel() {
+        return cancel(false);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.asyncio4j.combinators;
 
-import java.util.concurrent.Future;
-
 /**
  * A task scheduled on an {@link AsyncTimer} (asyncio's {@code TimerHandle}, or its {@code Handle} for
  * {@link Async#callSoon}): cancel it to remove it from the timer before it runs.
@@ -11,14 +9,23 @@ import java.util.concurrent.Future;
  */
 public final class TimerHandle {
 
+    /** What a handle cancels: a task in a timer's queue, or one handed to its callback executor. */
+    interface Cancellable {
+        /** @return {@code true} if this call stopped the task from running */
+        boolean cancel();
+
+        /** @return {@code true} once cancelled before it ran */
+        boolean isCancelled();
+    }
+
     private final long deadlineNanos;
-    private volatile Future<?> scheduled;
+    private volatile Cancellable scheduled;
 
     TimerHandle(long deadlineNanos) {
         this.deadlineNanos = deadlineNanos;
     }
 
-    void bind(Future<?> scheduled) {
+    void bind(Cancellable scheduled) {
         this.scheduled = scheduled;
     }
 
@@ -29,8 +36,8 @@ public final class TimerHandle {
      * @return {@code true} if this call stopped the task from running
      */
     public boolean cancel() {
-        Future<?> s = scheduled;
-        return s != null && s.cancel(false);
+        Cancellable s = scheduled;
+        return s != null && s.cancel();
     }
 
     /**
@@ -39,7 +46,7 @@ public final class TimerHandle {
      * @return {@code true} once cancelled
      */
     public boolean isCancelled() {
-        Future<?> s = scheduled;
+        Cancellable s = scheduled;
         return s != null && s.isCancelled();
     }
 

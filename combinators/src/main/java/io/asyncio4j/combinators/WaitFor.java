@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 
@@ -28,7 +27,7 @@ final class WaitFor<T> implements Runnable, BiConsumer<T, Throwable> {
     private final AsyncFuture<T> result;
     private final Duration timeout;
     private final Executor callbacks;
-    private volatile ScheduledFuture<?> timer;
+    private volatile TimerQueue.Entry timer;
     private volatile boolean timedOut;
 
     private WaitFor(AsyncFuture<T> inner, AsyncFuture<T> result, Duration timeout, Executor callbacks) {
@@ -84,9 +83,9 @@ final class WaitFor<T> implements Runnable, BiConsumer<T, Throwable> {
     /** The stage's completion callback: remove the timer task and relay the outcome. */
     @Override
     public void accept(T value, Throwable failure) {
-        ScheduledFuture<?> t = timer;
+        TimerQueue.Entry t = timer;
         if (t != null) {
-            t.cancel(false);
+            t.cancel();
         }
         if (failure == null) {
             result.complete(value);

@@ -9,7 +9,10 @@ import java.nio.ByteBuffer;
  */
 final class InboundBuffer {
 
-    private ByteBuffer[] chunks = new ByteBuffer[4];
+    private static final ByteBuffer[] NONE = new ByteBuffer[0];
+
+    /** A power-of-two ring; empty until the first chunk, so an idle connection holds no array. */
+    private ByteBuffer[] chunks = NONE;
     private int head;
     private int count;
     private long size;
@@ -157,7 +160,7 @@ final class InboundBuffer {
     }
 
     private void grow() {
-        ByteBuffer[] bigger = new ByteBuffer[chunks.length * 2];
+        ByteBuffer[] bigger = new ByteBuffer[Math.max(4, chunks.length * 2)];
         for (int i = 0; i < count; i++) {
             bigger[i] = chunks[(head + i) & (chunks.length - 1)];
         }

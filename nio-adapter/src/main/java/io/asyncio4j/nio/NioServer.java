@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /** {@link Server} over an {@link AsynchronousServerSocketChannel}: one accept outstanding at a time. */
 final class NioServer implements Server, CompletionHandler<AsynchronousSocketChannel, Void> {
@@ -42,6 +43,8 @@ final class NioServer implements Server, CompletionHandler<AsynchronousSocketCha
     private final Set<StreamConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong rejected = new AtomicLong();
     private final CompletableFuture<Void> released = new CompletableFuture<>();
+    /** Shared by every connection: drops it from {@link #connections} once it is closed. */
+    private final Consumer<StreamConnection> closedHook = this::connectionClosed;
     private volatile boolean listenerClosed;
     private volatile boolean abortingAll;
     /** When accept failures were last logged at WARN (accepts are serial: one thread touches it at a time). */
@@ -113,16 +116,18 @@ final class NioServer implements Server, CompletionHandler<AsynchronousSocketCha
             return;
         }
         connections.add(c);
-        c.closedPromise().whenComplete((v, e) -> {
-            connections.remove(c);
-            releaseIfDone();
-        });
+        c.onClosed(closedHook);
         if (abortingAll) {
             c.abort("server closed", null);
             return;
         }
         c.start();
         c.executor().execute(() -> runHandler(c));
+    }
+
+    private void connectionClosed(StreamConnection c) {
+        connections.remove(c);
+        releaseIfDone();
     }
 
     private void runHandler(StreamConnection c) {

@@ -3,10 +3,11 @@ package io.asyncio4j.nio;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs tasks one at a time in submission order, on the thread that finds it idle. A task submitted while another
@@ -15,35 +16,74 @@ import java.util.concurrent.atomic.AtomicInteger;
  * growing the stack.
  *
  * <p>Tasks that a running task submits (the common case: an I/O completion inside a callback) go to a queue only
- * the running thread touches; tasks from other threads go through a concurrent queue.
+ * the running thread touches; tasks from other threads go through a concurrent queue. When those are done, an
+ * idle hook may run before the thread lets go: the connection uses it to send, in one write, what its callbacks
+ * wrote during the batch (as Netty flushes at the end of a read burst).
  */
 final class SerialExecutor implements Executor {
 
     private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
 
+    private static final VarHandle PENDING;
+
+    static {
+        try {
+            PENDING = MethodHandles.lookup().findVarHandle(SerialExecutor.class, "pending", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final ConcurrentLinkedQueue<Runnable> remote = new ConcurrentLinkedQueue<>();
-    /** Tasks submitted by the thread that is running tasks; only that thread touches it. */
-    private final ArrayDeque<Runnable> local = new ArrayDeque<>();
+    /**
+     * Tasks submitted by the thread that is running tasks; only that thread touches it. Created on first use, so
+     * an idle connection does not hold one.
+     */
+    private ArrayDeque<Runnable> local;
+    private Runnable idleHook;
+    /** Set by a running task, read and cleared by the runner: only the runner thread touches it. */
+    private boolean idleRequested;
     /** How many remote submissions are not run yet, the one running included. */
-    private final AtomicInteger pending = new AtomicInteger();
+    private volatile int pending;
     /** The thread running tasks now, or {@code null}. */
     private volatile Thread runner;
 
     @Override
     public void execute(Runnable task) {
         if (runner == Thread.currentThread()) {
+            if (local == null) {
+                local = new ArrayDeque<>();
+            }
             local.addLast(task);
             return;
         }
-        if (pending.compareAndSet(0, 1)) {
+        if (PENDING.compareAndSet(this, 0, 1)) {
             // Idle: run it here without queueing.
             drain(task);
             return;
         }
         remote.offer(task);
-        if (pending.getAndIncrement() == 0) {
+        if ((int) PENDING.getAndAdd(this, 1) == 0) {
             drain(remote.poll());
         }
+    }
+
+    /**
+     * Sets what runs once the tasks queued so far are done, before the running thread lets go: the connection's
+     * flush of the writes its callbacks made (see {@link #runWhenIdle()}). Set once, before any task runs.
+     */
+    void idleHook(Runnable hook) {
+        this.idleHook = hook;
+    }
+
+    /** Whether the calling thread is running this executor's tasks now. */
+    boolean inRunner() {
+        return runner == Thread.currentThread();
+    }
+
+    /** From a running task only: runs the idle hook once the queued tasks are done. */
+    void runWhenIdle() {
+        idleRequested = true;
     }
 
     private void drain(Runnable first) {
@@ -52,16 +92,27 @@ final class SerialExecutor implements Executor {
         while (true) {
             runner = self;
             runSafely(task);
-            Runnable next;
-            while ((next = local.pollFirst()) != null) {
-                runSafely(next);
+            runLocal();
+            while (idleRequested) {
+                idleRequested = false;
+                runSafely(idleHook);
+                runLocal();
             }
             // Give up the runner role before the count can let another thread in.
             runner = null;
-            if (pending.decrementAndGet() == 0) {
+            if ((int) PENDING.getAndAdd(this, -1) == 1) {
                 return;
             }
             task = remote.poll();
+        }
+    }
+
+    private void runLocal() {
+        ArrayDeque<Runnable> queued = local;
+        Runnable next;
+        while (queued != null && (next = queued.pollFirst()) != null) {
+            runSafely(next);
+            queued = local;
         }
     }
 

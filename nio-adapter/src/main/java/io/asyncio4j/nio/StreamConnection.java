@@ -28,6 +28,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.concurrent.Executor;
 
 /**
@@ -72,11 +73,14 @@ final class StreamConnection implements Connection {
     private int smallReads;
 
     // Write side, guarded by lock.
-    private final ArrayDeque<WriteRequest> writes = new ArrayDeque<>();
-    private final ByteBuffer[] batch = new ByteBuffer[MAX_GATHER];
+    private final ArrayDeque<WriteRequest> writes = new ArrayDeque<>(3); // grows under pipelined writes
+    /** The buffers of the write in flight; grows to {@link #MAX_GATHER} only for connections that gather. */
+    private ByteBuffer[] batch = new ByteBuffer[2];
     private int batchCount;
     private long queuedBytes;
     private boolean writeInFlight;
+    /** Writes wait for the end of the current callback batch ({@link #flushCorked}); writeInFlight is set. */
+    private boolean corked;
     private List<AsyncFuture<Void>> drainWaiters;
     private CompletableFuture<Void> outputShutdown;
 
@@ -85,12 +89,14 @@ final class StreamConnection implements Connection {
     private Throwable closeCause;
     private TimerHandle idleTimer;
     private volatile long lastActivity = System.nanoTime();
+    private volatile Consumer<StreamConnection> closedHook;
 
     StreamConnection(ByteTransport transport, ConnectionOptions options, AsyncTimer timer) {
         this.transport = transport;
         this.options = options;
         this.timer = timer;
         this.idleNanos = options.idleTimeout().toNanos();
+        executor.idleHook(this::flushCorked);
     }
 
     /** Starts the read pump and the idle timer. */
@@ -109,9 +115,18 @@ final class StreamConnection implements Connection {
         issueRead(buf);
     }
 
-    /** Completes when the socket is closed; the server tracks its connections with it. */
+    /** Completes when the socket is closed. */
     CompletableFuture<Void> closedPromise() {
         return closedPromise;
+    }
+
+    /**
+     * Sets what runs on this connection's executor once it is closed, after {@link #closedPromise()} completes:
+     * the server's bookkeeping. One hook shared by all of a server's connections, so tracking costs no object per
+     * connection. Set before {@link #start()}.
+     */
+    void onClosed(Consumer<StreamConnection> hook) {
+        this.closedHook = hook;
     }
 
     // ---------------------------------------------------------------------------------------------- reading
@@ -404,6 +419,7 @@ final class StreamConnection implements Connection {
         WriteRequest w = new WriteRequest(buffer);
         long size = buffer.remaining();
         boolean start = false;
+        boolean cork = false;
         synchronized (lock) {
             if (state != OPEN || outputShutdown != null) {
                 return AsyncFuture.failed(state == OPEN ? new ClosedChannelException() : closeCause);
@@ -419,13 +435,22 @@ final class StreamConnection implements Connection {
             queuedBytes += size;
             if (!writeInFlight) {
                 writeInFlight = true;
-                fillBatch();
-                start = true;
+                if (executor.inRunner()) {
+                    // Written from this connection's callback: hold it until the callbacks queued now are done,
+                    // so that the replies to pipelined requests leave in one write.
+                    corked = true;
+                    cork = true;
+                } else {
+                    fillBatch();
+                    start = true;
+                }
             }
         }
         w.future.onCancel(() -> writeCancelled(w));
         if (start) {
             issueWrite();
+        } else if (cork) {
+            executor.runWhenIdle();
         }
         return w.future;
     }
@@ -478,6 +503,9 @@ final class StreamConnection implements Connection {
             if (i == MAX_GATHER || bytes >= MAX_WRITE_SLICE) {
                 break;
             }
+            if (i == batch.length) {
+                batch = Arrays.copyOf(batch, Math.min(MAX_GATHER, i * 4));
+            }
             w.state = WriteRequest.State.IN_FLIGHT;
             ByteBuffer b = w.buffer;
             if (b.remaining() > MAX_WRITE_SLICE) {
@@ -501,6 +529,34 @@ final class StreamConnection implements Connection {
             if (sent != w.buffer) {
                 w.buffer.position(sent.position());
             }
+        }
+    }
+
+    /**
+     * The executor's idle hook: sends what callbacks wrote during the batch that just ended. Queued writes that
+     * were all cancelled meanwhile leave nothing to send; the write side then settles as after a completed write.
+     */
+    private void flushCorked() {
+        boolean send;
+        synchronized (lock) {
+            if (!corked) {
+                return;
+            }
+            corked = false;
+            if (state == CLOSED) {
+                return;
+            }
+            send = !writes.isEmpty();
+            if (send) {
+                fillBatch();
+            } else {
+                batchCount = 0;
+            }
+        }
+        if (send) {
+            issueWrite();
+        } else {
+            writeHandler.written(0);
         }
     }
 
@@ -611,7 +667,7 @@ final class StreamConnection implements Connection {
 
     @Override
     public AsyncFuture<Void> drain() {
-        AsyncFuture<Void> waiter = new AsyncFuture<>();
+        AsyncFuture<Void> waiter;
         synchronized (lock) {
             if (queuedBytes <= options.writeLowWatermark()) {
                 return AsyncFuture.completed(null);
@@ -619,6 +675,7 @@ final class StreamConnection implements Connection {
             if (state == CLOSED) {
                 return AsyncFuture.failed(closeCause);
             }
+            waiter = new AsyncFuture<>();
             if (drainWaiters == null) {
                 drainWaiters = new ArrayList<>(2);
             }
@@ -773,6 +830,10 @@ final class StreamConnection implements Connection {
                 shut.completeExceptionally(failure);
             }
             closedPromise.complete(null);
+            Consumer<StreamConnection> hook = closedHook;
+            if (hook != null) {
+                hook.accept(this);
+            }
         });
     }
 

@@ -174,6 +174,80 @@ class WritingTest {
         }
     }
 
+    /** Runs {@code body} as a callback of {@code c} (on its executor) and waits until it has returned. */
+    private static void inCallback(Connection c, Runnable body) {
+        CompletableFuture<Void> ran = new CompletableFuture<>();
+        c.executor().execute(() -> {
+            try {
+                body.run();
+                ran.complete(null);
+            } catch (Throwable t) {
+                ran.completeExceptionally(t);
+            }
+        });
+        await(ran);
+    }
+
+    @Test
+    void writesFromOneCallbackAreHeldUntilItReturnsThenLeaveInOrder() throws Exception {
+        try (Held held = new Held(ServerOptions.defaults()); Socket peer = new Socket("127.0.0.1", held.server.port())) {
+            Connection c = held.connection();
+            long[] queuedInside = new long[1];
+            List<AsyncFuture<Void>> writes = new ArrayList<>();
+            inCallback(c, () -> {
+                for (String part : new String[] {"one ", "two ", "three\n"}) {
+                    writes.add(c.write(part, US_ASCII));
+                }
+                queuedInside[0] = c.pendingOutputBytes();
+            });
+            assertThat(queuedInside[0]).as("nothing is sent while the callback runs").isEqualTo(14);
+            assertThat(new String(peer.getInputStream().readNBytes(14), US_ASCII)).isEqualTo("one two three\n");
+            writes.forEach(LoopFixture::await);
+            assertThat(c.pendingOutputBytes()).isZero();
+        }
+    }
+
+    @Test
+    void aCallbackThatCancelsWhatItWroteSendsNothingAndWritingGoesOn() throws Exception {
+        try (Held held = new Held(ServerOptions.defaults()); Socket peer = new Socket("127.0.0.1", held.server.port())) {
+            Connection c = held.connection();
+            boolean[] cancelled = new boolean[1];
+            inCallback(c, () -> cancelled[0] = c.write("DROPPED", US_ASCII).cancel(false));
+            assertThat(cancelled[0]).isTrue();
+            await(c.write("kept", US_ASCII));
+            await(c.close());
+            assertThat(new String(peer.getInputStream().readAllBytes(), US_ASCII)).isEqualTo("kept");
+        }
+    }
+
+    @Test
+    void closingInTheCallbackThatWroteSendsTheOutputFirst() throws Exception {
+        try (Held held = new Held(ServerOptions.defaults()); Socket peer = new Socket("127.0.0.1", held.server.port())) {
+            Connection c = held.connection();
+            byte[] payload = pattern(256 * 1024);
+            inCallback(c, () -> {
+                c.write(payload);
+                c.close();
+            });
+            assertThat(peer.getInputStream().readAllBytes()).isEqualTo(payload);
+            await(c.closed());
+        }
+    }
+
+    @Test
+    void closingInTheCallbackThatCancelledItsOnlyWriteStillCloses() throws Exception {
+        try (Held held = new Held(ServerOptions.defaults()); Socket peer = new Socket("127.0.0.1", held.server.port())) {
+            Connection c = held.connection();
+            inCallback(c, () -> {
+                c.write("DROPPED", US_ASCII).cancel(false);
+                c.close();
+            });
+            assertThat(peer.getInputStream().readAllBytes()).isEmpty();
+            await(c.closed());
+            assertThat(c.isOpen()).isFalse();
+        }
+    }
+
     @Test
     void cancellingAWriteTheSocketStartedAbortsTheConnection() throws Exception {
         ConnectionOptions small = ConnectionOptions.defaults().withSendBufferSize(4096);

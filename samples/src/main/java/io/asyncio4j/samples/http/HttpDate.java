@@ -11,6 +11,12 @@ public final class HttpDate {
     private static final DateTimeFormatter IMF_FIXDATE =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
 
+    /** The last second formatted: a server stamps many responses within one second. */
+    private static volatile Stamp last = new Stamp(Long.MIN_VALUE, "");
+
+    private record Stamp(long second, String text) {
+    }
+
     private HttpDate() {
     }
 
@@ -21,6 +27,12 @@ public final class HttpDate {
      * @return the IMF-fixdate text
      */
     public static String format(Instant instant) {
-        return IMF_FIXDATE.format(instant);
+        long second = instant.getEpochSecond();
+        Stamp s = last;
+        if (s.second() != second) {
+            s = new Stamp(second, IMF_FIXDATE.format(instant));
+            last = s;
+        }
+        return s.text();
     }
 }

@@ -1,0 +1,283 @@
+package io.asyncio4j.combinators;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The thread of an {@link AsyncTimer} and its due tasks: a binary heap ordered by deadline, then by submission.
+ *
+ * <p>Why not a {@code ScheduledThreadPoolExecutor}: it signals its thread whenever a new task becomes the head of
+ * its queue, and with removal on cancel that is most schedules of a server whose timeouts differ (a 10 s header
+ * timeout set after a 15 s keep-alive one was removed): a wake-up and a context switch per request. Here the
+ * thread is woken only when a task is due before the moment it already plans to wake up; a cancelled task leaves
+ * the heap at once, and the thread, waking at the deadline it had planned, just plans again.
+ */
+final class TimerQueue {
+
+    private static final int SCHEDULED = 0;
+    private static final int STARTED = 1;
+    private static final int CANCELLED = 2;
+
+    /** A task in the queue; cancelling it removes it from the heap. */
+    static final class Entry implements TimerHandle.Cancellable {
+        private static final VarHandle STATE;
+
+        static {
+            try {
+                STATE = MethodHandles.lookup().findVarHandle(Entry.class, "state", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        final long deadline;
+        private final Runnable task;
+        private final TimerQueue queue;
+        private long seq;
+        /** Position in the heap, -1 when out of it; under the queue's lock. */
+        private int index = -1;
+        private volatile int state;
+
+        Entry(long deadline, Runnable task, TimerQueue queue) {
+            this.deadline = deadline;
+            this.task = task;
+            this.queue = queue;
+        }
+
+        @Override
+        public boolean cancel() {
+            if (!STATE.compareAndSet(this, SCHEDULED, CANCELLED)) {
+                return false;
+            }
+            queue.remove(this);
+            return true;
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return state == CANCELLED;
+        }
+
+        boolean claim() {
+            return STATE.compareAndSet(this, SCHEDULED, STARTED);
+        }
+
+        boolean before(Entry other) {
+            long d = deadline - other.deadline;
+            return d < 0 || d == 0 && seq < other.seq;
+        }
+    }
+
+    private final String threadName;
+    private final ReentrantLock lock = new ReentrantLock();
+    // Under lock.
+    private Entry[] heap = new Entry[16];
+    private int size;
+    private long submissions;
+    private Thread thread;
+    private boolean closed;
+    /** Whether the thread will wake by itself at {@link #plannedWake} (it is awake, or parked with a deadline). */
+    private boolean planned;
+    private long plannedWake;
+
+    TimerQueue(String threadName) {
+        this.threadName = threadName;
+    }
+
+    /**
+     * Runs {@code task} on the timer thread once {@code delayNanos} have passed.
+     *
+     * @throws RejectedExecutionException if the queue was closed
+     */
+    Entry schedule(long delayNanos, Runnable task) {
+        return scheduleAt(System.nanoTime() + Math.max(0, delayNanos), task);
+    }
+
+    /**
+     * Runs {@code task} on the timer thread once {@link System#nanoTime()} reaches {@code deadline} (at once if it
+     * has).
+     *
+     * @throws RejectedExecutionException if the queue was closed
+     */
+    Entry scheduleAt(long deadline, Runnable task) {
+        Entry e = new Entry(deadline, task, this);
+        Thread wake = null;
+        lock.lock();
+        try {
+            if (closed) {
+                throw new RejectedExecutionException("the timer " + threadName + " is closed");
+            }
+            e.seq = submissions++;
+            add(e);
+            if (thread == null) {
+                thread = new Thread(this::run, threadName);
+                thread.setDaemon(true);
+                planned = true;
+                plannedWake = deadline;
+                thread.start();
+            } else if (!planned || deadline - plannedWake < 0) {
+                planned = true;
+                plannedWake = deadline;
+                wake = thread;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (wake != null) {
+            LockSupport.unpark(wake);
+        }
+        return e;
+    }
+
+    /** Returns how many tasks wait in the queue. */
+    int size() {
+        lock.lock();
+        try {
+            return size;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops every waiting task and stops the thread; later schedules are rejected. */
+    void close() {
+        Thread t;
+        lock.lock();
+        try {
+            closed = true;
+            for (int i = 0; i < size; i++) {
+                heap[i].index = -1;
+            }
+            Arrays.fill(heap, 0, size, null);
+            size = 0;
+            t = thread;
+        } finally {
+            lock.unlock();
+        }
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    private void remove(Entry e) {
+        lock.lock();
+        try {
+            if (e.index >= 0) {
+                removeAt(e.index);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void run() {
+        while (true) {
+            Entry due = null;
+            long waitNanos = 0;
+            lock.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                long now = System.nanoTime();
+                Entry head = size > 0 ? heap[0] : null;
+                if (head == null) {
+                    planned = false;
+                } else if (head.deadline - now <= 0) {
+                    removeAt(0);
+                    due = head;
+                    planned = true; // awake: a task scheduled meanwhile is seen on the next turn, no wake-up needed
+                    plannedWake = now;
+                } else {
+                    planned = true;
+                    plannedWake = head.deadline;
+                    waitNanos = head.deadline - now;
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (due != null) {
+                if (due.claim()) {
+                    runSafely(due.task);
+                }
+            } else if (waitNanos == 0) {
+                LockSupport.park(this);
+            } else {
+                LockSupport.parkNanos(this, waitNanos);
+            }
+        }
+    }
+
+    private static void runSafely(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            // Timer tasks only hand work to an executor; report a failure without losing the thread.
+            Thread self = Thread.currentThread();
+            self.getUncaughtExceptionHandler().uncaughtException(self, t);
+        }
+    }
+
+    // ---- the heap; under lock ----
+
+    private void add(Entry e) {
+        if (size == heap.length) {
+            heap = Arrays.copyOf(heap, size * 2);
+        }
+        siftUp(size++, e);
+    }
+
+    private void removeAt(int i) {
+        Entry removed = heap[i];
+        removed.index = -1;
+        int last = --size;
+        Entry moved = heap[last];
+        heap[last] = null;
+        if (i != last) {
+            siftDown(i, moved);
+            if (heap[i] == moved) {
+                siftUp(i, moved);
+            }
+        }
+    }
+
+    private void siftUp(int i, Entry e) {
+        while (i > 0) {
+            int parent = (i - 1) >>> 1;
+            Entry p = heap[parent];
+            if (!e.before(p)) {
+                break;
+            }
+            heap[i] = p;
+            p.index = i;
+            i = parent;
+        }
+        heap[i] = e;
+        e.index = i;
+    }
+
+    private void siftDown(int i, Entry e) {
+        int half = size >>> 1;
+        while (i < half) {
+            int child = 2 * i + 1;
+            Entry c = heap[child];
+            int right = child + 1;
+            if (right < size && heap[right].before(c)) {
+                child = right;
+                c = heap[child];
+            }
+            if (!c.before(e)) {
+                break;
+            }
+            heap[i] = c;
+            c.index = i;
+            i = child;
+        }
+        heap[i] = e;
+        e.index = i;
+    }
+}
