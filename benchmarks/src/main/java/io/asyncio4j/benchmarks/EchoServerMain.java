@@ -1,15 +1,20 @@
 package io.asyncio4j.benchmarks;
 
+import io.asyncio4j.AsyncFuture;
 import io.asyncio4j.Server;
 import io.asyncio4j.benchmarks.peers.NettyEchoServer;
 import io.asyncio4j.benchmarks.peers.VirtualThreadEchoServer;
+import io.asyncio4j.combinators.Async;
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.ReadmeEcho;
-import io.asyncio4j.samples.echo.EchoServer;
+
+import java.nio.ByteBuffer;
 
 /**
  * Starts one echo server for a benchmark run and prints {@code listening on HOST:PORT}:
- * {@code EchoServerMain asyncio4j|nio2|netty-nio|netty-epoll|vthreads [PORT]}. The event-loop servers use one
+ * {@code EchoServerMain asyncio4j|asyncio4j-into|nio2|netty-nio|netty-epoll|vthreads [PORT]}. {@code asyncio4j} is
+ * the README's echo ({@code read(64 KiB)}, {@code write}); {@code asyncio4j-into} reads into a buffer per
+ * connection instead. The event-loop servers use one
  * I/O thread per available core (so one under {@code taskset -c 0}); {@code vthreads} (JDK 21 or later) uses a
  * virtual thread per connection.
  */
@@ -34,9 +39,16 @@ public final class EchoServerMain {
                 Server s = ReadmeEcho.startServer("127.0.0.1", port);
                 bound = s.port();
                 break;
-            case "asyncio4j-sample":
-                Server e = EventLoop.defaultLoop().listen("127.0.0.1", port, EchoServer::echo).join();
-                bound = e.port();
+            case "asyncio4j-into":
+                // The README's echo with read(dst) into a 64 KiB buffer of each connection's: no allocation per
+                // read, 64 KiB held per connection even when idle.
+                Server into = EventLoop.defaultLoop().listen("127.0.0.1", port, conn -> {
+                    ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+                    return Async.whileTrue(() -> conn.read(buffer.clear()).thenCompose(n -> n < 0
+                            ? AsyncFuture.completed(false)
+                            : conn.write(buffer.flip()).thenApply(written -> true)));
+                }).join();
+                bound = into.port();
                 break;
             case "nio2":
                 bound = new Nio2EchoServer("127.0.0.1", port, threads).port();
@@ -52,7 +64,7 @@ public final class EchoServerMain {
                 break;
             default:
                 throw new IllegalArgumentException("unknown server: " + which
-                        + " (asyncio4j, asyncio4j-sample, nio2, netty-nio, netty-epoll or vthreads)");
+                        + " (asyncio4j, asyncio4j-into, nio2, netty-nio, netty-epoll or vthreads)");
         }
         System.out.println("listening on 127.0.0.1:" + bound);
         System.out.flush();

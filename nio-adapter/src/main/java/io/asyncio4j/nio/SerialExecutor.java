@@ -52,7 +52,7 @@ final class SerialExecutor implements Executor {
     public void execute(Runnable task) {
         if (runner == Thread.currentThread()) {
             if (local == null) {
-                local = new ArrayDeque<>();
+                local = new ArrayDeque<>(4); // grows while a burst queues more
             }
             local.addLast(task);
             return;

@@ -1,12 +1,9 @@
 package io.asyncio4j.samples;
 
 import io.asyncio4j.AsyncFuture;
-import io.asyncio4j.Connection;
 import io.asyncio4j.Server;
 import io.asyncio4j.combinators.Async;
 import io.asyncio4j.nio.EventLoop;
-
-import java.nio.ByteBuffer;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -26,12 +23,11 @@ public final class ReadmeEcho {
     public static Server startServer(String host, int port) {
         // README: echo server
         EventLoop loop = EventLoop.defaultLoop();
-        Server server = loop.listen(host, port, conn -> {
-            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);            // one buffer per connection, reused
-            return Async.whileTrue(() -> conn.read(buffer.clear()).thenCompose(n -> n < 0
-                    ? AsyncFuture.completed(false)                          // end of stream: done
-                    : conn.write(buffer.flip()).thenApply(written -> true))); // echo, then read again
-        }).join();
+        Server server = loop.listen(host, port, conn ->
+                Async.whileTrue(() -> conn.read(64 * 1024).thenCompose(data -> data.hasRemaining()
+                        ? conn.write(data).thenApply(written -> true)      // echo, then read again
+                        : AsyncFuture.completed(false))))                   // end of stream: done
+                .join();
         // README: end
         return server;
     }
