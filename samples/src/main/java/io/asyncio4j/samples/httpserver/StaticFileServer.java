@@ -159,6 +159,16 @@ public final class StaticFileServer {
         }
 
         /**
+         * @param stall how long a connection may make no progress (nothing read, nothing written) before it is
+         *              closed: frees a client that stops reading a response or vanishes without a FIN
+         * @return a copy with that timeout
+         */
+        public Settings withStallTimeout(Duration stall) {
+            return new Settings(limits, headerTimeout, keepAliveTimeout, stall, chunkSize, writeLowWatermark,
+                    maxQueuedWriteBytes, maxConnections, clock);
+        }
+
+        /**
          * @param chunkSize         bytes read from a file and queued at once
          * @param lowWatermark      queued output at which the next chunk may be queued
          * @param maxQueued         the cap on a connection's queued output
