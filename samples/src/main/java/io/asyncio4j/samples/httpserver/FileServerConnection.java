@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
+import java.nio.channels.InterruptedByTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -174,9 +175,9 @@ final class FileServerConnection {
                 AsyncFuture<Void> sent = conn.write(responseHead);
                 if (!withBody || sent.isCompletedExceptionally()) {
                     close(channel);
-                    return sent.thenCompose(v -> conn.drain()).thenApply(v -> keepAlive);
+                    return sent.thenCompose(v -> drain()).thenApply(v -> keepAlive);
                 }
-                return FileBody.send(conn, channel, size, settings.chunkSize, queuedOutput)
+                return FileBody.send(conn, channel, size, settings.chunkSize, queuedOutput, this::drain)
                         .whenComplete((v, e) -> close(channel))
                         .thenApply(v -> keepAlive);
             };
@@ -244,9 +245,29 @@ final class FileServerConnection {
                 AsyncFuture<Void> written = conn.write(ByteBuffer.wrap(message, offset[0], n));
                 offset[0] += n;
                 return written.isCompletedExceptionally()
-                        ? written.thenApply(v -> false) : conn.drain().thenApply(v -> true);
+                        ? written.thenApply(v -> false) : drain().thenApply(v -> true);
             }).thenApply(v -> keepAlive);
         };
+    }
+
+    /**
+     * Waits until queued output is down to the drain watermark, at most the stall timeout: a client that reads
+     * nothing for that long is cut off (aborted, since a graceful close would wait for output it never reads),
+     * even if it keeps sending bytes, which would otherwise count as activity for the idle timeout.
+     */
+    private AsyncFuture<Void> drain() {
+        AsyncFuture<Void> drained = conn.drain();
+        if (drained.isDone() || settings.stallTimeout.isZero()) {
+            return drained;
+        }
+        return Async.waitFor(drained, settings.stallTimeout, timer).exceptionallyCompose(failure -> {
+            Throwable e = Async.unwrap(failure);
+            if (e instanceof TimeoutException) {
+                conn.abort();
+                return AsyncFuture.failed(new InterruptedByTimeoutException());
+            }
+            return AsyncFuture.failed(e);
+        });
     }
 
     /** Adds the Connection field: {@code close} when closing, {@code keep-alive} for an HTTP/1.0 client. */

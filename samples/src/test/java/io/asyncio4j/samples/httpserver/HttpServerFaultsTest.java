@@ -177,6 +177,34 @@ class HttpServerFaultsTest {
     }
 
     @Test
+    void aClientThatStopsReadingButTricklesBytesIsFreedByTheStallTimeout() throws Exception {
+        StaticFileServer stalling = StaticFileServer.start(loop, "127.0.0.1", 0, root,
+                StaticFileServer.Settings.defaults().withTimeouts(TIMEOUT, TIMEOUT).withStallTimeout(TIMEOUT));
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(16 * 1024);
+            s.connect(stalling.server().localAddress());
+            s.getOutputStream().write("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+            awaitTrue("the connection is served", () -> stalling.server().activeConnections() == 1);
+            // A slow-read attack: the response is never read, but a byte every 50 ms keeps the input side busy.
+            long[] nextByte = {System.nanoTime()};
+            boolean[] refused = {false};
+            awaitTrue("the server closed the stalled download", () -> {
+                if (!refused[0] && System.nanoTime() - nextByte[0] >= 0) {
+                    nextByte[0] += TimeUnit.MILLISECONDS.toNanos(50);
+                    try {
+                        s.getOutputStream().write('x');
+                    } catch (IOException reset) {
+                        refused[0] = true;
+                    }
+                }
+                return stalling.server().activeConnections() == 0;
+            });
+        } finally {
+            stalling.server().closeGracefully(Duration.ofSeconds(2)).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aClientThatSendsNothingIsFreedByTheHeaderTimeout() throws IOException {
         try (Socket s = connect()) {
             awaitTrue("the connection is served", () -> server.server().activeConnections() == 1);
