@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
 
@@ -51,15 +52,17 @@ final class FileServerConnection {
     private final Path root;
     private final StaticFileServer.Settings settings;
     private final LongConsumer queuedOutput;
+    private final ExecutorService fileReads;
     private boolean first = true;
 
     FileServerConnection(Connection conn, AsyncTimer timer, Path root, StaticFileServer.Settings settings,
-                         LongConsumer queuedOutput) {
+                         LongConsumer queuedOutput, ExecutorService fileReads) {
         this.conn = conn;
         this.timer = timer;
         this.root = root;
         this.settings = settings;
         this.queuedOutput = queuedOutput;
+        this.fileReads = fileReads;
     }
 
     /** Serves requests until one ends the connection; the server then flushes and closes it. */
@@ -162,7 +165,8 @@ final class FileServerConnection {
             if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
                 throw new HttpException(403, "not a readable regular file");
             }
-            AsynchronousFileChannel channel = AsynchronousFileChannel.open(file, StandardOpenOption.READ);
+            AsynchronousFileChannel channel = AsynchronousFileChannel.open(file, Set.of(StandardOpenOption.READ),
+                    fileReads);
             long size = channel.size();
             HttpHeaders headers = new HttpHeaders()
                     .add("Content-Type", ContentTypes.of(file.getFileName().toString()))

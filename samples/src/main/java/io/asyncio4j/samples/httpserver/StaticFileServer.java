@@ -8,11 +8,17 @@ import io.asyncio4j.samples.http.HttpLimits;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.AsynchronousFileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAccumulator;
 
 /**
@@ -25,9 +31,16 @@ public final class StaticFileServer {
     private final Server server;
     private final Path root;
     private final LongAccumulator maxQueuedOutput = new LongAccumulator(Math::max, 0);
+    /**
+     * Runs the blocking reads of the files served. Without it each {@link AsynchronousFileChannel} would use the
+     * JDK's default pool, which starts a thread per concurrent read and keeps it for a minute: hundreds of
+     * threads under load.
+     */
+    private final ExecutorService fileReads;
 
     private StaticFileServer(EventLoop loop, String host, int port, Path root, Settings settings) {
         this.root = root;
+        this.fileReads = fileReadThreads(Math.max(2, Runtime.getRuntime().availableProcessors()));
         ConnectionOptions connection = ConnectionOptions.defaults()
                 .withWriteBuffer(settings.writeLowWatermark, settings.maxQueuedWriteBytes)
                 .withIdleTimeout(settings.stallTimeout);
@@ -35,9 +48,26 @@ public final class StaticFileServer {
                 .withMaxConnections(settings.maxConnections)
                 .withConnectionOptions(connection);
         this.server = loop.listen(host, port,
-                conn -> new FileServerConnection(conn, loop.timer(), root, settings, maxQueuedOutput::accumulate)
-                        .serve(),
-                options).join();
+                conn -> new FileServerConnection(conn, loop.timer(), root, settings, maxQueuedOutput::accumulate,
+                        fileReads).serve(),
+                options).whenComplete((s, e) -> {
+                    if (e != null) {
+                        fileReads.shutdown();
+                    }
+                }).join();
+        this.server.closed().whenComplete((v, e) -> fileReads.shutdown());
+    }
+
+    private static ExecutorService fileReadThreads(int threads) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "static-file-read-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /**
