@@ -107,6 +107,99 @@ class HttpServerLoadFaultsTest {
         }
     }
 
+    /**
+     * Slowloris: a thousand connections send their heads one byte every 100 ms, half of them still in the request
+     * line (2.5 s of dribbling for the line alone) and half in the header section (whose dribble would take
+     * minutes). With a 1 s head timeout the server ends every one of them while they are still dribbling: the
+     * first half quietly, the second half with 408. Normal requests are answered all along.
+     */
+    @Test
+    void aThousandSlowlorisConnectionsAreClosedByTheHeadTimeoutWhileOthersAreServed() throws Exception {
+        Duration headTimeout = Duration.ofSeconds(1);
+        StaticFileServer server = start(StaticFileServer.Settings.defaults().withTimeouts(headTimeout, headTimeout));
+        try {
+            Baseline baseline = Baseline.take(loop.timer());
+            String line = "GET /hello.txt HTTP/1.1\r\n";
+            String headers = "Host: x\r\nX-Slow: " + "a".repeat(4000);
+            int normalServed = 0;
+            try (ClientCrowd crowd = ClientCrowd.connect(server.server().localAddress(), CLIENTS)) {
+                String[] script = new String[CLIENTS];
+                int[] sent = new int[CLIENTS];
+                StringBuilder[] received = new StringBuilder[CLIENTS];
+                boolean[] ended = new boolean[CLIENTS];
+                for (int i = 0; i < CLIENTS; i++) {
+                    script[i] = i % 2 == 0 ? line + headers : headers;
+                    received[i] = new StringBuilder();
+                    if (i % 2 == 1) {
+                        ClientCrowd.send(crowd.channels.get(i), line);
+                    }
+                    crowd.channels.get(i).register(crowd.selector, java.nio.channels.SelectionKey.OP_READ, i);
+                }
+                java.nio.ByteBuffer in = java.nio.ByteBuffer.allocate(4096);
+                int open = CLIENTS;
+                long deadline = System.nanoTime() + RELEASE.toNanos();
+                for (int round = 0; open > 0; round++) {
+                    assertThat(System.nanoTime() - deadline).as("%d connections still open", open).isNegative();
+                    for (int i = 0; i < CLIENTS; i++) {
+                        if (!ended[i]) {
+                            assertThat(sent[i]).as("client %d's head is complete", i).isLessThan(script[i].length());
+                            try {
+                                sent[i] += crowd.channels.get(i).write(java.nio.ByteBuffer.wrap(
+                                        new byte[] {(byte) script[i].charAt(sent[i])}));
+                            } catch (IOException reset) {
+                                ended[i] = true;
+                                open--;
+                            }
+                        }
+                    }
+                    // Paces the dribble: one byte per client every 100 ms; meanwhile, take what the server sends.
+                    long nextRound = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+                    for (long left; (left = nextRound - System.nanoTime()) > 0; ) {
+                    crowd.selector.selectedKeys().clear();
+                    crowd.selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                    for (java.nio.channels.SelectionKey k : crowd.selector.selectedKeys()) {
+                        int i = (Integer) k.attachment();
+                        int n;
+                        try {
+                            in.clear();
+                            n = crowd.channels.get(i).read(in);
+                        } catch (IOException reset) {
+                            n = -1;
+                        }
+                        if (n < 0) {
+                            k.cancel();
+                            if (!ended[i]) {
+                                ended[i] = true;
+                                open--;
+                            }
+                        } else {
+                            received[i].append(new String(in.array(), 0, n, java.nio.charset.StandardCharsets.ISO_8859_1));
+                        }
+                    }
+                    }
+                    if (round % 3 == 0) {
+                        assertNormalRequestServed(server);
+                        normalServed++;
+                    }
+                }
+                for (int i = 0; i < CLIENTS; i++) {
+                    if (i % 2 == 0) {
+                        assertThat(received[i].toString()).as("client %d, closed in its request line", i).isEmpty();
+                    } else {
+                        assertThat(received[i].toString()).as("client %d, closed in its header section", i)
+                                .startsWith("HTTP/1.1 408 Request Timeout\r\n").contains("Connection: close\r\n");
+                    }
+                }
+            }
+            assertThat(normalServed).as("normal requests answered during the attack").isGreaterThanOrEqualTo(3);
+            awaitTrue("every connection released", () -> server.server().activeConnections() == 0);
+            assertNormalRequestServed(server);
+            baseline.awaitReturn(RELEASE);
+        } finally {
+            server.server().closeGracefully(Duration.ofSeconds(2)).get(10, TimeUnit.SECONDS);
+        }
+    }
+
     static int readable(ClientCrowd crowd) {
         try {
             return crowd.readableNow();
