@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
@@ -53,16 +54,19 @@ final class FileServerConnection {
     private final StaticFileServer.Settings settings;
     private final LongConsumer queuedOutput;
     private final ExecutorService fileReads;
+    private final StaticFileServer.WaitingConnections waiting;
     private boolean first = true;
 
     FileServerConnection(Connection conn, AsyncTimer timer, Path root, StaticFileServer.Settings settings,
-                         LongConsumer queuedOutput, ExecutorService fileReads) {
+                         LongConsumer queuedOutput, ExecutorService fileReads,
+                         StaticFileServer.WaitingConnections waiting) {
         this.conn = conn;
         this.timer = timer;
         this.root = root;
         this.settings = settings;
         this.queuedOutput = queuedOutput;
         this.fileReads = fileReads;
+        this.waiting = waiting;
     }
 
     /** Serves requests until one ends the connection; the server then flushes and closes it. */
@@ -88,12 +92,21 @@ final class FileServerConnection {
     /**
      * Reads the next request head: the request line within the header timeout (first request) or the keep-alive
      * timeout, then the header section within the header timeout. Completes with {@code null} to close quietly
-     * (end of stream, idle keep-alive connection, reset); fails with {@link HttpException} to answer and close.
+     * (end of stream, idle keep-alive connection, reset, server shutting down); fails with {@link HttpException}
+     * to answer and close.
+     *
+     * <p>While the request line is awaited the server may {@linkplain StaticFileServer#closeIdleConnections()
+     * stop}: the wait is then cancelled through the connection's executor, behind the delivery of a request
+     * line already received (a pipelined request), so that only a connection with no complete request is closed.
      */
     private AsyncFuture<RequestHead> readHead() {
         Duration lineTimeout = first ? settings.headerTimeout : settings.keepAliveTimeout;
         first = false;
-        return Async.waitFor(RequestReader.readRequestLine(conn, settings.limits), lineTimeout, timer)
+        AsyncFuture<RequestHead> lineRead =
+                Async.waitFor(RequestReader.readRequestLine(conn, settings.limits), lineTimeout, timer);
+        Runnable registered = waiting.waiting(() -> conn.executor().execute(() -> lineRead.cancel(false)));
+        lineRead.whenComplete((line, e) -> registered.run());
+        return lineRead
                 .thenCompose(line -> line == null ? AsyncFuture.completed(null)
                         : Async.waitFor(RequestReader.readHeaders(conn, settings.limits, line),
                         settings.headerTimeout, timer).exceptionallyCompose(failure ->
@@ -105,7 +118,8 @@ final class FileServerConnection {
                     if (e instanceof HttpException) {
                         return AsyncFuture.failed(e);
                     }
-                    if (e instanceof TimeoutException || e instanceof IOException) {
+                    if (e instanceof TimeoutException || e instanceof IOException
+                            || e instanceof CancellationException) {
                         log.debug("{}: closing quietly: {}", conn.remoteAddress(), e.toString());
                         return AsyncFuture.completed(null);
                     }

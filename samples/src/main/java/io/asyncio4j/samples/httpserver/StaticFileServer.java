@@ -1,5 +1,6 @@
 package io.asyncio4j.samples.httpserver;
 
+import io.asyncio4j.AsyncFuture;
 import io.asyncio4j.ConnectionOptions;
 import io.asyncio4j.Server;
 import io.asyncio4j.ServerOptions;
@@ -14,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -37,6 +40,7 @@ public final class StaticFileServer {
      * threads under load.
      */
     private final ExecutorService fileReads;
+    private final WaitingConnections waiting = new WaitingConnections();
 
     private StaticFileServer(EventLoop loop, String host, int port, Path root, Settings settings) {
         this.root = root;
@@ -49,7 +53,7 @@ public final class StaticFileServer {
                 .withConnectionOptions(connection);
         this.server = loop.listen(host, port,
                 conn -> new FileServerConnection(conn, loop.timer(), root, settings, maxQueuedOutput::accumulate,
-                        fileReads).serve(),
+                        fileReads, waiting).serve(),
                 options).whenComplete((s, e) -> {
                     if (e != null) {
                         fileReads.shutdown();
@@ -102,6 +106,59 @@ public final class StaticFileServer {
      */
     public Server server() {
         return server;
+    }
+
+    /**
+     * Ends keep-alive, for a shutdown: closes now every connection waiting for a request (idle between keep-alive
+     * requests, or not sent one yet), and from now on closes each connection as soon as it has answered every
+     * request it had received, pipelined ones included. Requests in progress are not disturbed. Call after the
+     * server stopped accepting ({@link io.asyncio4j.Server#close()}).
+     *
+     * <p>A request that is still on its way when its connection is closed is lost, as with any HTTP/1.1 server
+     * closing an idle connection; clients retry such requests (RFC 9112 §9.3.1).
+     */
+    public void closeIdleConnections() {
+        waiting.stop();
+    }
+
+    /**
+     * Shuts down gracefully: stops accepting (new connects are refused), {@linkplain #closeIdleConnections()
+     * closes idle connections}, lets the requests already received be answered, and aborts the connections
+     * still open after {@code grace}.
+     *
+     * @param grace how long the requests in progress may take
+     * @return a future completed once the listener and every connection are closed
+     */
+    public AsyncFuture<Void> closeGracefully(Duration grace) {
+        server.close();
+        closeIdleConnections();
+        return server.closeGracefully(grace);
+    }
+
+    /** The connections waiting for their next request line, each with how to stop it waiting. */
+    static final class WaitingConnections {
+
+        private final Set<Runnable> stops = ConcurrentHashMap.newKeySet();
+        private volatile boolean stopping;
+
+        /**
+         * Registers a connection's wait for a request: {@code stop} runs if the server stops while it waits, or
+         * at once if it already has. Returns what ends the registration.
+         */
+        Runnable waiting(Runnable stop) {
+            stops.add(stop);
+            if (stopping) {
+                stop.run();
+            }
+            return () -> stops.remove(stop);
+        }
+
+        void stop() {
+            stopping = true;
+            for (Runnable stop : stops) {
+                stop.run();
+            }
+        }
     }
 
     /**

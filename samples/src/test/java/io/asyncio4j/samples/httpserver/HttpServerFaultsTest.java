@@ -96,8 +96,7 @@ class HttpServerFaultsTest {
 
     @Test
     void resetInsideTheResponse() throws IOException {
-        try (RawClient c = new RawClient(server.server().port())) {
-            c.socket.setReceiveBufferSize(16 * 1024);
+        try (RawClient c = new RawClient(server.server().port(), 16 * 1024)) {
             c.send("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n");
             assertThat(c.readHead()).startsWith("HTTP/1.1 200 OK\r\n").contains("Content-Length: " + BIG + "\r\n");
             byte[] some = c.in.readNBytes(100_000);
