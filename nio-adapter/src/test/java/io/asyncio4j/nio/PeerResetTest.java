@@ -116,7 +116,8 @@ class PeerResetTest {
     @EnumSource(Op.class)
     void aResetFailsTheWaitingOperationWithAnIOExceptionAndReleasesEverything(Op tested) throws Exception {
         op = tested;
-        try (Socket peer = new Socket()) {
+        Socket peer = new Socket();
+        try {
             peer.setReceiveBufferSize(8 * 1024);                 // so that large writes stay queued
             peer.connect(server.localAddress());
             CompletableFuture<?> waiting = await(started);
@@ -128,6 +129,8 @@ class PeerResetTest {
                     .as("%s after the reset", tested)
                     .isInstanceOf(ExecutionException.class)
                     .cause().isInstanceOf(IOException.class);
+        } finally {
+            peer.close();
         }
         eventually("the server released the connection", () -> server.activeConnections() == 0);
         eventually("descriptors, threads and timer tasks back to the baseline",
