@@ -2,6 +2,7 @@ package io.asyncio4j.samples.httpserver;
 
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.Baseline;
+import io.asyncio4j.samples.LoggedWarnings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,7 @@ class GracefulShutdownTest {
     @TempDir
     static Path root;
     static EventLoop loop;
+    static LoggedWarnings warnings;
     static byte[] hello = "Hello, file!\n".getBytes(ISO_8859_1);
     static byte[] medium = new byte[MEDIUM];
     static byte[] big = new byte[BIG];
@@ -61,6 +63,7 @@ class GracefulShutdownTest {
         Files.write(root.resolve("hello.txt"), hello);
         Files.write(root.resolve("medium.bin"), medium);
         Files.write(root.resolve("big.bin"), big);
+        warnings = LoggedWarnings.attach();
         loop = EventLoop.builder().name("http-shutdown").ioThreads(IO_THREADS).build();
         Baseline.warmUp(loop, IO_THREADS);
     }
@@ -68,6 +71,7 @@ class GracefulShutdownTest {
     @AfterAll
     static void stopLoop() {
         loop.close();
+        warnings.close();
     }
 
     @Test
@@ -165,6 +169,7 @@ class GracefulShutdownTest {
             server.server().close();
         }
         baseline.awaitReturn(WAIT);
+        assertThat(warnings.drain()).as("warnings (a failed handler or an abort logs one)").isEmpty();
     }
 
     /** Reads one 200 response with a Content-Length body; returns the body, or its first {@code max} bytes. */

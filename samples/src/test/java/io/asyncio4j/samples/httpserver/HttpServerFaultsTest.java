@@ -2,6 +2,7 @@ package io.asyncio4j.samples.httpserver;
 
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.Baseline;
+import io.asyncio4j.samples.LoggedWarnings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +38,7 @@ class HttpServerFaultsTest {
     static Path root;
     static EventLoop loop;
     static StaticFileServer server;
+    static LoggedWarnings warnings;
 
     Baseline baseline;
 
@@ -48,6 +50,7 @@ class HttpServerFaultsTest {
             big[i] = LargeFileStreamingTest.patternAt(i);
         }
         Files.write(root.resolve("big.bin"), big);
+        warnings = LoggedWarnings.attach();
         loop = EventLoop.builder().name("http-faults").ioThreads(IO_THREADS).build();
         server = StaticFileServer.start(loop, "127.0.0.1", 0, root,
                 StaticFileServer.Settings.defaults().withTimeouts(TIMEOUT, TIMEOUT));
@@ -63,6 +66,7 @@ class HttpServerFaultsTest {
     static void stop() throws Exception {
         server.server().closeGracefully(Duration.ofSeconds(2)).get(10, TimeUnit.SECONDS);
         loop.close();
+        warnings.close();
     }
 
     @BeforeEach
@@ -75,6 +79,7 @@ class HttpServerFaultsTest {
         assertNormalRequestServed();
         awaitTrue("every connection released", () -> server.server().activeConnections() == 0);
         baseline.awaitReturn(RELEASE);
+        assertThat(warnings.drain()).as("warnings (a failed handler logs one)").isEmpty();
     }
 
     @Test

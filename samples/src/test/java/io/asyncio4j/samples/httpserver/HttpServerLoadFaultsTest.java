@@ -2,6 +2,7 @@ package io.asyncio4j.samples.httpserver;
 
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.Baseline;
+import io.asyncio4j.samples.LoggedWarnings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,7 @@ class HttpServerLoadFaultsTest {
     @TempDir
     static Path root;
     static EventLoop loop;
+    static LoggedWarnings warnings;
 
     @BeforeAll
     static void startLoop() throws Exception {
@@ -49,6 +51,7 @@ class HttpServerLoadFaultsTest {
             big[i] = LargeFileStreamingTest.patternAt(i);
         }
         Files.write(root.resolve("big.bin"), big);
+        warnings = LoggedWarnings.attach();
         loop = EventLoop.builder().name("http-load").ioThreads(IO_THREADS).build();
         Baseline.warmUp(loop, IO_THREADS);
     }
@@ -56,6 +59,7 @@ class HttpServerLoadFaultsTest {
     @AfterAll
     static void stopLoop() {
         loop.close();
+        warnings.close();
     }
 
     static StaticFileServer start(StaticFileServer.Settings settings) throws IOException {
@@ -101,6 +105,7 @@ class HttpServerLoadFaultsTest {
             awaitTrue("every connection released", () -> server.server().activeConnections() == 0);
             assertNormalRequestServed(server);
             baseline.awaitReturn(RELEASE);
+            assertThat(warnings.drain()).as("warnings (a failed handler logs one)").isEmpty();
             assertThat(usedHeapAfterGc()).as("used heap once the clients are gone").isLessThan(baseHeap + (16 << 20));
         } finally {
             server.server().closeGracefully(Duration.ofSeconds(2)).get(10, TimeUnit.SECONDS);
@@ -195,6 +200,7 @@ class HttpServerLoadFaultsTest {
             awaitTrue("every connection released", () -> server.server().activeConnections() == 0);
             assertNormalRequestServed(server);
             baseline.awaitReturn(RELEASE);
+            assertThat(warnings.drain()).as("warnings (a failed handler logs one)").isEmpty();
         } finally {
             server.server().closeGracefully(Duration.ofSeconds(2)).get(10, TimeUnit.SECONDS);
         }
