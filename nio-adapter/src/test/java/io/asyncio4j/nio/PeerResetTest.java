@@ -83,7 +83,9 @@ class PeerResetTest {
 
     @BeforeEach
     void listen() throws Exception {
-        ConnectionOptions options = ConnectionOptions.defaults().withWriteBuffer(64 * 1024, 64L * 1024 * 1024);
+        // An idle timeout far beyond the test: each connection has a timer task, which must go with it.
+        ConnectionOptions options = ConnectionOptions.defaults().withWriteBuffer(64 * 1024, 64L * 1024 * 1024)
+                .withIdleTimeout(java.time.Duration.ofMinutes(5));
         server = LoopFixture.listen(loop, c -> {
             CompletableFuture<?> f = op.start.apply(c);
             started.complete(f);
@@ -121,6 +123,7 @@ class PeerResetTest {
             peer.setReceiveBufferSize(8 * 1024);                 // so that large writes stay queued
             peer.connect(server.localAddress());
             CompletableFuture<?> waiting = await(started);
+            assertThat(loop.timer().pendingTasks()).as("the connection's idle check").isGreaterThan(timerTasks);
             peer.getOutputStream().write(tested.sentFirst.getBytes());
             assertThat(waiting).as("%s before the reset", tested).isNotDone();
             peer.setSoLinger(true, 0);
