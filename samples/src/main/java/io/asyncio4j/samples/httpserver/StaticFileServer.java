@@ -246,8 +246,10 @@ public final class StaticFileServer {
         }
 
         /**
-         * @param stall how long a connection may make no progress (nothing read, nothing written) before it is
-         *              closed: frees a client that stops reading a response or vanishes without a FIN
+         * @param stall how long a connection may make no progress before it is closed: nothing read and nothing
+         *              written, or a response's queued output not drained to the watermark (so a client that
+         *              stops reading is cut off even if it keeps sending); frees clients that vanish without a
+         *              FIN. Zero for no limit.
          * @return a copy with that timeout
          */
         public Settings withStallTimeout(Duration stall) {
