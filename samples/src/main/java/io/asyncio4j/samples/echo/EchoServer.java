@@ -2,12 +2,15 @@ package io.asyncio4j.samples.echo;
 
 import io.asyncio4j.AsyncFuture;
 import io.asyncio4j.Connection;
+import io.asyncio4j.ConnectionOptions;
 import io.asyncio4j.Server;
+import io.asyncio4j.ServerOptions;
 import io.asyncio4j.combinators.Async;
 import io.asyncio4j.nio.EventLoop;
 
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 
 /**
  * Seed 002's asyncore echo server: prints {@code Incoming connection from HOST:PORT} for each client, then sends
@@ -31,10 +34,27 @@ public final class EchoServer {
      * @return the running server; close it to stop accepting
      */
     public static Server start(EventLoop loop, String host, int port, PrintStream out) {
+        return start(loop, host, port, out, Duration.ZERO);
+    }
+
+    /**
+     * Starts listening, closing a connection that neither sends nor receives anything for {@code idleTimeout}:
+     * frees the connections of clients that vanished without closing (no FIN ever comes).
+     *
+     * @param loop        the loop to serve on
+     * @param host        the address to bind
+     * @param port        the port, 0 for any
+     * @param out         where the {@code Incoming connection} lines go
+     * @param idleTimeout how long a connection may be idle; zero for no limit (the seed's behaviour)
+     * @return the running server; close it to stop accepting
+     */
+    public static Server start(EventLoop loop, String host, int port, PrintStream out, Duration idleTimeout) {
+        ServerOptions options = ServerOptions.defaults()
+                .withConnectionOptions(ConnectionOptions.defaults().withIdleTimeout(idleTimeout));
         return loop.listen(host, port, conn -> {
             out.println("Incoming connection from " + describe(conn.remoteAddress()));   // handle_accepted
             return echo(conn);
-        }).join();
+        }, options).join();
     }
 
     /**

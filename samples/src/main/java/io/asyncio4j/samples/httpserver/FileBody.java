@@ -10,6 +10,7 @@ import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.CompletionHandler;
 import java.util.concurrent.CompletionException;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 
 /**
  * Streams a file to a connection chunk by chunk, as asynchat's {@code file_producer} did, but never holding more
@@ -25,11 +26,12 @@ final class FileBody {
      * Sends the first {@code length} bytes of {@code file}.
      *
      * @param queued told the connection's queued output after each chunk is queued (for monitoring)
+     * @param drain  waits until the next chunk may be queued (the connection's {@code drain()}, bounded in time)
      * @return a future completed when the last chunk is queued; it fails with {@link EOFException} if the file
      *         shrank, or with the connection's failure
      */
     static AsyncFuture<Void> send(Connection conn, AsynchronousFileChannel file, long length, int chunkSize,
-                                  LongConsumer queued) {
+                                  LongConsumer queued, Supplier<AsyncFuture<Void>> drain) {
         long[] position = {0};
         return Async.whileTrue(() -> {
             if (position[0] >= length) {
@@ -45,7 +47,7 @@ final class FileBody {
                 queued.accept(conn.pendingOutputBytes());
                 return written.isCompletedExceptionally()
                         ? written.thenApply(x -> false)
-                        : conn.drain().thenApply(x -> true);
+                        : drain.get().thenApply(x -> true);
             }, conn.executor());
         });
     }

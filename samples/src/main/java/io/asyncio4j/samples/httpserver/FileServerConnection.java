@@ -18,12 +18,15 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
+import java.nio.channels.InterruptedByTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
 
@@ -50,15 +53,20 @@ final class FileServerConnection {
     private final Path root;
     private final StaticFileServer.Settings settings;
     private final LongConsumer queuedOutput;
+    private final ExecutorService fileReads;
+    private final StaticFileServer.WaitingConnections waiting;
     private boolean first = true;
 
     FileServerConnection(Connection conn, AsyncTimer timer, Path root, StaticFileServer.Settings settings,
-                         LongConsumer queuedOutput) {
+                         LongConsumer queuedOutput, ExecutorService fileReads,
+                         StaticFileServer.WaitingConnections waiting) {
         this.conn = conn;
         this.timer = timer;
         this.root = root;
         this.settings = settings;
         this.queuedOutput = queuedOutput;
+        this.fileReads = fileReads;
+        this.waiting = waiting;
     }
 
     /** Serves requests until one ends the connection; the server then flushes and closes it. */
@@ -84,12 +92,21 @@ final class FileServerConnection {
     /**
      * Reads the next request head: the request line within the header timeout (first request) or the keep-alive
      * timeout, then the header section within the header timeout. Completes with {@code null} to close quietly
-     * (end of stream, idle keep-alive connection, reset); fails with {@link HttpException} to answer and close.
+     * (end of stream, idle keep-alive connection, reset, server shutting down); fails with {@link HttpException}
+     * to answer and close.
+     *
+     * <p>While the request line is awaited the server may {@linkplain StaticFileServer#closeIdleConnections()
+     * stop}: the wait is then cancelled through the connection's executor, behind the delivery of a request
+     * line already received (a pipelined request), so that only a connection with no complete request is closed.
      */
     private AsyncFuture<RequestHead> readHead() {
         Duration lineTimeout = first ? settings.headerTimeout : settings.keepAliveTimeout;
         first = false;
-        return Async.waitFor(RequestReader.readRequestLine(conn, settings.limits), lineTimeout, timer)
+        AsyncFuture<RequestHead> lineRead =
+                Async.waitFor(RequestReader.readRequestLine(conn, settings.limits), lineTimeout, timer);
+        Runnable registered = waiting.waiting(() -> conn.executor().execute(() -> lineRead.cancel(false)));
+        lineRead.whenComplete((line, e) -> registered.run());
+        return lineRead
                 .thenCompose(line -> line == null ? AsyncFuture.completed(null)
                         : Async.waitFor(RequestReader.readHeaders(conn, settings.limits, line),
                         settings.headerTimeout, timer).exceptionallyCompose(failure ->
@@ -101,7 +118,8 @@ final class FileServerConnection {
                     if (e instanceof HttpException) {
                         return AsyncFuture.failed(e);
                     }
-                    if (e instanceof TimeoutException || e instanceof IOException) {
+                    if (e instanceof TimeoutException || e instanceof IOException
+                            || e instanceof CancellationException) {
                         log.debug("{}: closing quietly: {}", conn.remoteAddress(), e.toString());
                         return AsyncFuture.completed(null);
                     }
@@ -161,7 +179,8 @@ final class FileServerConnection {
             if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
                 throw new HttpException(403, "not a readable regular file");
             }
-            AsynchronousFileChannel channel = AsynchronousFileChannel.open(file, StandardOpenOption.READ);
+            AsynchronousFileChannel channel = AsynchronousFileChannel.open(file, Set.of(StandardOpenOption.READ),
+                    fileReads);
             long size = channel.size();
             HttpHeaders headers = new HttpHeaders()
                     .add("Content-Type", ContentTypes.of(file.getFileName().toString()))
@@ -174,9 +193,9 @@ final class FileServerConnection {
                 AsyncFuture<Void> sent = conn.write(responseHead);
                 if (!withBody || sent.isCompletedExceptionally()) {
                     close(channel);
-                    return sent.thenCompose(v -> conn.drain()).thenApply(v -> keepAlive);
+                    return sent.thenCompose(v -> drain()).thenApply(v -> keepAlive);
                 }
-                return FileBody.send(conn, channel, size, settings.chunkSize, queuedOutput)
+                return FileBody.send(conn, channel, size, settings.chunkSize, queuedOutput, this::drain)
                         .whenComplete((v, e) -> close(channel))
                         .thenApply(v -> keepAlive);
             };
@@ -244,9 +263,29 @@ final class FileServerConnection {
                 AsyncFuture<Void> written = conn.write(ByteBuffer.wrap(message, offset[0], n));
                 offset[0] += n;
                 return written.isCompletedExceptionally()
-                        ? written.thenApply(v -> false) : conn.drain().thenApply(v -> true);
+                        ? written.thenApply(v -> false) : drain().thenApply(v -> true);
             }).thenApply(v -> keepAlive);
         };
+    }
+
+    /**
+     * Waits until queued output is down to the drain watermark, at most the stall timeout: a client that reads
+     * nothing for that long is cut off (aborted, since a graceful close would wait for output it never reads),
+     * even if it keeps sending bytes, which would otherwise count as activity for the idle timeout.
+     */
+    private AsyncFuture<Void> drain() {
+        AsyncFuture<Void> drained = conn.drain();
+        if (drained.isDone() || settings.stallTimeout.isZero()) {
+            return drained;
+        }
+        return Async.waitFor(drained, settings.stallTimeout, timer).exceptionallyCompose(failure -> {
+            Throwable e = Async.unwrap(failure);
+            if (e instanceof TimeoutException) {
+                conn.abort();
+                return AsyncFuture.failed(new InterruptedByTimeoutException());
+            }
+            return AsyncFuture.failed(e);
+        });
     }
 
     /** Adds the Connection field: {@code close} when closing, {@code keep-alive} for an HTTP/1.0 client. */

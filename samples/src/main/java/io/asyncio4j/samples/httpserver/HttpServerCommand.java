@@ -38,6 +38,6 @@ public final class HttpServerCommand implements Callable<Integer> {
     public Integer call() {
         StaticFileServer server = StaticFileServer.start(EventLoop.defaultLoop(), host, port, root,
                 StaticFileServer.Settings.defaults().withTimeouts(headerTimeout, keepAliveTimeout));
-        return ServerRunner.serve(System.out, List.of(server.server()), null, null);
+        return ServerRunner.serve(System.out, List.of(server.server()), null, server::closeIdleConnections);
     }
 }

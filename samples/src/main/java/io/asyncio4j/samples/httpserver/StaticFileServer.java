@@ -1,5 +1,6 @@
 package io.asyncio4j.samples.httpserver;
 
+import io.asyncio4j.AsyncFuture;
 import io.asyncio4j.ConnectionOptions;
 import io.asyncio4j.Server;
 import io.asyncio4j.ServerOptions;
@@ -8,11 +9,19 @@ import io.asyncio4j.samples.http.HttpLimits;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.AsynchronousFileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAccumulator;
 
 /**
@@ -25,9 +34,17 @@ public final class StaticFileServer {
     private final Server server;
     private final Path root;
     private final LongAccumulator maxQueuedOutput = new LongAccumulator(Math::max, 0);
+    /**
+     * Runs the blocking reads of the files served. Without it each {@link AsynchronousFileChannel} would use the
+     * JDK's default pool, which starts a thread per concurrent read and keeps it for a minute: hundreds of
+     * threads under load.
+     */
+    private final ExecutorService fileReads;
+    private final WaitingConnections waiting = new WaitingConnections();
 
     private StaticFileServer(EventLoop loop, String host, int port, Path root, Settings settings) {
         this.root = root;
+        this.fileReads = fileReadThreads(Math.max(2, Runtime.getRuntime().availableProcessors()));
         ConnectionOptions connection = ConnectionOptions.defaults()
                 .withWriteBuffer(settings.writeLowWatermark, settings.maxQueuedWriteBytes)
                 .withIdleTimeout(settings.stallTimeout);
@@ -35,9 +52,26 @@ public final class StaticFileServer {
                 .withMaxConnections(settings.maxConnections)
                 .withConnectionOptions(connection);
         this.server = loop.listen(host, port,
-                conn -> new FileServerConnection(conn, loop.timer(), root, settings, maxQueuedOutput::accumulate)
-                        .serve(),
-                options).join();
+                conn -> new FileServerConnection(conn, loop.timer(), root, settings, maxQueuedOutput::accumulate,
+                        fileReads, waiting).serve(),
+                options).whenComplete((s, e) -> {
+                    if (e != null) {
+                        fileReads.shutdown();
+                    }
+                }).join();
+        this.server.closed().whenComplete((v, e) -> fileReads.shutdown());
+    }
+
+    private static ExecutorService fileReadThreads(int threads) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "static-file-read-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /**
@@ -72,6 +106,59 @@ public final class StaticFileServer {
      */
     public Server server() {
         return server;
+    }
+
+    /**
+     * Ends keep-alive, for a shutdown: closes now every connection waiting for a request (idle between keep-alive
+     * requests, or not sent one yet), and from now on closes each connection as soon as it has answered every
+     * request it had received, pipelined ones included. Requests in progress are not disturbed. Call after the
+     * server stopped accepting ({@link io.asyncio4j.Server#close()}).
+     *
+     * <p>A request that is still on its way when its connection is closed is lost, as with any HTTP/1.1 server
+     * closing an idle connection; clients retry such requests (RFC 9112 §9.3.1).
+     */
+    public void closeIdleConnections() {
+        waiting.stop();
+    }
+
+    /**
+     * Shuts down gracefully: stops accepting (new connects are refused), {@linkplain #closeIdleConnections()
+     * closes idle connections}, lets the requests already received be answered, and aborts the connections
+     * still open after {@code grace}.
+     *
+     * @param grace how long the requests in progress may take
+     * @return a future completed once the listener and every connection are closed
+     */
+    public AsyncFuture<Void> closeGracefully(Duration grace) {
+        server.close();
+        closeIdleConnections();
+        return server.closeGracefully(grace);
+    }
+
+    /** The connections waiting for their next request line, each with how to stop it waiting. */
+    static final class WaitingConnections {
+
+        private final Set<Runnable> stops = ConcurrentHashMap.newKeySet();
+        private volatile boolean stopping;
+
+        /**
+         * Registers a connection's wait for a request: {@code stop} runs if the server stops while it waits, or
+         * at once if it already has. Returns what ends the registration.
+         */
+        Runnable waiting(Runnable stop) {
+            stops.add(stop);
+            if (stopping) {
+                stop.run();
+            }
+            return () -> stops.remove(stop);
+        }
+
+        void stop() {
+            stopping = true;
+            for (Runnable stop : stops) {
+                stop.run();
+            }
+        }
     }
 
     /**
@@ -155,6 +242,18 @@ public final class StaticFileServer {
          */
         public Settings withTimeouts(Duration header, Duration keepAlive) {
             return new Settings(limits, header, keepAlive, stallTimeout, chunkSize, writeLowWatermark,
+                    maxQueuedWriteBytes, maxConnections, clock);
+        }
+
+        /**
+         * @param stall how long a connection may make no progress before it is closed: nothing read and nothing
+         *              written, or a response's queued output not drained to the watermark (so a client that
+         *              stops reading is cut off even if it keeps sending); frees clients that vanish without a
+         *              FIN. Zero for no limit.
+         * @return a copy with that timeout
+         */
+        public Settings withStallTimeout(Duration stall) {
+            return new Settings(limits, headerTimeout, keepAliveTimeout, stall, chunkSize, writeLowWatermark,
                     maxQueuedWriteBytes, maxConnections, clock);
         }
 

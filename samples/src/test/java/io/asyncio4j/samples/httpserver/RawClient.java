@@ -3,6 +3,7 @@ package io.asyncio4j.samples.httpserver;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
@@ -14,7 +15,20 @@ final class RawClient implements AutoCloseable {
     final InputStream in;
 
     RawClient(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(port, 0);
+    }
+
+    /**
+     * Connects with a receive buffer of {@code receiveBuffer} bytes (0 for the default). It is set before
+     * connecting: shrinking it on an established connection makes Linux drop segments already in the advertised
+     * window, and the server's retransmissions back off for tens of seconds.
+     */
+    RawClient(int port, int receiveBuffer) throws IOException {
+        socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
+        socket.connect(new InetSocketAddress("127.0.0.1", port));
         socket.setSoTimeout(20_000);
         in = socket.getInputStream();
     }
