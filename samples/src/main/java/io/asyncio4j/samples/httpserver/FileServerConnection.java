@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
 
@@ -50,11 +51,13 @@ final class FileServerConnection {
     private final Path root;
     private final StaticFileServer.Settings settings;
     private final LongConsumer queuedOutput;
+    private final ExecutorService fileReads;
     private boolean first = true;
 
     FileServerConnection(Connection conn, AsyncTimer timer, Path root, StaticFileServer.Settings settings,
-                         LongConsumer queuedOutput) {
+                         ExecutorService fileReads, LongConsumer queuedOutput) {
         this.conn = conn;
+        this.fileReads = fileReads;
         this.timer = timer;
         this.root = root;
         this.settings = settings;
@@ -161,7 +164,8 @@ final class FileServerConnection {
             if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
                 throw new HttpException(403, "not a readable regular file");
             }
-            AsynchronousFileChannel channel = AsynchronousFileChannel.open(file, StandardOpenOption.READ);
+            AsynchronousFileChannel channel = AsynchronousFileChannel.open(file, Set.of(StandardOpenOption.READ),
+                    fileReads);
             long size = channel.size();
             HttpHeaders headers = new HttpHeaders()
                     .add("Content-Type", ContentTypes.of(file.getFileName().toString()))
