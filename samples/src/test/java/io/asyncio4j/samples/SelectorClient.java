@@ -71,13 +71,15 @@ final class SelectorClient implements AutoCloseable {
     private final InetSocketAddress target;
     private final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
     private int open;
+    /** Channels closed since the last select: their descriptors are released when the selector deregisters them. */
+    private int closing;
 
     SelectorClient(InetSocketAddress target) throws IOException {
         this.selector = Selector.open();
         this.target = target;
     }
 
-    /** @return the client sockets open now */
+    /** @return the client descriptors held now: sockets open, and closed ones the selector has not released yet */
     int openChannels() {
         return open;
     }
@@ -156,7 +158,7 @@ final class SelectorClient implements AutoCloseable {
             return;
         }
         c.closed = true;
-        open--;
+        closing++;
         try {
             if (reset) {
                 c.channel.setOption(StandardSocketOptions.SO_LINGER, 0);
@@ -203,6 +205,8 @@ final class SelectorClient implements AutoCloseable {
     /** Runs one round of the selector, waiting up to {@code timeoutMillis} for an event. */
     int pump(long timeoutMillis) throws IOException {
         int n = selector.select(timeoutMillis);
+        open -= closing; // select deregistered the keys cancelled before it, closing their channels
+        closing = 0;
         Iterator<SelectionKey> it = selector.selectedKeys().iterator();
         while (it.hasNext()) {
             SelectionKey key = it.next();

@@ -6,6 +6,7 @@ import io.asyncio4j.Server;
 import io.asyncio4j.combinators.Async;
 import io.asyncio4j.nio.EventLoop;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 
@@ -39,15 +40,21 @@ public final class EchoServer {
 
     /**
      * The seed's {@code EchoHandler}: reads up to {@link #CHUNK} bytes and writes them back, until the end of
-     * the stream.
+     * the stream. A client that resets the connection (or whose socket fails otherwise) has disconnected, as
+     * asyncore's {@code recv} and {@code send} treat {@code ECONNRESET} and {@code EPIPE}: the echo ends quietly
+     * instead of failing the handler, which the server would log as a warning with a stack trace per client.
      *
      * @param conn the accepted connection
-     * @return a future completed when the client has ended its stream and everything was queued back
+     * @return a future completed when the client has ended its stream or gone away, and everything was queued
+     *         back
      */
     public static AsyncFuture<Void> echo(Connection conn) {
         return Async.whileTrue(() -> conn.read(CHUNK).thenCompose(data -> data.hasRemaining()
                 ? conn.write(data).thenApply(sent -> true)    // self.send(data)
-                : AsyncFuture.completed(false)));             // recv() returned b"": the client closed
+                : AsyncFuture.completed(false)))              // recv() returned b"": the client closed
+                .exceptionallyCompose(e -> Async.unwrap(e) instanceof IOException
+                        ? AsyncFuture.completed(null)         // handle_close() on a disconnect
+                        : AsyncFuture.failed(e));
     }
 
     static String describe(InetSocketAddress address) {
