@@ -173,6 +173,35 @@ public final class LoadBaseline {
     }
 
     /**
+     * Returns how many local ports the kernel hands out to connecting sockets
+     * ({@code /proc/sys/net/ipv4/ip_local_port_range}): the most connections open at once from one address to
+     * one server port.
+     *
+     * @return the size of the ephemeral port range, or -1 where it cannot be read
+     */
+    public static int ephemeralPorts() {
+        try {
+            String[] range = java.nio.file.Files.readString(java.nio.file.Path.of(
+                    "/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
+            return Integer.parseInt(range[1]) - Integer.parseInt(range[0]) + 1;
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Skips the calling test (a JUnit assumption) unless {@code needed} client ports can be open at once to one
+     * server port.
+     *
+     * @param needed how many connections the test holds open at once
+     */
+    public static void assumeEphemeralPorts(int needed) {
+        int ports = ephemeralPorts();
+        assumeTrue(ports < 0 || ports >= needed, () -> "skipped: needs " + needed + " ephemeral ports at once but"
+                + " net.ipv4.ip_local_port_range holds " + ports);
+    }
+
+    /**
      * Skips the calling test (a JUnit assumption) unless the process may open {@code needed} more descriptors
      * than it holds now.
      *

@@ -30,7 +30,9 @@ import static org.assertj.core.api.Assertions.fail;
  *
  * <p>The process holds two descriptors per connection (client and server side): with fewer than
  * {@code 2 * CONNECTIONS + 1000} allowed the tests are skipped (run under {@code ulimit -n 65536}, as
- * {@code .ci/run} does). {@code -Dasyncio4j.load.connections=N} changes the count.
+ * {@code .ci/run} does), as they are with fewer than {@code CONNECTIONS + 1000} ephemeral ports
+ * ({@code net.ipv4.ip_local_port_range}, 28,232 by default). {@code -Dasyncio4j.load.connections=N} changes the
+ * count.
  */
 class ManyConnectionsLoadTest {
 
@@ -46,6 +48,7 @@ class ManyConnectionsLoadTest {
     @Test
     void tenThousandEchoClientsTwoRoundTripsEachThenClose() throws Exception {
         LoadBaseline.assumeFileDescriptors(2L * CONNECTIONS + 1000);
+        LoadBaseline.assumeEphemeralPorts(CONNECTIONS + 1000);
         LoadBaseline outer = LoadBaseline.take();
         try (EventLoop loop = EventLoop.builder().name("load-echo").ioThreads(2).build()) {
             LoadBaseline baseline = LoadBaseline.takeIgnoringThreads(loop.timer(), AsyncTimer.shared());
@@ -93,6 +96,7 @@ class ManyConnectionsLoadTest {
     @Test
     void tenThousandHttpClientsTwoKeptAliveRequestsEachThenClose() throws Exception {
         LoadBaseline.assumeFileDescriptors(2L * CONNECTIONS + 1000);
+        LoadBaseline.assumeEphemeralPorts(CONNECTIONS + 1000);
         Path root = Files.createDirectories(dir.resolve("root"));
         byte[] file = "a small file\n".getBytes(StandardCharsets.US_ASCII);
         Files.write(root.resolve("small.txt"), file);
