@@ -21,10 +21,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -36,25 +39,36 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * A connection storm against the echo server: 20,000 connects as fast as one {@link SelectorClient} thread can
- * start them, as many open at once as the descriptor limit allows (all of them under {@code ulimit -n 65536}),
+ * start them, up to 8,000 open at once (fewer if the descriptor limit or the ephemeral ports are short),
  * each doing one of: an echo round trip then close; a half-close after a message, reading the echo to the end
  * of the stream; an immediate close; a reset (SO_LINGER 0). Meanwhile a normal blocking client keeps doing echo
  * round trips on fresh connections, and does one more after the storm. Open connections are capped by the
  * descriptor limit and by the ephemeral port range less 8,000 (for TIME_WAIT and the normal client).
  *
  * <p>Asserts: every round trip (storm and normal) echoes byte for byte; every half-closed connection is ended
- * cleanly by the server after its echo; the server ends up with no connection open, nothing logged at WARN or
- * above, and every descriptor, thread and timer task given back.
+ * cleanly by the server after its echo; a storm connection reset before any byte came back was never accepted
+ * by the server (the kernel resets connections whose handshake state expires while the accept queue is full:
+ * checked by counting the server's accepts per client port); the server ends up with no connection open,
+ * nothing logged at WARN or above, and every descriptor, thread and timer task given back.
  */
 class ConnectionStormTest {
 
     static final int STORM = Integer.getInteger("asyncio4j.storm.connections", 20_000);
+    /**
+     * The most storm connections open at once (fewer if descriptors or ports are short): 8,000, far beyond the
+     * listen backlog of 1,024, is the regime this test was validated in; {@code -Dasyncio4j.storm.open=N}.
+     */
+    static final int OPEN_AT_ONCE = Integer.getInteger("asyncio4j.storm.open", 8_000);
     /** Descriptors kept free for the normal client, the build and the JVM. */
     static final int RESERVE = 1000;
     static final Duration DEADLINE = Duration.ofSeconds(90);
     static final long SEED = Long.getLong("asyncio4j.load.seed", System.nanoTime());
 
     private enum Kind { ECHO, HALF_CLOSE, CLOSE_AT_ONCE, RESET }
+
+    /** The kinds of storm connection drawn, {@code -Dasyncio4j.storm.kinds=ECHO,RESET} to narrow a failure down. */
+    private static final Kind[] KINDS = Arrays.stream(System.getProperty("asyncio4j.storm.kinds",
+            "ECHO,HALF_CLOSE,CLOSE_AT_ONCE,RESET").split(",")).map(Kind::valueOf).toArray(Kind[]::new);
 
     @Test
     void twentyThousandConnectsInABurstWhileANormalClientKeepsBeingServed() throws Exception {
@@ -77,17 +91,20 @@ class ConnectionStormTest {
         try (EventLoop loop = EventLoop.builder().name("storm").ioThreads(2).build()) {
             LoadBaseline baseline = LoadBaseline.takeIgnoringThreads(loop.timer(), AsyncTimer.shared());
             AtomicLong accepted = new AtomicLong();
+            Map<Integer, AtomicInteger> acceptedPorts = new ConcurrentHashMap<>();
             PrintStream counting = new PrintStream(OutputStream.nullOutputStream()) {
                 @Override
-                public void println(String x) {
+                public void println(String x) { // Incoming connection from 127.0.0.1:PORT
                     accepted.incrementAndGet();
+                    int port = Integer.parseInt(x.substring(x.lastIndexOf(':') + 1));
+                    acceptedPorts.computeIfAbsent(port, p -> new AtomicInteger()).incrementAndGet();
                 }
             };
             Server server = EchoServer.start(loop, "127.0.0.1", 0, counting);
             int budget = (int) Math.min(Integer.MAX_VALUE, limit - baseline.fileDescriptors() - RESERVE);
             // Client ports: those open, those in TIME_WAIT (reused after 1 s on loopback), and the normal client's.
             int ports = LoadBaseline.ephemeralPorts();
-            int maxOpen = ports < 0 ? STORM : Math.max(1000, ports - 8000);
+            int maxOpen = Math.min(OPEN_AT_ONCE, ports < 0 ? STORM : Math.max(1000, ports - 8000));
             Result result;
             NormalClient normal = new NormalClient(server.port());
             Thread normalThread = new Thread(normal, "storm-normal-client");
@@ -107,9 +124,20 @@ class ConnectionStormTest {
             assertThat(normal.roundTripsDuringStorm.get()).as("normal round trips during the storm").isPositive();
             normal.roundTrip(-1); // and after it: the accept loop still runs
             LoadBaseline.awaitCount("server connections", server::activeConnections, 0, DEADLINE);
-            System.out.printf("storm seed %d: %d connects (%s), at most %d open, %d accepted, %d normal round"
-                    + " trips during it%n", SEED, STORM, result.kinds, result.maxOpen, accepted.get(),
+            System.out.printf("storm seed %d: %d connects (%s), at most %d open, %d accepted, %d reset by the"
+                    + " kernel before accept, %d normal round trips during it%n", SEED, STORM, result.kinds,
+                    result.maxOpen, accepted.get(), result.resetBeforeServed.size(),
                     normal.roundTripsDuringStorm.get());
+            // A connection reset before it was served is allowed only if the server never accepted it: the kernel
+            // resets a connection whose handshake state expired while the accept queue was full. Its port was then
+            // accepted fewer times than clients used it.
+            for (int port : result.resetBeforeServed) {
+                int uses = result.portUses.getOrDefault(port, 0) + normal.portUses.getOrDefault(port, 0);
+                AtomicInteger acceptedOnPort = acceptedPorts.get(port);
+                assertThat(acceptedOnPort == null ? 0 : acceptedOnPort.get())
+                        .as("seed %d: client port %d was reset before being served, yet the server accepted every"
+                                + " connection from it (%d)", SEED, port, uses).isLessThan(uses);
+            }
             // Every storm connection served was accepted; nothing was accepted twice (+1: the round trip after).
             assertThat(accepted.get()).as("accepted").isBetween((long) result.served + normal.roundTrips + 1,
                     (long) STORM + normal.roundTrips + 1);
@@ -123,7 +151,8 @@ class ConnectionStormTest {
         assertThat(warnings).as("seed %d: logged at WARN or above", SEED).isEmpty();
     }
 
-    private record Result(String kinds, int maxOpen, int served) {
+    private record Result(String kinds, int maxOpen, int served, List<Integer> resetBeforeServed,
+                          Map<Integer, Integer> portUses) {
     }
 
     /** Runs the storm on this thread; returns once every storm connection is finished and closed. */
@@ -137,6 +166,8 @@ class ConnectionStormTest {
         List<SelectorClient.Conn> finished = new ArrayList<>();
         Kind[] kindOf = new Kind[STORM];
         byte[][] sent = new byte[STORM][];
+        List<Integer> resetBeforeServed = new ArrayList<>();
+        Map<Integer, Integer> portUses = new HashMap<>();
         try (SelectorClient client = new SelectorClient(new InetSocketAddress("127.0.0.1", server.port()))) {
             int started = 0;
             while (started < STORM || !live.isEmpty()) {
@@ -148,7 +179,7 @@ class ConnectionStormTest {
                 // (once accepted), and a server socket may outlive its client's close for a while.
                 while (started < STORM && 2 * client.openChannels() + server.activeConnections() + 2 <= budget
                         && client.openChannels() < maxOpenAtOnce) {
-                    Kind kind = Kind.values()[random.nextInt(Kind.values().length)];
+                    Kind kind = KINDS[random.nextInt(KINDS.length)];
                     int id = started++;
                     kindOf[id] = kind;
                     kinds[kind.ordinal()]++;
@@ -168,7 +199,17 @@ class ConnectionStormTest {
                     if (c.closed) {
                         continue;
                     }
+                    if (c.connected && !c.counted) {
+                        c.counted = true;
+                        portUses.merge(c.localPort, 1, Integer::sum);
+                    }
                     if (c.failure != null) {
+                        if (c.connected && c.in.size() == 0
+                                && (c.failure.contains("Connection reset") || c.failure.contains("Broken pipe"))) {
+                            resetBeforeServed.add(c.localPort); // checked against the server's accepts later
+                            done(client, live, c, false);
+                            continue;
+                        }
                         fail("seed " + SEED + ": storm " + kindOf[c.id] + " " + c);
                     }
                     Kind kind = kindOf[c.id];
@@ -178,10 +219,7 @@ class ConnectionStormTest {
                             case CLOSE_AT_ONCE -> done(client, live, c, false);
                             case RESET -> done(client, live, c, true);
                             case ECHO -> client.send(c, message, got -> got.length >= message.length);
-                            case HALF_CLOSE -> {
-                                client.send(c, message, got -> false);
-                                client.shutdownOutput(c);
-                            }
+                            case HALF_CLOSE -> client.sendAndShutdown(c, message);
                             default -> throw new AssertionError(kind);
                         }
                     } else if (kind == Kind.ECHO && c.responded) {
@@ -202,7 +240,7 @@ class ConnectionStormTest {
         for (Kind k : Kind.values()) {
             counts.append(k).append(' ').append(kinds[k.ordinal()]).append(' ');
         }
-        return new Result(counts.toString().trim(), maxOpen, served);
+        return new Result(counts.toString().trim(), maxOpen, served, resetBeforeServed, portUses);
     }
 
     private static void assertEcho(SelectorClient.Conn c, byte[] message) {
@@ -227,6 +265,7 @@ class ConnectionStormTest {
         volatile boolean stormOver;
         volatile int roundTrips;
         volatile Throwable failure;
+        final Map<Integer, Integer> portUses = new ConcurrentHashMap<>();
 
         NormalClient(int port) {
             this.port = port;
@@ -253,6 +292,7 @@ class ConnectionStormTest {
             byte[] message = ("normal client round trip " + i + "\n").getBytes(StandardCharsets.US_ASCII);
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 30_000);
+                portUses.merge(s.getLocalPort(), 1, Integer::sum);
                 s.setSoTimeout(30_000);
                 s.getOutputStream().write(message);
                 InputStream in = s.getInputStream();

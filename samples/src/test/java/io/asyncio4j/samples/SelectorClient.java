@@ -33,6 +33,10 @@ final class SelectorClient implements AutoCloseable {
         final SocketChannel channel;
         final SelectionKey key;
         boolean connected;
+        /** The client's port once connected. */
+        int localPort;
+        /** For the caller's bookkeeping. */
+        boolean counted;
         /** The bytes still to send. */
         ByteBuffer out;
         /** Everything received since the last request. */
@@ -42,6 +46,8 @@ final class SelectorClient implements AutoCloseable {
         boolean responded;
         /** Whether the end of the stream is awaited (after shutting down output); no more bytes may arrive. */
         boolean awaitingEof;
+        /** Whether to shut the output down once {@link #out} is sent. */
+        boolean shutdownWhenSent;
         boolean eof;
         /** Runs on the client thread when the connect completes, the response completes, or the stream ends. */
         Consumer<Conn> onEvent;
@@ -101,6 +107,9 @@ final class SelectorClient implements AutoCloseable {
             Conn c = new Conn(id, ch, key);
             key.attach(c);
             c.connected = now;
+            if (now) {
+                c.localPort = ((InetSocketAddress) ch.getLocalAddress()).getPort();
+            }
             return c;
         } catch (IOException | RuntimeException e) {
             ch.close();
@@ -141,6 +150,20 @@ final class SelectorClient implements AutoCloseable {
         c.in.reset();
         c.responded = false;
         c.complete = complete;
+        c.out = ByteBuffer.wrap(request);
+        flush(c);
+    }
+
+    /**
+     * Queues {@code request} on {@code c} and shuts its output down once it is sent; everything the server sends
+     * until it ends its stream is kept.
+     */
+    void sendAndShutdown(Conn c, byte[] request) throws IOException {
+        c.in.reset();
+        c.responded = false;
+        c.complete = null;
+        c.awaitingEof = true;
+        c.shutdownWhenSent = true;
         c.out = ByteBuffer.wrap(request);
         flush(c);
     }
@@ -219,6 +242,7 @@ final class SelectorClient implements AutoCloseable {
                 if (key.isConnectable()) {
                     if (c.channel.finishConnect()) {
                         c.connected = true;
+                        c.localPort = ((InetSocketAddress) c.channel.getLocalAddress()).getPort();
                         key.interestOps(SelectionKey.OP_READ);
                         event(c);
                     }
@@ -244,6 +268,10 @@ final class SelectorClient implements AutoCloseable {
         }
         c.channel.write(c.out);
         c.key.interestOps(c.out.hasRemaining() ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+        if (!c.out.hasRemaining() && c.shutdownWhenSent) {
+            c.shutdownWhenSent = false;
+            c.channel.shutdownOutput();
+        }
     }
 
     private void read(Conn c) throws IOException {
