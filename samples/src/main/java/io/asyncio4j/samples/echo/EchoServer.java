@@ -3,6 +3,7 @@ package io.asyncio4j.samples.echo;
 import io.asyncio4j.AsyncFuture;
 import io.asyncio4j.Connection;
 import io.asyncio4j.Server;
+import io.asyncio4j.WriteQueueFullException;
 import io.asyncio4j.combinators.Async;
 import io.asyncio4j.nio.EventLoop;
 
@@ -52,9 +53,14 @@ public final class EchoServer {
         return Async.whileTrue(() -> conn.read(CHUNK).thenCompose(data -> data.hasRemaining()
                 ? conn.write(data).thenApply(sent -> true)    // self.send(data)
                 : AsyncFuture.completed(false)))              // recv() returned b"": the client closed
-                .exceptionallyCompose(e -> Async.unwrap(e) instanceof IOException
+                .exceptionallyCompose(e -> isDisconnect(Async.unwrap(e))
                         ? AsyncFuture.completed(null)         // handle_close() on a disconnect
                         : AsyncFuture.failed(e));
+    }
+
+    /** A socket error (reset, broken pipe, aborted); not a full write queue, which still fails the handler. */
+    private static boolean isDisconnect(Throwable e) {
+        return e instanceof IOException && !(e instanceof WriteQueueFullException);
     }
 
     static String describe(InetSocketAddress address) {
