@@ -150,9 +150,9 @@ public final class TaskGroup {
     }
 
     private void abort() {
-        if (aborting) {
-            return;
-        }
+        // No early return when another thread is already aborting: each caller cancels what still runs before it
+        // returns, so that cancel() of the scope's future has cancelled every child once it returns (cancelling
+        // a child twice is harmless).
         aborting = true;
         for (AsyncFuture<?> child : running) {
             child.cancel(false);

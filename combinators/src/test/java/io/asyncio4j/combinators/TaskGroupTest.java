@@ -260,4 +260,48 @@ class TaskGroupTest {
         assertThat(child.get()).isCancelled();
         assertThat(failure(g)).isInstanceOf(CancellationException.class);
     }
+
+    @Test
+    void cancellingTheGroupWhileAnotherThreadIsAbortingItCancelsEveryChildBeforeReturning() throws Exception {
+        // Thread "aborter" fails a child, which aborts the group; it is held inside the cancel of the first child
+        // it cancels. Meanwhile this thread cancels the group: once cancel() returns, every child must be done.
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<AsyncFuture<Integer>> children = new ArrayList<>();
+        AtomicReference<Thread> aborter = new AtomicReference<>();
+        for (int i = 0; i < 4; i++) {
+            AsyncFuture<Integer> child = new AsyncFuture<>();
+            child.onCancel(() -> {
+                if (Thread.currentThread() == aborter.get() && held.getCount() > 0) {
+                    held.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            children.add(child);
+        }
+        AsyncFuture<Integer> failing = new AsyncFuture<>();
+        AsyncFuture<String> body = new AsyncFuture<>();
+        AsyncFuture<String> g = Async.taskGroup(group -> {
+            group.spawn(() -> failing);
+            children.forEach(c -> group.spawn(() -> c));
+            return body;
+        });
+        Thread t = new Thread(() -> failing.completeExceptionally(new IllegalStateException("boom")), "aborter");
+        aborter.set(t);
+        t.start();
+        try {
+            assertThat(held.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            g.cancel(false);
+            assertThat(children).as("children after cancel() returned").allMatch(AsyncFuture::isDone);
+            assertThat(body).isDone();
+        } finally {
+            release.countDown();
+            t.join(10_000);
+        }
+        assertThat(g).isDone();
+    }
 }

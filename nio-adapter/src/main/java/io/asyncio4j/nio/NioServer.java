@@ -35,6 +35,13 @@ final class NioServer implements Server, CompletionHandler<AsynchronousSocketCha
     private static final Duration ACCEPT_RETRY = Duration.ofMillis(50);
     private static final Duration ACCEPT_WARNING_EVERY = Duration.ofSeconds(10);
 
+    static {
+        // The accept-retry path runs when descriptors are exhausted, when loading a class from a directory on the
+        // class path fails (EMFILE): a NoClassDefFoundError there, thrown out of failed(), ended the accept loop
+        // for good (and the JVM keeps that resolution error). Load what the path needs now.
+        TimerHandle.class.getName();
+    }
+
     private final AsynchronousServerSocketChannel channel;
     private final InetSocketAddress address;
     private final ConnectionHandler handler;
@@ -45,6 +52,8 @@ final class NioServer implements Server, CompletionHandler<AsynchronousSocketCha
     private final CompletableFuture<Void> released = new CompletableFuture<>();
     /** Shared by every connection: drops it from {@link #connections} once it is closed. */
     private final Consumer<StreamConnection> closedHook = this::connectionClosed;
+    /** Made at construction, so that scheduling a retry creates nothing new. */
+    private final Runnable acceptAgain = this::startAccepting;
     private volatile boolean listenerClosed;
     private volatile boolean abortingAll;
     /** When accept failures were last logged at WARN (accepts are serial: one thread touches it at a time). */
@@ -84,6 +93,13 @@ final class NioServer implements Server, CompletionHandler<AsynchronousSocketCha
             close();
             return;
         }
+        // Retry first: nothing below (logging) may keep the accept loop from going on.
+        try {
+            timer.schedule(ACCEPT_RETRY, acceptAgain);
+        } catch (RuntimeException closing) {
+            close();
+            return;
+        }
         long now = System.nanoTime();
         if (now - lastAcceptWarning >= ACCEPT_WARNING_EVERY.toNanos()) {
             // Out of descriptors, accept fails every retry: one warning per period, the rest at debug.
@@ -92,11 +108,6 @@ final class NioServer implements Server, CompletionHandler<AsynchronousSocketCha
                     address, ACCEPT_RETRY.toMillis(), ACCEPT_WARNING_EVERY.toSeconds(), e);
         } else {
             log.debug("accept on {} failed again", address, e);
-        }
-        try {
-            timer.schedule(ACCEPT_RETRY, this::startAccepting);
-        } catch (RuntimeException closing) {
-            close();
         }
     }
 

@@ -5,9 +5,11 @@ import io.asyncio4j.Connection;
 import io.asyncio4j.ConnectionOptions;
 import io.asyncio4j.Server;
 import io.asyncio4j.ServerOptions;
+import io.asyncio4j.WriteQueueFullException;
 import io.asyncio4j.combinators.Async;
 import io.asyncio4j.nio.EventLoop;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -59,15 +61,26 @@ public final class EchoServer {
 
     /**
      * The seed's {@code EchoHandler}: reads up to {@link #CHUNK} bytes and writes them back, until the end of
-     * the stream.
+     * the stream. A client that resets the connection (or whose socket fails otherwise) has disconnected, as
+     * asyncore's {@code recv} and {@code send} treat {@code ECONNRESET} and {@code EPIPE}: the echo ends quietly
+     * instead of failing the handler, which the server would log as a warning with a stack trace per client.
      *
      * @param conn the accepted connection
-     * @return a future completed when the client has ended its stream and everything was queued back
+     * @return a future completed when the client has ended its stream or gone away, and everything was queued
+     *         back
      */
     public static AsyncFuture<Void> echo(Connection conn) {
         return Async.whileTrue(() -> conn.read(CHUNK).thenCompose(data -> data.hasRemaining()
                 ? conn.write(data).thenApply(sent -> true)    // self.send(data)
-                : AsyncFuture.completed(false)));             // recv() returned b"": the client closed
+                : AsyncFuture.completed(false)))              // recv() returned b"": the client closed
+                .exceptionallyCompose(e -> isDisconnect(Async.unwrap(e))
+                        ? AsyncFuture.completed(null)         // handle_close() on a disconnect
+                        : AsyncFuture.failed(e));
+    }
+
+    /** A socket error (reset, broken pipe, aborted); not a full write queue, which still fails the handler. */
+    private static boolean isDisconnect(Throwable e) {
+        return e instanceof IOException && !(e instanceof WriteQueueFullException);
     }
 
     static String describe(InetSocketAddress address) {

@@ -87,6 +87,42 @@ class EchoServerTest {
     }
 
     @Test
+    void aClientThatResetsTheConnectionIsDroppedQuietly() throws Exception {
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> collector =
+                new ch.qos.logback.core.AppenderBase<>() {
+                    @Override
+                    protected void append(ch.qos.logback.classic.spi.ILoggingEvent event) {
+                        if (event.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN)) {
+                            warnings.add(event.getFormattedMessage());
+                        }
+                    }
+                };
+        collector.start();
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(collector);
+        try {
+            for (int i = 0; i < 20; i++) {
+                try (Socket socket = new Socket("127.0.0.1", server.port())) {
+                    socket.setSoTimeout((int) WAIT.toMillis());
+                    socket.getOutputStream().write("hi".getBytes(UTF_8));
+                    assertThat(socket.getInputStream().readNBytes(2)).isEqualTo("hi".getBytes(UTF_8));
+                    if (i % 2 == 1) {
+                        socket.getOutputStream().write("more".getBytes(UTF_8)); // reset with the echo unread
+                    }
+                    socket.setSoLinger(true, 0); // close() sends RST
+                }
+            }
+            io.asyncio4j.samples.LoadBaseline.awaitCount("open connections", server::activeConnections, 0, WAIT);
+            assertThat(printed.awaitCount(20, WAIT)).hasSize(20);
+            assertThat(warnings).as("a reset is a disconnect, not a handler failure").isEmpty();
+        } finally {
+            root.detachAppender(collector);
+        }
+    }
+
+    @Test
     void echoClientCommandPrintsTheReply() {
         EchoClientCommand command = client(server.port(), "hello, echo");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
