@@ -1,0 +1,165 @@
+package io.asyncio4j.nio;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.asyncio4j.AsyncFuture;
+import io.asyncio4j.ConnectionOptions;
+import io.asyncio4j.IncompleteReadException;
+import io.asyncio4j.LimitOverrunException;
+import io.asyncio4j.combinators.AsyncTimer;
+
+import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Fuzzes {@code readLine} / {@code readUntil} framing of {@link StreamConnection}: fuzzer-chosen bytes arrive in
+ * fuzzer-chosen segments through an in-process {@link MemoryTransport}, are read back record by record with a
+ * fuzzer-chosen limit, delimiter and read-ahead watermark, and every outcome is checked against a reference model
+ * of the documented semantics. Replays {@code FramingFuzzTestInputs/} in every build; {@code JAZZER_FUZZ=1} fuzzes.
+ *
+ * <p>Input layout: byte 0 the limit (1 + low 6 bits); byte 1 the mode (low 2 bits: 1 {@code readUntil(CRLF)},
+ * 2 {@code readUntil(byte 2)}, else {@code readLine}) and the read high watermark (1 + the other 6 bits); byte 3
+ * the number k (low 3 bits) of segment sizes that follow, each 1 + its low 5 bits, cycled (k = 0: as big as the
+ * socket read takes); the rest is the stream.
+ */
+class FramingFuzzTest {
+
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LF = {'\n'};
+
+    @FuzzTest(maxDuration = "3m")
+    void readLineAndReadUntilFrameTheStream(byte[] input) throws Exception {
+        if (input.length < 4) {
+            return;
+        }
+        int mode = input[1] & 3;
+        boolean line = mode == 0 || mode == 3;
+        byte[] delimiter = line ? LF : mode == 1 ? CRLF : new byte[] {input[2]};
+        int limit = Math.max(1 + (input[0] & 0x3f), delimiter.length);
+        int watermark = 1 + ((input[1] & 0xff) >>> 2);
+        int k = input[3] & 7;
+        int[] segments = new int[k];
+        for (int i = 0; i < k && 4 + i < input.length; i++) {
+            segments[i] = 1 + (input[4 + i] & 0x1f);
+        }
+        byte[] stream = Arrays.copyOfRange(input, Math.min(input.length, 4 + k), input.length);
+
+        MemoryTransport transport = new MemoryTransport();
+        StreamConnection conn = new StreamConnection(transport,
+                ConnectionOptions.defaults().withReadHighWatermark(watermark), AsyncTimer.shared());
+        Feeder feeder = new Feeder(transport, stream, segments);
+        conn.start();
+        try {
+            int pos = 0;
+            while (true) {
+                byte[] rest = Arrays.copyOfRange(stream, pos, stream.length);
+                int at = indexOf(rest, delimiter);
+                AsyncFuture<byte[]> read = line ? conn.readLine(limit) : conn.readUntil(delimiter, limit);
+                feeder.feedUntilDone(read);
+                if (at >= 0 && at + delimiter.length <= limit) {
+                    // A whole record within the limit: it comes back, delimiter stripped (and a CR before an LF)
+                    // by readLine, kept by readUntil.
+                    int end = at + delimiter.length;
+                    byte[] expected = line ? Arrays.copyOf(rest, at > 0 && rest[at - 1] == '\r' ? at - 1 : at)
+                            : Arrays.copyOf(rest, end);
+                    assertThat(outcome(read)).as("record at %d", pos).isEqualTo(expected);
+                    pos += end;
+                } else if (at >= 0 || rest.length >= limit) {
+                    // Over the limit: LimitOverrunException, and the bytes it counts stay buffered.
+                    Throwable failure = failure(read);
+                    assertThat(failure).as("overrun at %d", pos).isInstanceOf(LimitOverrunException.class);
+                    long consumed = ((LimitOverrunException) failure).consumed();
+                    assertThat(consumed).isBetween((long) limit, (long) rest.length);
+                    int firstInPrefix = indexOf(Arrays.copyOf(rest, (int) consumed), delimiter);
+                    assertThat(firstInPrefix < 0 || firstInPrefix + delimiter.length == consumed)
+                            .as("the overrun's %d bytes end at the first delimiter or hold none", consumed).isTrue();
+                    AsyncFuture<byte[]> drop = conn.readExactly((int) consumed);
+                    feeder.feedUntilDone(drop);
+                    assertThat(outcome(drop)).as("bytes kept after the overrun")
+                            .isEqualTo(Arrays.copyOf(rest, (int) consumed));
+                    pos += (int) consumed;
+                } else {
+                    // The stream ends first: readLine returns the rest as it is (null once nothing is left);
+                    // readUntil fails with IncompleteReadException carrying the rest.
+                    if (line) {
+                        assertThat(outcome(read)).as("last line").isEqualTo(rest.length == 0 ? null : rest);
+                        if (rest.length > 0) {
+                            AsyncFuture<byte[]> after = conn.readLine(limit);
+                            feeder.feedUntilDone(after);
+                            assertThat(outcome(after)).as("after the last line").isNull();
+                        }
+                    } else {
+                        Throwable failure = failure(read);
+                        assertThat(failure).isInstanceOf(IncompleteReadException.class);
+                        assertThat(((IncompleteReadException) failure).partial()).isEqualTo(rest);
+                    }
+                    return;
+                }
+            }
+        } finally {
+            conn.abort();
+        }
+    }
+
+    private static byte[] outcome(AsyncFuture<byte[]> read) throws InterruptedException {
+        try {
+            return read.get();
+        } catch (ExecutionException e) {
+            throw new AssertionError("read failed", e.getCause());
+        }
+    }
+
+    private static Throwable failure(AsyncFuture<byte[]> read) throws InterruptedException {
+        try {
+            byte[] value = read.get();
+            return fail("expected a failure, got %d bytes: %s", value == null ? -1 : value.length,
+                    value == null ? null : Arrays.toString(value));
+        } catch (ExecutionException e) {
+            return e.getCause();
+        }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Hands the stream to the transport segment by segment, then the end of the stream, while a read waits. */
+    private static final class Feeder {
+        private final MemoryTransport transport;
+        private final byte[] stream;
+        private final int[] segments;
+        private int next;
+        private int segment;
+        private boolean eofSent;
+
+        Feeder(MemoryTransport transport, byte[] stream, int[] segments) {
+            this.transport = transport;
+            this.stream = stream;
+            this.segments = segments;
+        }
+
+        void feedUntilDone(AsyncFuture<?> read) {
+            while (!read.isDone()) {
+                assertThat(transport.readPending())
+                        .as("a read waits, so the connection must be reading (stream at %d of %d, eof sent: %s)",
+                                next, stream.length, eofSent)
+                        .isTrue();
+                if (next < stream.length) {
+                    int size = segments.length == 0 ? stream.length - next
+                            : Math.min(segments[segment++ % segments.length], stream.length - next);
+                    next += transport.deliver(stream, next, size);
+                } else {
+                    eofSent = true;
+                    transport.deliverEof();
+                }
+            }
+        }
+    }
+}
