@@ -11,7 +11,19 @@ HTTP = "samples/src/test/resources/io/asyncio4j/samples/http/HttpCodecFuzzTestIn
 REQUESTS = HTTP + "requestsParseToTheGrammarAndKeepTheFraming"
 CHUNKED = HTTP + "chunkedBodiesDecodeLikeTheReference"
 HOSTILE = "samples/src/test/resources/http-corpus/hostile-requests.txt"
+CHAT = "samples/src/test/resources/io/asyncio4j/samples/chat/ChatFuzzTestInputs/everyLineReachesEveryOtherClientInOrder"
 NIO = "nio-adapter/src/test/resources/io/asyncio4j/nio/FramingFuzzTestInputs/readLineAndReadUntilFrameTheStream"
+MIXED = "nio-adapter/src/test/resources/io/asyncio4j/nio/FramingFuzzTestInputs/mixedAndCancelledReadsLoseNoBytes"
+
+EXACTLY, SOME, INTO, UNTIL_CRLF, UNTIL_LF, UNTIL_SEMI = range(6)
+
+
+def mixed(watermark, segments, ops, stream):
+    """ops: (method, size or limit, cancel after this many segments or None)."""
+    out = bytes([watermark - 1, len(segments)]) + bytes(s - 1 for s in segments) + bytes([len(ops)])
+    for method, arg, cancel in ops:
+        out += bytes([method | (0 if cancel is None else 8 | cancel << 4), arg])
+    return out + stream
 
 
 def framing(limit, mode, watermark, segments, stream, delim=b"\n"):
@@ -56,6 +68,17 @@ def chunked(line_limit, body_limit, trailer_bytes, trailer_fields, segments, bod
     return head + bytes(s - 1 for s in segments) + body
 
 
+def chat(*records):
+    """records: (client, payload, crlf, pad); pad lengthens the line to 1016 + len(payload) bytes."""
+    out = bytearray()
+    for client, payload, crlf, pad in records:
+        bits = len(payload) << 4 | pad << 3 | crlf << 2
+        header = next(bits | low for low in range(4) if (bits | low) % 3 == client)
+        out.append(header)
+        out += payload
+    return bytes(out)
+
+
 def write(directory, name, data):
     os.makedirs(directory, exist_ok=True)
     with open(os.path.join(directory, name), "wb") as f:
@@ -78,6 +101,21 @@ def main():
     }
     for name, data in seeds.items():
         write(NIO, name, data)
+
+    mixes = {
+        "each-method-once": mixed(64, [3], [(EXACTLY, 4, None), (SOME, 2, None), (INTO, 5, None),
+                                            (UNTIL_CRLF, 16, None), (UNTIL_LF, 16, None), (UNTIL_SEMI, 8, None)],
+                                  b"abcdefghijk\r\nline\nsemi;rest"),
+        "cancelled-while-waiting": mixed(4, [2, 1], [(UNTIL_CRLF, 32, 2), (INTO, 3, 1), (EXACTLY, 10, 3),
+                                                    (UNTIL_CRLF, 32, None)], b"0123456789\r\ntail"),
+        "overrun-then-exactly": mixed(8, [4], [(UNTIL_LF, 5, None), (EXACTLY, 9, None), (UNTIL_LF, 5, None)],
+                                      b"toolongline\nok\n"),
+        "reads-past-the-end": mixed(64, [], [(EXACTLY, 20, None), (SOME, 4, None), (INTO, 4, None),
+                                            (UNTIL_SEMI, 9, None)], b"short"),
+        "into-straight-from-socket": mixed(1, [1], [(INTO, 0, None), (INTO, 2, 1), (INTO, 7, None)], b"xyzw"),
+    }
+    for name, data in mixes.items():
+        write(MIXED, name, data)
 
     # Requests: every twelfth entry of the hostile corpus and every third chunked one, in one write; some of
     # them also cut into small segments.
@@ -105,6 +143,18 @@ def main():
     }
     for name, data in bodies.items():
         write(CHUNKED, name, data)
+
+    conversations = {
+        "hello": chat((0, b"hello", 0, 0), (1, b"hi there", 1, 0), (2, b"", 1, 0), (0, b"bye", 1, 0)),
+        "line-limit-boundaries": chat((0, b"12345678", 1, 1), (1, b"123456789", 0, 1), (2, b"123456789", 1, 1)),
+        "overlong-then-normal": chat((0, b"y" * 15, 0, 1), (0, b"ok", 1, 0), (1, b"seen?", 0, 0)),
+        "bare-cr-nul-binary": chat((0, b"a\rb", 1, 0), (1, b"\x00\xff\xfe", 0, 0), (2, b"\xc3(", 1, 0),
+                                   (0, b"x\r", 1, 0), (1, b"\r", 0, 0)),
+        "lf-inside-payload": chat((0, b"ab\ncd\r\n\nef", 0, 0), (2, b"\n\n", 1, 0)),
+        "empty": b"",
+    }
+    for name, data in conversations.items():
+        write(CHAT, name, data)
 
 
 if __name__ == "__main__":

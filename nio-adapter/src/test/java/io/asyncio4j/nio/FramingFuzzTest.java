@@ -7,6 +7,8 @@ import io.asyncio4j.IncompleteReadException;
 import io.asyncio4j.LimitOverrunException;
 import io.asyncio4j.combinators.AsyncTimer;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
 
@@ -17,9 +19,10 @@ import static org.assertj.core.api.Assertions.fail;
  * Fuzzes {@code readLine} / {@code readUntil} framing of {@link StreamConnection}: fuzzer-chosen bytes arrive in
  * fuzzer-chosen segments through an in-process {@link MemoryTransport}, are read back record by record with a
  * fuzzer-chosen limit, delimiter and read-ahead watermark, and every outcome is checked against a reference model
- * of the documented semantics. Replays {@code FramingFuzzTestInputs/} in every build; {@code JAZZER_FUZZ=1} fuzzes.
+ * of the documented semantics; a second target mixes the other reads and cancellations in. Replays
+ * {@code FramingFuzzTestInputs/} in every build; {@code JAZZER_FUZZ=1} fuzzes one method at a time.
  *
- * <p>Input layout: byte 0 the limit (1 + low 6 bits); byte 1 the mode (low 2 bits: 1 {@code readUntil(CRLF)},
+ * <p>Input layout of the first target: byte 0 the limit (1 + low 6 bits); byte 1 the mode (low 2 bits: 1 {@code readUntil(CRLF)},
  * 2 {@code readUntil(byte 2)}, else {@code readLine}) and the read high watermark (1 + the other 6 bits); byte 3
  * the number k (low 3 bits) of segment sizes that follow, each 1 + its low 5 bits, cycled (k = 0: as big as the
  * socket read takes); the rest is the stream.
@@ -103,6 +106,112 @@ class FramingFuzzTest {
         }
     }
 
+    /**
+     * Mixed reads lose no byte: a script of {@code readExactly}, {@code read(max)}, {@code read(dst)} and
+     * {@code readUntil} calls, some cancelled while they wait, runs over the stream; the bytes the reads returned,
+     * in order, followed by what {@code readToEnd} finds last, are exactly the stream. Each result also obeys its
+     * method's contract (sizes, delimiter position, the end-of-stream forms).
+     *
+     * <p>Input layout: byte 0 the read high watermark (1 + low 6 bits); byte 1 the number k (low 3 bits) of
+     * segment sizes that follow, as above; then a count m (low 4 bits) of two-byte operations: the first byte's low
+     * 3 bits pick the method (0 readExactly, 1 read(max), 2 read(dst), 3 readUntil(CRLF), 4 readUntil(LF), else
+     * readUntil(";")), bit 3 cancels it after (bits 4-7) segments if it is still waiting; the second byte is the
+     * size or limit. The rest is the stream.
+     */
+    @FuzzTest(maxDuration = "3m")
+    void mixedAndCancelledReadsLoseNoBytes(byte[] input) throws Exception {
+        if (input.length < 3) {
+            return;
+        }
+        int watermark = 1 + (input[0] & 0x3f);
+        int k = input[1] & 7;
+        int pos = 2;
+        int[] segments = new int[Math.min(k, input.length - pos)];
+        for (int i = 0; i < segments.length; i++) {
+            segments[i] = 1 + (input[pos++] & 0x1f);
+        }
+        int m = pos < input.length ? input[pos++] & 0xf : 0;
+        int[][] ops = new int[Math.min(m, (input.length - pos) / 2)][];
+        for (int i = 0; i < ops.length; i++) {
+            ops[i] = new int[] {input[pos] & 0xff, input[pos + 1] & 0xff};
+            pos += 2;
+        }
+        byte[] stream = Arrays.copyOfRange(input, pos, input.length);
+
+        MemoryTransport transport = new MemoryTransport();
+        StreamConnection conn = new StreamConnection(transport,
+                ConnectionOptions.defaults().withReadHighWatermark(watermark), AsyncTimer.shared());
+        Feeder feeder = new Feeder(transport, stream, segments);
+        conn.start();
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        try {
+            for (int[] op : ops) {
+                int kind = op[0] & 7;
+                int arg = op[1];
+                byte[] delimiter = kind == 3 ? CRLF : kind == 4 ? LF : new byte[] {';'};
+                int limit = Math.max(arg, delimiter.length);
+                ByteBuffer dst = ByteBuffer.allocate(1 + arg);
+                AsyncFuture<?> read = switch (kind) {
+                    case 0 -> conn.readExactly(arg);
+                    case 1 -> conn.read(1 + arg);
+                    case 2 -> conn.read(dst);
+                    default -> conn.readUntil(delimiter, limit);
+                };
+                if ((op[0] & 8) != 0) {
+                    feeder.feedSegments(read, op[0] >>> 4);
+                    if (read.cancel(false)) {
+                        assertThat(dst.position()).as("a cancelled read(dst) leaves dst as it was").isZero();
+                        continue;
+                    }
+                } else {
+                    feeder.feedUntilDone(read);
+                }
+                Object value;
+                try {
+                    value = read.get();
+                } catch (ExecutionException e) {
+                    Throwable failure = e.getCause();
+                    if (failure instanceof IncompleteReadException incomplete) {
+                        assertThat(kind == 0 || kind >= 3).as("only readExactly/readUntil end incomplete").isTrue();
+                        assertThat(feeder.eofSent()).isTrue();
+                        got.writeBytes(incomplete.partial());   // consumed
+                    } else {
+                        assertThat(failure).as("op %s", Arrays.toString(op)).isInstanceOf(LimitOverrunException.class);
+                        assertThat(kind).isGreaterThanOrEqualTo(3);   // the bytes stay buffered: nothing to add
+                    }
+                    continue;
+                }
+                byte[] bytes;
+                if (kind == 0) {
+                    bytes = (byte[]) value;
+                    assertThat(bytes).hasSize(arg);
+                } else if (kind == 1) {
+                    ByteBuffer b = (ByteBuffer) value;
+                    bytes = new byte[b.remaining()];
+                    b.get(bytes);
+                    assertThat(bytes.length).isBetween(bytes.length == 0 && feeder.eofSent() ? 0 : 1, 1 + arg);
+                } else if (kind == 2) {
+                    int n = (Integer) value;
+                    assertThat(n).isBetween(n == -1 && feeder.eofSent() ? -1 : 1, 1 + arg);
+                    assertThat(dst.position()).isEqualTo(Math.max(n, 0));
+                    bytes = Arrays.copyOf(dst.array(), Math.max(n, 0));
+                } else {
+                    bytes = (byte[]) value;
+                    assertThat(bytes.length).isLessThanOrEqualTo(limit);
+                    assertThat(indexOf(bytes, delimiter)).as("the record ends at its first delimiter")
+                            .isEqualTo(bytes.length - delimiter.length);
+                }
+                got.writeBytes(bytes);
+            }
+            AsyncFuture<byte[]> last = conn.readToEnd(Integer.MAX_VALUE);
+            feeder.feedUntilDone(last);
+            got.writeBytes(outcome(last));
+            assertThat(got.toByteArray()).as("every byte, once, in order").isEqualTo(stream);
+        } finally {
+            conn.abort();
+        }
+    }
+
     private static byte[] outcome(AsyncFuture<byte[]> read) throws InterruptedException {
         try {
             return read.get();
@@ -145,20 +254,35 @@ class FramingFuzzTest {
             this.segments = segments;
         }
 
+        boolean eofSent() {
+            return eofSent;
+        }
+
+        /** Feeds up to {@code count} segments (or the end of the stream) while {@code read} waits. */
+        void feedSegments(AsyncFuture<?> read, int count) {
+            for (int i = 0; i < count && !read.isDone(); i++) {
+                feedOne();
+            }
+        }
+
         void feedUntilDone(AsyncFuture<?> read) {
             while (!read.isDone()) {
-                assertThat(transport.readPending())
-                        .as("a read waits, so the connection must be reading (stream at %d of %d, eof sent: %s)",
-                                next, stream.length, eofSent)
-                        .isTrue();
-                if (next < stream.length) {
-                    int size = segments.length == 0 ? stream.length - next
-                            : Math.min(segments[segment++ % segments.length], stream.length - next);
-                    next += transport.deliver(stream, next, size);
-                } else {
-                    eofSent = true;
-                    transport.deliverEof();
-                }
+                feedOne();
+            }
+        }
+
+        private void feedOne() {
+            assertThat(transport.readPending())
+                    .as("a read waits, so the connection must be reading (stream at %d of %d, eof sent: %s)",
+                            next, stream.length, eofSent)
+                    .isTrue();
+            if (next < stream.length) {
+                int size = segments.length == 0 ? stream.length - next
+                        : Math.min(segments[segment++ % segments.length], stream.length - next);
+                next += transport.deliver(stream, next, size);
+            } else {
+                eofSent = true;
+                transport.deliverEof();
             }
         }
     }
