@@ -15,7 +15,7 @@ CHAT = "samples/src/test/resources/io/asyncio4j/samples/chat/ChatFuzzTestInputs/
 NIO = "nio-adapter/src/test/resources/io/asyncio4j/nio/FramingFuzzTestInputs/readLineAndReadUntilFrameTheStream"
 MIXED = "nio-adapter/src/test/resources/io/asyncio4j/nio/FramingFuzzTestInputs/mixedAndCancelledReadsLoseNoBytes"
 
-EXACTLY, SOME, INTO, UNTIL_CRLF, UNTIL_LF, UNTIL_SEMI = range(6)
+EXACTLY, SOME, INTO, UNTIL_CRLF, UNTIL_LF, UNTIL_SEMI, CLAIMED_INTO, CLAIMED_UNTIL_LF = range(8)
 
 
 def mixed(watermark, segments, ops, stream):
@@ -113,6 +113,11 @@ def main():
         "reads-past-the-end": mixed(64, [], [(EXACTLY, 20, None), (SOME, 4, None), (INTO, 4, None),
                                             (UNTIL_SEMI, 9, None)], b"short"),
         "into-straight-from-socket": mixed(1, [1], [(INTO, 0, None), (INTO, 2, 1), (INTO, 7, None)], b"xyzw"),
+        "cancel-after-claim": mixed(64, [2, 3], [(CLAIMED_INTO, 3, None), (CLAIMED_UNTIL_LF, 8, None),
+                                                (SOME, 1, None), (CLAIMED_INTO, 0, None), (UNTIL_LF, 9, None)],
+                                    b"ab\ncdefgh\nij"),
+        "cancel-after-claim-buffered": mixed(64, [], [(CLAIMED_UNTIL_LF, 4, None), (CLAIMED_INTO, 9, None)],
+                                             b"x\nyz\nrest"),
     }
     for name, data in mixes.items():
         write(MIXED, name, data)

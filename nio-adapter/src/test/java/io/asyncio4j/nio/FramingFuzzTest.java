@@ -22,10 +22,10 @@ import static org.assertj.core.api.Assertions.fail;
  * of the documented semantics; a second target mixes the other reads and cancellations in. Replays
  * {@code FramingFuzzTestInputs/} in every build; {@code JAZZER_FUZZ=1} fuzzes one method at a time.
  *
- * <p>Input layout of the first target: byte 0 the limit (1 + low 6 bits); byte 1 the mode (low 2 bits: 1 {@code readUntil(CRLF)},
- * 2 {@code readUntil(byte 2)}, else {@code readLine}) and the read high watermark (1 + the other 6 bits); byte 3
- * the number k (low 3 bits) of segment sizes that follow, each 1 + its low 5 bits, cycled (k = 0: as big as the
- * socket read takes); the rest is the stream.
+ * <p>Input layout of the first target: byte 0 the limit (1 + low 6 bits); byte 1 the mode (low 2 bits:
+ * 1 {@code readUntil(CRLF)}, 2 {@code readUntil(byte 2)}, else {@code readLine}) and the read high watermark
+ * (1 + the other 6 bits); byte 3 the number k (low 3 bits) of segment sizes that follow, each 1 + its low 5 bits,
+ * cycled (k = 0: as big as the socket read takes); the rest is the stream.
  */
 class FramingFuzzTest {
 
@@ -110,13 +110,16 @@ class FramingFuzzTest {
      * Mixed reads lose no byte: a script of {@code readExactly}, {@code read(max)}, {@code read(dst)} and
      * {@code readUntil} calls, some cancelled while they wait, runs over the stream; the bytes the reads returned,
      * in order, followed by what {@code readToEnd} finds last, are exactly the stream. Each result also obeys its
-     * method's contract (sizes, delimiter position, the end-of-stream forms).
+     * method's contract (sizes, delimiter position, the end-of-stream forms). Two operations cancel a read whose
+     * bytes are already claimed but not yet delivered: from inside another read's callback, which runs on the
+     * connection's executor, they start the read, let a segment arrive, and cancel it before the executor can
+     * deliver it; the claimed bytes must go back to the stream.
      *
      * <p>Input layout: byte 0 the read high watermark (1 + low 6 bits); byte 1 the number k (low 3 bits) of
      * segment sizes that follow, as above; then a count m (low 4 bits) of two-byte operations: the first byte's low
-     * 3 bits pick the method (0 readExactly, 1 read(max), 2 read(dst), 3 readUntil(CRLF), 4 readUntil(LF), else
-     * readUntil(";")), bit 3 cancels it after (bits 4-7) segments if it is still waiting; the second byte is the
-     * size or limit. The rest is the stream.
+     * 3 bits pick the method (0 readExactly, 1 read(max), 2 read(dst), 3 readUntil(CRLF), 4 readUntil(LF),
+     * 5 readUntil(";"), 6 and 7 a read(dst) or readUntil(LF) cancelled after its claim), bit 3 cancels it after
+     * (bits 4-7) segments if it is still waiting; the second byte is the size or limit. The rest is the stream.
      */
     @FuzzTest(maxDuration = "3m")
     void mixedAndCancelledReadsLoseNoBytes(byte[] input) throws Exception {
@@ -148,60 +151,21 @@ class FramingFuzzTest {
             for (int[] op : ops) {
                 int kind = op[0] & 7;
                 int arg = op[1];
-                byte[] delimiter = kind == 3 ? CRLF : kind == 4 ? LF : new byte[] {';'};
-                int limit = Math.max(arg, delimiter.length);
-                ByteBuffer dst = ByteBuffer.allocate(1 + arg);
-                AsyncFuture<?> read = switch (kind) {
-                    case 0 -> conn.readExactly(arg);
-                    case 1 -> conn.read(1 + arg);
-                    case 2 -> conn.read(dst);
-                    default -> conn.readUntil(delimiter, limit);
-                };
+                if (kind >= 6) {
+                    cancelAfterClaim(conn, feeder, kind == 6 ? 2 : 4, arg, got);
+                    continue;
+                }
+                Read read = Read.start(conn, kind, arg);
                 if ((op[0] & 8) != 0) {
-                    feeder.feedSegments(read, op[0] >>> 4);
-                    if (read.cancel(false)) {
-                        assertThat(dst.position()).as("a cancelled read(dst) leaves dst as it was").isZero();
+                    feeder.feedSegments(read.future, op[0] >>> 4);
+                    if (read.future.cancel(false)) {
+                        assertThat(read.dst.position()).as("a cancelled read(dst) leaves dst as it was").isZero();
                         continue;
                     }
                 } else {
-                    feeder.feedUntilDone(read);
+                    feeder.feedUntilDone(read.future);
                 }
-                Object value;
-                try {
-                    value = read.get();
-                } catch (ExecutionException e) {
-                    Throwable failure = e.getCause();
-                    if (failure instanceof IncompleteReadException incomplete) {
-                        assertThat(kind == 0 || kind >= 3).as("only readExactly/readUntil end incomplete").isTrue();
-                        assertThat(feeder.eofSent()).isTrue();
-                        got.writeBytes(incomplete.partial());   // consumed
-                    } else {
-                        assertThat(failure).as("op %s", Arrays.toString(op)).isInstanceOf(LimitOverrunException.class);
-                        assertThat(kind).isGreaterThanOrEqualTo(3);   // the bytes stay buffered: nothing to add
-                    }
-                    continue;
-                }
-                byte[] bytes;
-                if (kind == 0) {
-                    bytes = (byte[]) value;
-                    assertThat(bytes).hasSize(arg);
-                } else if (kind == 1) {
-                    ByteBuffer b = (ByteBuffer) value;
-                    bytes = new byte[b.remaining()];
-                    b.get(bytes);
-                    assertThat(bytes.length).isBetween(bytes.length == 0 && feeder.eofSent() ? 0 : 1, 1 + arg);
-                } else if (kind == 2) {
-                    int n = (Integer) value;
-                    assertThat(n).isBetween(n == -1 && feeder.eofSent() ? -1 : 1, 1 + arg);
-                    assertThat(dst.position()).isEqualTo(Math.max(n, 0));
-                    bytes = Arrays.copyOf(dst.array(), Math.max(n, 0));
-                } else {
-                    bytes = (byte[]) value;
-                    assertThat(bytes.length).isLessThanOrEqualTo(limit);
-                    assertThat(indexOf(bytes, delimiter)).as("the record ends at its first delimiter")
-                            .isEqualTo(bytes.length - delimiter.length);
-                }
-                got.writeBytes(bytes);
+                got.writeBytes(read.consumed(feeder.eofSent()));
             }
             AsyncFuture<byte[]> last = conn.readToEnd(Integer.MAX_VALUE);
             feeder.feedUntilDone(last);
@@ -209,6 +173,118 @@ class FramingFuzzTest {
             assertThat(got.toByteArray()).as("every byte, once, in order").isEqualTo(stream);
         } finally {
             conn.abort();
+        }
+    }
+
+    /**
+     * Reads one byte more than is buffered; in that read's callback (on the connection's executor, so any delivery
+     * it causes is queued behind it) starts read {@code kind}, hands the transport a segment, and cancels the read.
+     */
+    private static void cancelAfterClaim(StreamConnection conn, Feeder feeder, int kind, int arg,
+                                         ByteArrayOutputStream got) throws Exception {
+        AsyncFuture<byte[]> outer = conn.readExactly((int) conn.bufferedInputBytes() + 1);
+        Read[] inner = new Read[1];
+        boolean[] cancelled = new boolean[1];
+        Throwable[] thrown = new Throwable[1];
+        outer.whenComplete((bytes, failure) -> {
+            try {
+                inner[0] = Read.start(conn, kind, arg);
+                if (!inner[0].future.isDone() && feeder.canFeed()) {
+                    feeder.feedOne();
+                }
+                cancelled[0] = inner[0].future.cancel(false);
+            } catch (Throwable t) {
+                thrown[0] = t;
+            }
+        });
+        feeder.feedUntilDone(outer);
+        if (thrown[0] != null) {
+            throw new AssertionError("the callback failed", thrown[0]);
+        }
+        try {
+            got.writeBytes(outer.get());
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOf(IncompleteReadException.class);
+            got.writeBytes(((IncompleteReadException) e.getCause()).partial());
+        }
+        if (cancelled[0]) {
+            assertThat(inner[0].dst.position()).as("a cancelled read(dst) leaves dst as it was").isZero();
+        } else {
+            got.writeBytes(inner[0].consumed(feeder.eofSent()));  // it completed before the cancel
+        }
+    }
+
+    /** One read of the mixed script, and how to account for its outcome. */
+    private static final class Read {
+        final int kind;
+        final int arg;
+        final byte[] delimiter;
+        final int limit;
+        final ByteBuffer dst;
+        AsyncFuture<?> future;
+
+        private Read(int kind, int arg) {
+            this.kind = kind;
+            this.arg = arg;
+            this.delimiter = kind == 3 ? CRLF : kind == 4 ? LF : new byte[] {';'};
+            this.limit = Math.max(arg, delimiter.length);
+            this.dst = ByteBuffer.allocate(1 + arg);
+        }
+
+        static Read start(StreamConnection conn, int kind, int arg) {
+            Read r = new Read(kind, arg);
+            r.future = switch (kind) {
+                case 0 -> conn.readExactly(arg);
+                case 1 -> conn.read(1 + arg);
+                case 2 -> conn.read(r.dst);
+                default -> conn.readUntil(r.delimiter, r.limit);
+            };
+            return r;
+        }
+
+        /** The bytes the completed read took from the stream, checking its method's contract. */
+        byte[] consumed(boolean eofSent) throws InterruptedException {
+            Object value;
+            try {
+                value = future.get();
+            } catch (ExecutionException e) {
+                Throwable failure = e.getCause();
+                if (failure instanceof IncompleteReadException incomplete) {
+                    assertThat(kind == 0 || kind >= 3).as("only readExactly/readUntil end incomplete").isTrue();
+                    assertThat(eofSent).isTrue();
+                    return incomplete.partial();
+                }
+                assertThat(failure).as("read kind %d (%d)", kind, arg).isInstanceOf(LimitOverrunException.class);
+                assertThat(kind).isGreaterThanOrEqualTo(3);
+                return new byte[0];                                  // the bytes stay buffered
+            }
+            switch (kind) {
+                case 0: {
+                    byte[] bytes = (byte[]) value;
+                    assertThat(bytes).hasSize(arg);
+                    return bytes;
+                }
+                case 1: {
+                    ByteBuffer b = (ByteBuffer) value;
+                    byte[] bytes = new byte[b.remaining()];
+                    b.get(bytes);
+                    assertThat(bytes.length).isBetween(bytes.length == 0 && eofSent ? 0 : 1, 1 + arg);
+                    return bytes;
+                }
+                case 2: {
+                    int n = (Integer) value;
+                    assertThat(n).isBetween(n == -1 && eofSent ? -1 : 1, 1 + arg);
+                    assertThat(dst.position()).isEqualTo(Math.max(n, 0));
+                    return Arrays.copyOf(dst.array(), Math.max(n, 0));
+                }
+                default: {
+                    byte[] bytes = (byte[]) value;
+                    assertThat(bytes.length).isLessThanOrEqualTo(limit);
+                    assertThat(indexOf(bytes, delimiter)).as("the record ends at its first delimiter")
+                            .isEqualTo(bytes.length - delimiter.length);
+                    return bytes;
+                }
+            }
         }
     }
 
@@ -258,6 +334,11 @@ class FramingFuzzTest {
             return eofSent;
         }
 
+        /** Whether the connection has a socket read outstanding and the stream has not ended yet. */
+        boolean canFeed() {
+            return !eofSent && transport.readPending();
+        }
+
         /** Feeds up to {@code count} segments (or the end of the stream) while {@code read} waits. */
         void feedSegments(AsyncFuture<?> read, int count) {
             for (int i = 0; i < count && !read.isDone(); i++) {
@@ -271,7 +352,7 @@ class FramingFuzzTest {
             }
         }
 
-        private void feedOne() {
+        void feedOne() {
             assertThat(transport.readPending())
                     .as("a read waits, so the connection must be reading (stream at %d of %d, eof sent: %s)",
                             next, stream.length, eofSent)

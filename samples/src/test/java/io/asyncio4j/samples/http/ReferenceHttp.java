@@ -111,7 +111,8 @@ final class ReferenceHttp {
             int colon = line.indexOf(':');
             if (line.charAt(0) == ' ' || line.charAt(0) == '\t' || colon <= 0
                     || !Tokens.isToken(line.substring(0, colon))
-                    || !Tokens.isFieldValue(Tokens.trimOws(line.substring(colon + 1))) || ++count > limits.maxHeaderCount()) {
+                    || !Tokens.isFieldValue(Tokens.trimOws(line.substring(colon + 1)))
+                    || ++count > limits.maxHeaderCount()) {
                 return -1;
             }
         }
