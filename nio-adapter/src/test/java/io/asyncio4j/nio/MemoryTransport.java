@@ -27,22 +27,33 @@ final class MemoryTransport implements ByteTransport {
         return readHandler != null;
     }
 
+    /** How many bytes the outstanding read can take. */
+    int readRoom() {
+        if (readHandler == null) {
+            throw new IllegalStateException("no read outstanding");
+        }
+        return readDst.remaining();
+    }
+
     /**
-     * Completes the outstanding read with up to {@code len} bytes of {@code src} from {@code off}.
-     *
-     * @return how many bytes the read took (at most its buffer's room)
+     * Completes the outstanding read with {@code len} bytes of {@code src} from {@code off}, at most
+     * {@link #readRoom()}. The connection's response runs inside this call and may deliver again, nested.
      */
-    int deliver(byte[] src, int off, int len) {
+    void deliver(byte[] src, int off, int len) {
+        if (len > readRoom()) {
+            throw new IllegalArgumentException(len + " bytes do not fit the read's " + readRoom());
+        }
+        ByteBuffer dst = readDst;
+        Object attachment = readAttachment;
         CompletionHandler<Integer, Object> h = takeRead();
-        int n = Math.min(len, readDst.remaining());
-        readDst.put(src, off, n);
-        h.completed(n, readAttachment);
-        return n;
+        dst.put(src, off, len);
+        h.completed(len, attachment);
     }
 
     /** Completes the outstanding read with the end of the stream. */
     void deliverEof() {
-        takeRead().completed(-1, readAttachment);
+        Object attachment = readAttachment;
+        takeRead().completed(-1, attachment);
     }
 
     private CompletionHandler<Integer, Object> takeRead() {
