@@ -229,21 +229,19 @@ abstract class PendingRead<T> implements Runnable {
                     return succeed(null, null);
                 }
                 byte[] last = in.take((int) size);
-                return succeed(stripCr(last, last.length), ByteBuffer.wrap(last));
+                return succeed(last, ByteBuffer.wrap(last));  // no terminator: a trailing CR is data
             }
             byte[] partial = in.take((int) size);
             return fail(new IncompleteReadException(partial, -1), ByteBuffer.wrap(partial));
         }
 
+        /** The line without its LF, and without a CR just before the LF. */
         private static byte[] stripLineEnd(byte[] record) {
-            return stripCr(record, record.length - 1);
-        }
-
-        private static byte[] stripCr(byte[] record, int end) {
+            int end = record.length - 1;
             if (end > 0 && record[end - 1] == '\r') {
                 end--;
             }
-            return end == record.length ? record : java.util.Arrays.copyOf(record, end);
+            return java.util.Arrays.copyOf(record, end);
         }
     }
 

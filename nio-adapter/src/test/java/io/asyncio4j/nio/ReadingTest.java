@@ -185,6 +185,15 @@ class ReadingTest {
     }
 
     @Test
+    void readLineKeepsACrEndingTheLastUnterminatedLine() throws Exception {
+        send("one\r\nlast\r");                   // no LF: the CR is data, not half a terminator
+        peer.shutdownOutput();
+        assertThat(await(conn.readLine(100, US_ASCII))).isEqualTo("one");
+        assertThat(await(conn.readLine(100, US_ASCII))).isEqualTo("last\r");
+        assertThat(await(conn.readLine(100))).isNull();
+    }
+
+    @Test
     void readLineOverTheLimitFailsAndLosesNothing() throws Exception {
         send("a line that is far too long\nshort\n");
         assertThatThrownBy(() -> await(conn.readLine(10)))
