@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -41,6 +43,15 @@ import java.util.function.Supplier;
  * {@link QueueShutdownException} and fails every waiting getter and putter; gets go on returning the items
  * left, and fail once the queue is empty, unless the shutdown was immediate, which discards them.
  *
+ * <h2>asyncio's own scheduling</h2>
+ * A queue made with {@link #fifo(int, Executor)} schedules its waiters as asyncio's {@code Queue} does on its event
+ * loop, for code that must interleave exactly as asyncio code would (ported programs, the samples' tour): a put
+ * stores its item even while getters wait, and wakes the first getter through the loop; the getter takes the head
+ * item when that wake-up runs, so until then the item counts against the capacity and a put finding the queue
+ * full waits. A woken putter likewise puts its item when its wake-up runs (and waits again if the queue filled up
+ * meanwhile), and {@link #join} completes through the loop. A waiter cancelled after it was woken passes its
+ * wake-up on. Give it the executor of a single-threaded loop; the queue stays thread-safe either way.
+ *
  * <h2>Threads</h2>
  * All methods may be called from any thread and never block. A pending future is completed, and its
  * continuations run, on the thread whose call satisfied it (a {@code put} for a waiting getter, a {@code get}
@@ -65,10 +76,22 @@ public final class AsyncQueue<T> {
     private int admitting;
     private long unfinished;
     private State state = State.OPEN;
+    /** The loop waiters resume through (asyncio's scheduling), or {@code null} for direct hand-over. */
+    private final Executor loop;
+    /** With a loop: getters waiting for an item, putters waiting for room; wake-ups carry no item. */
+    private final ArrayDeque<AsyncFuture<Void>> itemWaiters;
+    private final ArrayDeque<AsyncFuture<Void>> roomWaiters;
 
-    private AsyncQueue(int capacity, ItemStore<T> store) {
+    private AsyncQueue(int capacity, ItemStore<T> store, Executor loop) {
         this.capacity = capacity;
         this.store = store;
+        this.loop = loop;
+        this.itemWaiters = loop == null ? null : new ArrayDeque<>();
+        this.roomWaiters = loop == null ? null : new ArrayDeque<>();
+    }
+
+    private AsyncQueue(int capacity, ItemStore<T> store) {
+        this(capacity, store, null);
     }
 
     /**
@@ -81,6 +104,23 @@ public final class AsyncQueue<T> {
      */
     public static <T> AsyncQueue<T> fifo(int capacity) {
         return new AsyncQueue<>(checkCapacity(capacity), ItemStore.fifo(capacity));
+    }
+
+    /**
+     * Creates a first-in, first-out queue whose waiters resume through {@code loop}, exactly as asyncio's
+     * {@code Queue(maxsize)} schedules them (see "asyncio's own scheduling" above): use it where code must
+     * interleave as the asyncio original does. The futures of its waiters complete, and their continuations run,
+     * on {@code loop}.
+     *
+     * @param capacity the most items the queue holds, items whose woken getter has not run yet included
+     * @param loop     the executor of a single-threaded loop; if it rejects a task, the wake-up runs on the
+     *                 calling thread
+     * @param <T>      the item type
+     * @return an empty queue
+     * @throws IllegalArgumentException if {@code capacity} is not positive
+     */
+    public static <T> AsyncQueue<T> fifo(int capacity, Executor loop) {
+        return new AsyncQueue<>(checkCapacity(capacity), ItemStore.fifo(capacity), Objects.requireNonNull(loop, "loop"));
     }
 
     /**
@@ -143,6 +183,9 @@ public final class AsyncQueue<T> {
      */
     public AsyncFuture<Void> put(T item) {
         Objects.requireNonNull(item, "item");
+        if (loop != null) {
+            return loopPut(item);
+        }
         AsyncFuture<T> getter;
         Putter<T> putter = null;
         mutex.lock();
@@ -184,6 +227,9 @@ public final class AsyncQueue<T> {
      */
     public boolean offer(T item) {
         Objects.requireNonNull(item, "item");
+        if (loop != null) {
+            return loopOffer(item);
+        }
         AsyncFuture<T> getter;
         mutex.lock();
         try {
@@ -215,6 +261,9 @@ public final class AsyncQueue<T> {
      *         immediately. Cancelling it before it completes withdraws the getter; no item is consumed.
      */
     public AsyncFuture<T> get() {
+        if (loop != null) {
+            return loopGet();
+        }
         T item;
         AsyncFuture<T> getter = null;
         List<Runnable> wakeUps = null;
@@ -251,6 +300,9 @@ public final class AsyncQueue<T> {
      * @return the item, or {@code null} if the queue is empty or was shut down immediately
      */
     public T poll() {
+        if (loop != null) {
+            return loopPoll();
+        }
         T item;
         List<Runnable> wakeUps;
         mutex.lock();
@@ -331,6 +383,7 @@ public final class AsyncQueue<T> {
         List<AsyncFuture<T>> failedGetters;
         List<Putter<T>> failedPutters;
         List<AsyncFuture<Void>> finished = null;
+        List<AsyncFuture<Void>> woken = null;
         mutex.lock();
         try {
             if (state == State.SHUT_DOWN_IMMEDIATELY || (state == State.SHUT_DOWN && !immediately)) {
@@ -357,8 +410,24 @@ public final class AsyncQueue<T> {
             }
             failedGetters = new ArrayList<>(getters);
             getters.clear();
+            if (loop != null) {
+                // asyncio wakes every waiter; each then finds the queue shut down (or takes an item left).
+                woken = new ArrayList<>(itemWaiters);
+                woken.addAll(roomWaiters);
+                itemWaiters.clear();
+                roomWaiters.clear();
+            }
         } finally {
             mutex.unlock();
+        }
+        if (woken != null) {
+            for (AsyncFuture<Void> w : woken) {
+                onLoop(() -> w.complete(null));
+            }
+            if (finished != null) {
+                completeAll(finished);
+            }
+            return;
         }
         if (failedGetters.isEmpty() && failedPutters.isEmpty() && finished == null) {
             return;
@@ -432,7 +501,7 @@ public final class AsyncQueue<T> {
      * @return the number of waiting getters, a snapshot
      */
     public int waitingGetters() {
-        return underMutex(() -> getters.size());
+        return underMutex(() -> getters.size() + (itemWaiters == null ? 0 : itemWaiters.size()));
     }
 
     /**
@@ -441,7 +510,7 @@ public final class AsyncQueue<T> {
      * @return the number of waiting putters, a snapshot
      */
     public int waitingPutters() {
-        return underMutex(() -> putters.size());
+        return underMutex(() -> putters.size() + (roomWaiters == null ? 0 : roomWaiters.size()));
     }
 
     /**
@@ -462,6 +531,159 @@ public final class AsyncQueue<T> {
                     + (putters.isEmpty() ? "" : ", putters=" + putters.size())
                     + (unfinished == 0 ? "" : ", tasks=" + unfinished)
                     + (state == State.OPEN ? "" : ", " + state.name().toLowerCase(java.util.Locale.ROOT)) + "]";
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    // ---- asyncio's own scheduling (a queue made with a loop); called without the mutex ----
+
+    /** asyncio {@code put}: {@code while self.full(): await putter}, then {@code put_nowait}. */
+    private AsyncFuture<Void> loopPut(T item) {
+        AsyncFuture<Void> wake;
+        AsyncFuture<Void> wait = null;
+        mutex.lock();
+        try {
+            if (state != State.OPEN) {
+                return AsyncFuture.failed(shutDown("put"));
+            }
+            if (store.size() < capacity) {
+                wake = storeAndTakeGetter(item);
+            } else {
+                wake = null;
+                wait = new AsyncFuture<>();
+                roomWaiters.addLast(wait);
+            }
+        } finally {
+            mutex.unlock();
+        }
+        if (wait == null) {
+            wakeOnLoop(wake, true);
+            return Wakeups.DONE;
+        }
+        AsyncFuture<Void> w = wait;
+        w.onCancel(() -> forgetWaiter(roomWaiters, w));
+        return w.thenCompose(woken -> loopPut(item)); // woken: try again, the queue may have filled up meanwhile
+    }
+
+    /** asyncio {@code put_nowait}. */
+    private boolean loopOffer(T item) {
+        AsyncFuture<Void> wake;
+        mutex.lock();
+        try {
+            if (state != State.OPEN) {
+                throw shutDown("offer");
+            }
+            if (store.size() >= capacity) {
+                return false;
+            }
+            wake = storeAndTakeGetter(item);
+        } finally {
+            mutex.unlock();
+        }
+        wakeOnLoop(wake, true);
+        return true;
+    }
+
+    /** asyncio {@code get}: {@code while self.empty(): await getter}, then {@code get_nowait}. */
+    private AsyncFuture<T> loopGet() {
+        T item;
+        AsyncFuture<Void> wake = null;
+        AsyncFuture<Void> wait = null;
+        mutex.lock();
+        try {
+            if (state == State.SHUT_DOWN_IMMEDIATELY) {
+                return AsyncFuture.failed(shutDown("get"));
+            }
+            item = store.poll();
+            if (item != null) {
+                wake = pollLive(roomWaiters);
+            } else if (state == State.SHUT_DOWN) {
+                return AsyncFuture.failed(shutDown("get"));
+            } else {
+                wait = new AsyncFuture<>();
+                itemWaiters.addLast(wait);
+            }
+        } finally {
+            mutex.unlock();
+        }
+        if (item != null) {
+            wakeOnLoop(wake, false);
+            return AsyncFuture.completed(item);
+        }
+        AsyncFuture<Void> w = wait;
+        w.onCancel(() -> forgetWaiter(itemWaiters, w));
+        return w.thenCompose(woken -> loopGet()); // woken: take the head item, or wait again if it was taken
+    }
+
+    /** asyncio {@code get_nowait}. */
+    private T loopPoll() {
+        T item;
+        AsyncFuture<Void> wake;
+        mutex.lock();
+        try {
+            if (state == State.SHUT_DOWN_IMMEDIATELY) {
+                return null;
+            }
+            item = store.poll();
+            if (item == null) {
+                return null;
+            }
+            wake = pollLive(roomWaiters);
+        } finally {
+            mutex.unlock();
+        }
+        wakeOnLoop(wake, false);
+        return item;
+    }
+
+    /** Under the mutex: stores an item (there is room) and returns the getter to wake, if one waits. */
+    private AsyncFuture<Void> storeAndTakeGetter(T item) {
+        store.add(item);
+        unfinished++;
+        return pollLive(itemWaiters);
+    }
+
+    /**
+     * Wakes {@code waiter} on the loop (asyncio's {@code _wakeup_next}: its continuation runs there and re-checks
+     * the queue). If it was cancelled first, the wake-up goes to the next waiter, if there is still an item (for
+     * a getter) or room (for a putter) for it.
+     */
+    private void wakeOnLoop(AsyncFuture<Void> waiter, boolean forItem) {
+        if (waiter == null) {
+            return;
+        }
+        onLoop(() -> {
+            if (waiter.complete(null)) {
+                return;
+            }
+            AsyncFuture<Void> next;
+            mutex.lock();
+            try {
+                if (forItem) {
+                    next = store.size() > 0 ? pollLive(itemWaiters) : null;
+                } else {
+                    next = state == State.OPEN && store.size() < capacity ? pollLive(roomWaiters) : null;
+                }
+            } finally {
+                mutex.unlock();
+            }
+            wakeOnLoop(next, forItem);
+        });
+    }
+
+    private void onLoop(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException closed) {
+            task.run(); // the loop is gone: better to complete here than to leave the waiter pending forever
+        }
+    }
+
+    private void forgetWaiter(ArrayDeque<AsyncFuture<Void>> waiters, AsyncFuture<Void> waiter) {
+        mutex.lock();
+        try {
+            waiters.remove(waiter);
         } finally {
             mutex.unlock();
         }
@@ -595,13 +817,18 @@ public final class AsyncQueue<T> {
         }
     }
 
-    private static void completeAll(List<AsyncFuture<Void>> joiners) {
+    private void completeAll(List<AsyncFuture<Void>> joiners) {
         if (joiners != null) {
-            Wakeups.run(() -> {
+            Runnable completion = () -> {
                 for (AsyncFuture<Void> j : joiners) {
                     j.complete(null);
                 }
-            });
+            };
+            if (loop != null) {
+                onLoop(completion);
+            } else {
+                Wakeups.run(completion);
+            }
         }
     }
 

@@ -63,8 +63,9 @@ final class Primitives {
         try (TourLoop loop = new TourLoop()) {
             int numConsumers = 2;
             loop.runUntilComplete(() -> {
-                // fixed size so the producer blocks until consumers pull items out
-                AsyncQueue<Optional<Integer>> q = AsyncQueue.fifo(numConsumers);
+                // fixed size so the producer blocks until consumers pull items out; waiters resume through the
+                // loop, as asyncio's do, so the lines interleave as the seed's
+                AsyncQueue<Optional<Integer>> q = AsyncQueue.fifo(numConsumers, loop);
                 List<AsyncFuture<Void>> tasks = new ArrayList<>();
                 for (int i = 0; i < numConsumers; i++) {
                     int n = i;
@@ -87,7 +88,8 @@ final class Primitives {
                     q.taskDone();
                     return AsyncFuture.completed(false);
                 }
-                return loop.sleep(Duration.ofMillis(10L * item.get())).thenApply(slept -> {
+                // The seed sleeps 0.01 s per item; 25 ms keeps the order of the consumers' turns on a busy machine.
+                return loop.sleep(Duration.ofMillis(25L * item.get())).thenApply(slept -> {
                     q.taskDone();
                     return true;
                 });

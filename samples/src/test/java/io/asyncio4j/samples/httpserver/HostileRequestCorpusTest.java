@@ -1,6 +1,7 @@
 package io.asyncio4j.samples.httpserver;
 
 import io.asyncio4j.nio.EventLoop;
+import io.asyncio4j.samples.Baseline;
 import io.asyncio4j.samples.http.HttpLimits;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -49,6 +50,8 @@ class HostileRequestCorpusTest {
     @TempDir
     static Path dir;
     static StaticFileServer server;
+    /** Descriptors, threads and timer tasks once the server has served a request: the corpus must leave none. */
+    static Baseline baseline;
     /** Every WARN or ERROR logged while the corpus runs: a failed connection handler logs one and aborts. */
     static final List<String> warnings = new CopyOnWriteArrayList<>();
     static final AppenderBase<ILoggingEvent> warningCollector = new AppenderBase<>() {
@@ -61,7 +64,7 @@ class HostileRequestCorpusTest {
     };
 
     @BeforeAll
-    static void start() throws IOException {
+    static void start() throws IOException, InterruptedException {
         Path root = Files.createDirectories(dir.resolve("root"));
         Files.writeString(root.resolve("hello.txt"), "Hello, file!\n");
         Files.createDirectories(root.resolve("docs"));
@@ -75,6 +78,11 @@ class HostileRequestCorpusTest {
                 .withLimits(new HttpLimits(256, 1024, 10, 64, 1000))
                 .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(5));
         server = StaticFileServer.start(EventLoop.defaultLoop(), "127.0.0.1", 0, root, settings);
+        // Start what the server creates on first use (the loop's workers, two file-read threads), then count.
+        Baseline.warmUp(EventLoop.defaultLoop(), Math.max(1, Runtime.getRuntime().availableProcessors()));
+        normalGetIsServed();
+        normalGetIsServed();
+        baseline = Baseline.take(EventLoop.defaultLoop().timer());
         warningCollector.start();
         rootLogger().addAppender(warningCollector);
     }
@@ -93,7 +101,9 @@ class HostileRequestCorpusTest {
                 DynamicTest.dynamicTest("a stalled client does not hold up another",
                         HostileRequestCorpusTest::aStalledClientDoesNotHoldUpAnother),
                 DynamicTest.dynamicTest("after the whole corpus, a normal GET is still served",
-                        HostileRequestCorpusTest::normalGetIsServed)));
+                        HostileRequestCorpusTest::normalGetIsServed),
+                DynamicTest.dynamicTest("then descriptors, threads and timer tasks are back to where they were",
+                        () -> baseline.awaitReturn(Duration.ofSeconds(20)))));
     }
 
     static void aStalledClientDoesNotHoldUpAnother() throws IOException {
