@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +31,7 @@ class HttpServerFaultsTest {
     static final Duration TIMEOUT = Duration.ofMillis(500);
     static final Duration RELEASE = Duration.ofSeconds(20);
     static final int BIG = 10 * 1024 * 1024;
-    static final String HELLO = "Hello, file!\n";
+    static final String HELLO = ServerProbes.HELLO;
 
     @TempDir
     static Path root;
@@ -230,20 +229,10 @@ class HttpServerFaultsTest {
     }
 
     static void assertNormalRequestServed() throws IOException {
-        try (RawClient c = new RawClient(server.server().port())) {
-            c.send("GET /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-            assertThat(c.readToEnd()).startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\n" + HELLO);
-        }
+        ServerProbes.assertNormalRequestServed(server);
     }
 
-    /** Waits for a condition that the server's threads make true, failing after 20 s. */
     static void awaitTrue(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + RELEASE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("not true within " + RELEASE + ": " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-        }
+        ServerProbes.awaitTrue(what, RELEASE, condition);
     }
 }

@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,7 +30,7 @@ class HttpServerLoadFaultsTest {
     static final int IO_THREADS = 2;
     static final int CLIENTS = 1000;
     static final int BIG = 10 * 1024 * 1024;
-    static final String HELLO = "Hello, file!\n";
+    static final String HELLO = ServerProbes.HELLO;
     static final Duration RELEASE = Duration.ofSeconds(30);
 
     /** Small buffers so the bound is visible: each connection queues at most 64 KiB, files go in 16 KiB chunks. */
@@ -94,7 +93,7 @@ class HttpServerLoadFaultsTest {
                 crowd.watchReadable();
                 awaitTrue("every client has response bytes waiting, unread", () -> readable(crowd) == CLIENTS);
                 awaitTrue("every connection open", () -> server.server().activeConnections() == CLIENTS);
-                assertNormalRequestServed(server);
+                ServerProbes.assertNormalRequestServed(server);
                 long stalledHeap = usedHeapAfterGc();
                 assertThat(stalledHeap).as("used heap with %d stalled downloads (base %d MiB)", CLIENTS,
                         baseHeap >> 20).isLessThan(cap);
@@ -103,7 +102,7 @@ class HttpServerLoadFaultsTest {
                         CLIENTS, stalledHeap >> 20, cap >> 20);
             }
             awaitTrue("every connection released", () -> server.server().activeConnections() == 0);
-            assertNormalRequestServed(server);
+            ServerProbes.assertNormalRequestServed(server);
             baseline.awaitReturn(RELEASE);
             assertThat(warnings.drain()).as("warnings (a failed handler logs one)").isEmpty();
             assertThat(usedHeapAfterGc()).as("used heap once the clients are gone").isLessThan(baseHeap + (16 << 20));
@@ -183,7 +182,7 @@ class HttpServerLoadFaultsTest {
                     }
                     }
                     if (round % 3 == 0) {
-                        assertNormalRequestServed(server);
+                        ServerProbes.assertNormalRequestServed(server);
                         normalServed++;
                     }
                 }
@@ -198,7 +197,7 @@ class HttpServerLoadFaultsTest {
             }
             assertThat(normalServed).as("normal requests answered during the attack").isGreaterThanOrEqualTo(3);
             awaitTrue("every connection released", () -> server.server().activeConnections() == 0);
-            assertNormalRequestServed(server);
+            ServerProbes.assertNormalRequestServed(server);
             baseline.awaitReturn(RELEASE);
             assertThat(warnings.drain()).as("warnings (a failed handler logs one)").isEmpty();
         } finally {
@@ -225,21 +224,8 @@ class HttpServerLoadFaultsTest {
         return least;
     }
 
-    static void assertNormalRequestServed(StaticFileServer server) throws IOException {
-        try (RawClient c = new RawClient(server.server().port())) {
-            c.send("GET /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-            assertThat(c.readToEnd()).startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\n" + HELLO);
-        }
-    }
 
-    /** Waits for a condition that other threads make true, failing after {@link #RELEASE}. */
     static void awaitTrue(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + RELEASE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("not true within " + RELEASE + ": " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-        }
+        ServerProbes.awaitTrue(what, RELEASE, condition);
     }
 }
