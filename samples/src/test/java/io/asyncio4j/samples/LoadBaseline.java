@@ -199,8 +199,10 @@ public final class LoadBaseline {
      */
     public static int ephemeralPorts() {
         try {
-            String[] range = java.nio.file.Files.readString(java.nio.file.Path.of(
-                    "/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
+            // Not Files.readString: on JDK 17 it gives only the first byte of a /proc file (whose size reads as 0),
+            // which made this -1 and the assumption always hold.
+            String[] range = java.nio.file.Files.readAllLines(java.nio.file.Path.of(
+                    "/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+");
             return Integer.parseInt(range[1]) - Integer.parseInt(range[0]) + 1;
         } catch (java.io.IOException | RuntimeException e) {
             return -1;

@@ -243,7 +243,8 @@ public final class LoadClientMain {
      */
     static int batchSize() {
         try {
-            int max = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/core/somaxconn")).trim());
+            // Not Files.readString: on JDK 17 it gives only the first byte of a /proc file (whose size reads as 0).
+            int max = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/core/somaxconn")).get(0).trim());
             return Math.max(1, Math.min(BATCH, max / 2));
         } catch (IOException | RuntimeException e) {
             return BATCH;
