@@ -184,7 +184,7 @@ class ConnectionStormTest {
                     kindOf[id] = kind;
                     kinds[kind.ordinal()]++;
                     byte[] message = kind == Kind.ECHO || kind == Kind.HALF_CLOSE
-                            ? ManyConnectionsLoadTest.message(id, 1, random) : null;
+                            ? LoadClientMain.message(id, 1, random) : null;
                     sent[id] = message;
                     SelectorClient.Conn c = client.open(id);
                     live.add(c);

@@ -8,13 +8,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
-import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.IntSupplier;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.fail;
@@ -118,33 +114,6 @@ final class SelectorClient implements AutoCloseable {
         }
     }
 
-    /**
-     * Opens {@code n} connections, {@code batch} connects at a time: each batch is connected and accepted by the
-     * server ({@code accepted} counts up to the total so far) before the next starts, so the listen backlog
-     * never overflows.
-     */
-    List<Conn> connectInBatches(int n, int batch, IntSupplier accepted, Duration deadline) throws IOException {
-        List<Conn> all = new ArrayList<>(n);
-        long end = System.nanoTime() + deadline.toNanos();
-        while (all.size() < n) {
-            List<Conn> wave = new ArrayList<>();
-            for (int i = 0; i < batch && all.size() < n; i++) {
-                Conn c = open(all.size());
-                wave.add(c);
-                all.add(c);
-            }
-            awaitAll(wave, c -> c.connected, end, "connected");
-            while (accepted.getAsInt() < all.size()) {
-                if (System.nanoTime() - end > 0) {
-                    fail("the server accepted " + accepted.getAsInt() + " of " + all.size() + " connections");
-                }
-                pump(5);
-                checkNoFailure(wave);
-            }
-        }
-        return all;
-    }
-
     /** Queues {@code request} on {@code c}, awaiting a response that {@code complete} accepts. */
     void send(Conn c, byte[] request, Predicate<byte[]> complete) throws IOException {
         c.in.reset();
@@ -214,14 +183,6 @@ final class SelectorClient implements AutoCloseable {
                         + example);
             }
             pump(50);
-        }
-    }
-
-    private static void checkNoFailure(Collection<Conn> conns) {
-        for (Conn c : conns) {
-            if (c.failure != null) {
-                fail(c.toString());
-            }
         }
     }
 
