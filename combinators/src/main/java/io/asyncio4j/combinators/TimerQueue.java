@@ -72,6 +72,12 @@ final class TimerQueue {
         }
     }
 
+    static {
+        // Scheduling must not need the class path later: a listener retries accepts through the timer when the
+        // process is out of descriptors, when a class could not be read from a directory any more.
+        Entry.class.getName();
+    }
+
     private final String threadName;
     private final ReentrantLock lock = new ReentrantLock();
     // Under lock.
