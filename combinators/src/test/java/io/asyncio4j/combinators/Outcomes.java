@@ -1,7 +1,11 @@
 package io.asyncio4j.combinators;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -61,6 +65,41 @@ final class Outcomes {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * Starts one thread per body, releases them together, and waits for all; fails with every thread's failure
+     * suppressed, or if a thread is still running {@code guardSeconds} + 5 s later (a lost wake-up).
+     */
+    static void runTogether(List<Runnable> bodies, long guardSeconds) throws InterruptedException {
+        CountDownLatch start = new CountDownLatch(1);
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        List<Thread> threads = new ArrayList<>();
+        for (Runnable body : bodies) {
+            Thread t = new Thread(() -> {
+                try {
+                    start.await();
+                    body.run();
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+        }
+        start.countDown();
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(guardSeconds + 5));
+            if (t.isAlive()) {
+                failures.add(new AssertionError("a thread is stuck: a wake-up was lost"));
+            }
+        }
+        if (!failures.isEmpty()) {
+            AssertionError error = new AssertionError(failures.size() + " thread(s) failed");
+            failures.forEach(error::addSuppressed);
+            throw error;
         }
     }
 }

@@ -472,33 +472,6 @@ class PrimitivesStressTest {
     }
 
     private static void runThreads(List<Runnable> bodies) throws Exception {
-        CountDownLatch start = new CountDownLatch(1);
-        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-        List<Thread> threads = new ArrayList<>();
-        for (Runnable body : bodies) {
-            Thread t = new Thread(() -> {
-                try {
-                    start.await();
-                    body.run();
-                } catch (Throwable e) {
-                    failures.add(e);
-                }
-            });
-            t.setDaemon(true);
-            t.start();
-            threads.add(t);
-        }
-        start.countDown();
-        for (Thread t : threads) {
-            t.join(TimeUnit.SECONDS.toMillis(GUARD_SECONDS + 5));
-            if (t.isAlive()) {
-                failures.add(new AssertionError("a thread is stuck: a wake-up was lost"));
-            }
-        }
-        if (!failures.isEmpty()) {
-            AssertionError error = new AssertionError(failures.size() + " thread(s) failed");
-            failures.forEach(error::addSuppressed);
-            throw error;
-        }
+        Outcomes.runTogether(bodies, GUARD_SECONDS);
     }
 }
