@@ -92,6 +92,27 @@ public interface Connection {
     AsyncFuture<byte[]> readUntil(byte[] delimiter, int limit);
 
     /**
+     * Reads one message with {@code decoder}, parsed straight from the received bytes: the decoder is called with
+     * everything buffered (up to {@code limit} bytes) whenever bytes arrive, until it returns a message; only the
+     * bytes it advanced past are consumed. One future per message, however many lines or fields it has, and no
+     * copy of the bytes unless the message spans two socket reads.
+     *
+     * <p>If a stream error follows the buffered bytes, the decoder is still offered them (not as the end of the
+     * stream) and the read fails with the error if it returns {@code null}. Cancelling the read before its
+     * delivery puts the consumed bytes back, as for the other reads.
+     *
+     * @param decoder decodes the message; see {@link FrameDecoder} for the thread and lock it runs under
+     * @param limit   the most bytes the message may have; the decoder never sees more
+     * @param <T>     the message type
+     * @return a future of the message, or of {@code null} if the decoder returned {@code null} at the end of the
+     *         stream; it fails with what the decoder threw (nothing consumed), and with
+     *         {@link LimitOverrunException} (the bytes stay buffered) when {@code limit} bytes are buffered and
+     *         the decoder still needs more
+     * @throws IllegalArgumentException if {@code limit} is not positive
+     */
+    <T> AsyncFuture<T> readFrame(FrameDecoder<T> decoder, int limit);
+
+    /**
      * Reads one line (asyncio {@code readline}, with the terminator stripped).
      *
      * <p>A line ends at {@code \n}; a {@code \r} just before it is stripped too. At the end of the stream the

@@ -16,6 +16,8 @@ final class InboundBuffer {
     private int head;
     private int count;
     private long size;
+    /** The buffer {@link #front} last merged chunks into: its spare capacity takes the next merge. */
+    private ByteBuffer merged;
 
     long size() {
         return size;
@@ -52,6 +54,9 @@ final class InboundBuffer {
         ByteBuffer first = chunks[head];
         int n = first.remaining();
         if (n <= max) {
+            if (first == merged) {
+                merged = null;  // handed out: its spare capacity is no longer ours to fill
+            }
             chunks[head] = null;
             head = (head + 1) & (chunks.length - 1);
             count--;
@@ -103,6 +108,47 @@ final class InboundBuffer {
         }
         size -= n;
         return out;
+    }
+
+    /**
+     * Returns the first chunk after making it hold at least {@code n <= size()} bytes: as it is if it already
+     * does, else by merging the chunks behind it into one buffer. The merge buffer is sized up to
+     * {@code capacityHint} so that bytes arriving later are appended to it rather than copying the front again:
+     * a frame growing by small arrivals is copied once on average, not once per arrival.
+     */
+    ByteBuffer front(int n, int capacityHint) {
+        ByteBuffer first = chunks[head];
+        if (first.remaining() >= n) {
+            return first;
+        }
+        int mask = chunks.length - 1;
+        ByteBuffer acc = first;
+        if (first != merged || first.capacity() - first.limit() < n - first.remaining()) {
+            acc = ByteBuffer.allocate(Math.max(n, Math.min(capacityHint, Math.max(2 * n, 512))));
+            acc.put(first).flip();
+            chunks[head] = acc;
+            merged = acc;
+        }
+        int start = acc.position();
+        int end = acc.limit();
+        acc.limit(acc.capacity());
+        while (end - start < n) {
+            int second = (head + 1) & mask;
+            ByteBuffer next = chunks[second];
+            int k = Math.min(next.remaining(), n - (end - start));
+            acc.put(end, next, next.position(), k);
+            next.position(next.position() + k);
+            end += k;
+            if (!next.hasRemaining()) {
+                // Drop the emptied second chunk: the front moves into its slot.
+                chunks[second] = acc;
+                chunks[head] = null;
+                head = second;
+                count--;
+            }
+        }
+        acc.limit(end).position(start);
+        return acc;
     }
 
     /**

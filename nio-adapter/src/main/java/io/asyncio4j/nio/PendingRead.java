@@ -1,6 +1,7 @@
 package io.asyncio4j.nio;
 
 import io.asyncio4j.AsyncFuture;
+import io.asyncio4j.FrameDecoder;
 import io.asyncio4j.IncompleteReadException;
 import io.asyncio4j.LimitOverrunException;
 
@@ -17,6 +18,8 @@ import java.nio.ByteBuffer;
 abstract class PendingRead<T> implements Runnable {
 
     enum State { WAITING, CLAIMED, SETTLED }
+
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
     final AsyncFuture<T> future = new AsyncFuture<>();
     State state = State.WAITING;
@@ -148,6 +151,52 @@ abstract class PendingRead<T> implements Runnable {
                 in.pushFront(copy);
                 dst.position(start);
             }
+        }
+    }
+
+    /**
+     * {@code readFrame(decoder, limit)}: offers the decoder everything buffered, up to the limit, as one read-only
+     * contiguous view, and consumes what it advanced past once it produces a message.
+     */
+    static final class Frame<T> extends PendingRead<T> {
+        private final FrameDecoder<T> decoder;
+        private final int limit;
+
+        Frame(FrameDecoder<T> decoder, int limit) {
+            this.decoder = decoder;
+            this.limit = limit;
+        }
+
+        @Override
+        boolean claim(InboundBuffer in, boolean eof, Throwable streamFailure) {
+            long size = in.size();
+            boolean end = eof && streamFailure == null && size <= limit;
+            if (size == 0 && !end) {
+                return streamFailure != null && fail(streamFailure, null);
+            }
+            int n = (int) Math.min(size, limit);
+            ByteBuffer view = n == 0 ? EMPTY : in.front(n, limit).asReadOnlyBuffer();
+            int start = view.position();
+            view.limit(start + n);
+            T message;
+            try {
+                message = decoder.decode(view, end);
+            } catch (RuntimeException | Error e) {
+                return fail(e, null);
+            }
+            if (message != null || end) {
+                int used = view.position() - start;
+                if (used < 0 || used > n) {
+                    return fail(new IllegalStateException("the decoder moved the position outside the bytes it was"
+                            + " given: " + used + " of " + n), null);
+                }
+                return succeed(message, used == 0 ? null : in.takeUpTo(used));
+            }
+            if (size >= limit) {
+                return fail(new LimitOverrunException("no complete frame within the limit of " + limit + " bytes",
+                        size, limit), null);
+            }
+            return streamFailure != null && fail(streamFailure, null);
         }
     }
 

@@ -4,6 +4,7 @@ import io.asyncio4j.AsyncFuture;
 import io.asyncio4j.Connection;
 import io.asyncio4j.ConnectionAbortedException;
 import io.asyncio4j.ConnectionOptions;
+import io.asyncio4j.FrameDecoder;
 import io.asyncio4j.WriteQueueFullException;
 import io.asyncio4j.combinators.Async;
 import io.asyncio4j.combinators.AsyncTimer;
@@ -170,6 +171,15 @@ final class StreamConnection implements Connection {
                     + delimiter.length + " bytes)");
         }
         return startRead(new PendingRead.Until(delimiter.clone(), limit));
+    }
+
+    @Override
+    public <T> AsyncFuture<T> readFrame(FrameDecoder<T> decoder, int limit) {
+        Objects.requireNonNull(decoder, "decoder");
+        if (limit <= 0) {
+            throw new IllegalArgumentException("limit must be positive: " + limit);
+        }
+        return startRead(new PendingRead.Frame<>(decoder, limit));
     }
 
     @Override
