@@ -15,6 +15,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * timeout set after a 15 s keep-alive one was removed): a wake-up and a context switch per request. Here the
  * thread is woken only when a task is due before the moment it already plans to wake up; a cancelled task leaves
  * the heap at once, and the thread, waking at the deadline it had planned, just plans again.
+ *
+ * <p>Tasks due later than {@link #NEAR_NANOS} wait first in a timing wheel: {@link #SLOTS} slots of
+ * {@code 2^}{@link #SLOT_SHIFT} ns (about 67 ms, 34 s in all), each a doubly linked list, so that scheduling and
+ * cancelling them cost a few pointer writes instead of a walk through the heap. Most such tasks are timeouts that
+ * are cancelled long before they are due (a request's header timeout, once the header arrived). The thread moves
+ * a slot's tasks into the heap one slot before the slot begins, and the heap runs them at their exact deadlines:
+ * the wheel changes the cost, not the timing.
  */
 final class TimerQueue {
 
@@ -40,6 +47,10 @@ final class TimerQueue {
         private long seq;
         /** Position in the heap, -1 when out of it; under the queue's lock. */
         private int index = -1;
+        /** Whether it waits in a wheel slot, and its neighbours there; under the queue's lock. */
+        private boolean inWheel;
+        private Entry prev;
+        private Entry next;
         private volatile int state;
 
         Entry(long deadline, Runnable task, TimerQueue queue) {
@@ -78,6 +89,12 @@ final class TimerQueue {
         Entry.class.getName();
     }
 
+    /** Tasks due at least this far ahead go to the wheel: three slots, past the slot moved next and the one after. */
+    static final long NEAR_NANOS = 3L << 26;
+    static final int SLOT_SHIFT = 26;
+    static final int SLOTS = 512;
+    private static final int SLOT_MASK = SLOTS - 1;
+
     private final String threadName;
     private final ReentrantLock lock = new ReentrantLock();
     // Under lock.
@@ -89,6 +106,11 @@ final class TimerQueue {
     /** Whether the thread will wake by itself at {@link #plannedWake} (it is awake, or parked with a deadline). */
     private boolean planned;
     private long plannedWake;
+    /** The wheel: the first task of each slot's list. */
+    private final Entry[] slots = new Entry[SLOTS];
+    private int wheelCount;
+    /** Every tick (deadline {@code >> SLOT_SHIFT}) up to this one has been moved to the heap. */
+    private long wheelTick = Long.MIN_VALUE;
 
     TimerQueue(String threadName) {
         this.threadName = threadName;
@@ -118,16 +140,21 @@ final class TimerQueue {
                 throw new RejectedExecutionException("the timer " + threadName + " is closed");
             }
             e.seq = submissions++;
-            add(e);
+            long wakeAt = deadline;
+            if (addToWheel(e)) {
+                wakeAt = migrationTime(deadline >> SLOT_SHIFT);
+            } else {
+                add(e);
+            }
             if (thread == null) {
                 thread = new Thread(this::run, threadName);
                 thread.setDaemon(true);
                 planned = true;
-                plannedWake = deadline;
+                plannedWake = wakeAt;
                 thread.start();
-            } else if (!planned || deadline - plannedWake < 0) {
+            } else if (!planned || wakeAt - plannedWake < 0) {
                 planned = true;
-                plannedWake = deadline;
+                plannedWake = wakeAt;
                 wake = thread;
             }
         } finally {
@@ -143,7 +170,7 @@ final class TimerQueue {
     int size() {
         lock.lock();
         try {
-            return size;
+            return size + wheelCount;
         } finally {
             lock.unlock();
         }
@@ -160,6 +187,13 @@ final class TimerQueue {
             }
             Arrays.fill(heap, 0, size, null);
             size = 0;
+            for (int i = 0; i < SLOTS; i++) {
+                for (Entry e = slots[i]; e != null; e = e.next) {
+                    e.inWheel = false;
+                }
+                slots[i] = null;
+            }
+            wheelCount = 0;
             t = thread;
         } finally {
             lock.unlock();
@@ -174,6 +208,8 @@ final class TimerQueue {
         try {
             if (e.index >= 0) {
                 removeAt(e.index);
+            } else if (e.inWheel) {
+                unlink(e);
             }
         } finally {
             lock.unlock();
@@ -190,18 +226,26 @@ final class TimerQueue {
                     return;
                 }
                 long now = System.nanoTime();
+                migrate(now);
                 Entry head = size > 0 ? heap[0] : null;
-                if (head == null) {
-                    planned = false;
-                } else if (head.deadline - now <= 0) {
+                if (head != null && head.deadline - now <= 0) {
                     removeAt(0);
                     due = head;
                     planned = true; // awake: a task scheduled meanwhile is seen on the next turn, no wake-up needed
                     plannedWake = now;
-                } else {
+                } else if (head != null || wheelCount > 0) {
+                    long wakeAt = head != null ? head.deadline : Long.MAX_VALUE;
+                    if (wheelCount > 0) {
+                        long migration = nextMigration();
+                        if (head == null || migration - wakeAt < 0) {
+                            wakeAt = migration;
+                        }
+                    }
                     planned = true;
-                    plannedWake = head.deadline;
-                    waitNanos = head.deadline - now;
+                    plannedWake = wakeAt;
+                    waitNanos = Math.max(1, wakeAt - now);
+                } else {
+                    planned = false;
                 }
             } finally {
                 lock.unlock();
@@ -226,6 +270,85 @@ final class TimerQueue {
             Thread self = Thread.currentThread();
             self.getUncaughtExceptionHandler().uncaughtException(self, t);
         }
+    }
+
+    // ---- the wheel; under lock ----
+
+    /** When the thread moves the tasks of {@code tick} to the heap: when the tick before it begins. */
+    private static long migrationTime(long tick) {
+        return (tick - 1) << SLOT_SHIFT;
+    }
+
+    /**
+     * Puts {@code e} in its slot if it is due after the slots already moved to the heap and within the wheel;
+     * returns whether it did. While the wheel holds tasks the thread keeps {@link #wheelTick} close to the clock
+     * (it wakes for each slot), so a task is only let in a slot at least one slot ahead, without reading the
+     * clock here; should the thread be late, the task's slot is due to move already and the thread is woken for
+     * it, as it would be for a task put in the heap.
+     */
+    private boolean addToWheel(Entry e) {
+        long tick = e.deadline >> SLOT_SHIFT;
+        if (wheelCount == 0) {
+            // Nothing to move: catch up with the clock, and keep near tasks in the heap.
+            wheelTick = (System.nanoTime() >> SLOT_SHIFT) + 1;
+        }
+        if (tick - wheelTick < 2 || tick - wheelTick >= SLOTS) {
+            return false;
+        }
+        int slot = (int) (tick & SLOT_MASK);
+        Entry first = slots[slot];
+        e.next = first;
+        if (first != null) {
+            first.prev = e;
+        }
+        slots[slot] = e;
+        e.inWheel = true;
+        wheelCount++;
+        return true;
+    }
+
+    private void unlink(Entry e) {
+        if (e.prev != null) {
+            e.prev.next = e.next;
+        } else {
+            slots[(int) ((e.deadline >> SLOT_SHIFT) & SLOT_MASK)] = e.next;
+        }
+        if (e.next != null) {
+            e.next.prev = e.prev;
+        }
+        e.prev = null;
+        e.next = null;
+        e.inWheel = false;
+        wheelCount--;
+    }
+
+    /** Moves to the heap the tasks of every tick up to the one after {@code now}'s. */
+    private void migrate(long now) {
+        long target = (now >> SLOT_SHIFT) + 1;
+        while (wheelCount > 0 && wheelTick - target < 0) {
+            wheelTick++;
+            int slot = (int) (wheelTick & SLOT_MASK);
+            for (Entry e = slots[slot]; e != null; ) {
+                Entry next = e.next;
+                e.prev = null;
+                e.next = null;
+                e.inWheel = false;
+                wheelCount--;
+                add(e);
+                e = next;
+            }
+            slots[slot] = null;
+        }
+    }
+
+    /** When the next non-empty slot is to be moved to the heap; the wheel must not be empty. */
+    private long nextMigration() {
+        for (long tick = wheelTick + 1; tick - wheelTick < SLOTS; tick++) {
+            if (slots[(int) (tick & SLOT_MASK)] != null) {
+                return migrationTime(tick);
+            }
+        }
+        throw new IllegalStateException("timer wheel count " + wheelCount + " but no task in any slot");
     }
 
     // ---- the heap; under lock ----

@@ -67,6 +67,15 @@ class TimerQueueTest {
 
     @Test
     void concurrentSchedulesAndCancelsRunEachSurvivorOnceAndLeaveNothing() throws Exception {
+        concurrentSchedulesAndCancels(2_000_000);
+    }
+
+    @Test
+    void concurrentSchedulesAndCancelsAcrossHeapAndWheelRunEachSurvivorOnce() throws Exception {
+        concurrentSchedulesAndCancels((int) (TimerQueue.NEAR_NANOS * 3));
+    }
+
+    private static void concurrentSchedulesAndCancels(int maxDelayNanos) throws Exception {
         AsyncTimer timer = AsyncTimer.create("race-timer", Runnable::run);
         try {
             int threads = 4;
@@ -83,7 +92,7 @@ class TimerQueueTest {
                     Random random = new Random(first);
                     for (int i = first; i < first + perThread; i++) {
                         int id = i;
-                        TimerHandle h = timer.schedule(Duration.ofNanos(random.nextInt(2_000_000)),
+                        TimerHandle h = timer.schedule(Duration.ofNanos(random.nextInt(maxDelayNanos)),
                                 () -> runs.incrementAndGet(id));
                         if (random.nextBoolean() && h.cancel()) {
                             cancelled[id] = true;
@@ -98,7 +107,7 @@ class TimerQueueTest {
                 w.join();
             }
             // A task due after every other one: once it ran, so did everything that was not cancelled.
-            timer.schedule(Duration.ofMillis(5), survivorsDone::countDown);
+            timer.schedule(Duration.ofNanos(maxDelayNanos + 5_000_000L), survivorsDone::countDown);
             assertThat(survivorsDone.await(30, TimeUnit.SECONDS)).isTrue();
             int ranCount = 0;
             for (int id = 0; id < cancelled.length; id++) {
@@ -138,6 +147,103 @@ class TimerQueueTest {
         assertThat(timer.pendingTasks()).isZero();
         assertThatThrownBy(() -> timer.schedule(Duration.ZERO, () -> { }))
                 .isInstanceOf(RejectedExecutionException.class);
+    }
+
+    @Test
+    void tasksDueBeyondTheNearWindowWaitInTheWheelAndRunInOrderNeverEarly() throws InterruptedException {
+        AsyncTimer timer = AsyncTimer.create("wheel-timer", Runnable::run);
+        try {
+            int n = 12;
+            long slot = 1L << TimerQueue.SLOT_SHIFT;
+            long base = timer.nanoTime() + TimerQueue.NEAR_NANOS + slot;
+            long[] deadlines = new long[n];
+            long[] ranAt = new long[n];
+            List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch all = new CountDownLatch(n);
+            List<Integer> ids = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                ids.add(i);
+            }
+            Collections.shuffle(ids, new Random(7));
+            for (int id : ids) {
+                deadlines[id] = base + id * slot / 3; // a few per slot, over several slots
+                timer.scheduleAt(deadlines[id], () -> {
+                    ranAt[id] = System.nanoTime();
+                    order.add(id);
+                    all.countDown();
+                });
+            }
+            assertThat(timer.pendingTasks()).isEqualTo(n);
+            assertThat(all.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(order).containsExactlyElementsOf(sorted(ids));
+            for (int id = 0; id < n; id++) {
+                assertThat(ranAt[id]).as("task %d ran at its deadline or after", id).isGreaterThanOrEqualTo(deadlines[id]);
+            }
+            assertThat(timer.pendingTasks()).isZero();
+        } finally {
+            timer.close();
+        }
+    }
+
+    @Test
+    void cancellingTasksInTheWheelRemovesThemAndTheRestStillRun() throws InterruptedException {
+        AsyncTimer timer = AsyncTimer.create("wheel-cancel-timer", Runnable::run);
+        try {
+            int n = 300;
+            AtomicIntegerArray runs = new AtomicIntegerArray(n);
+            List<TimerHandle> handles = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int id = i;
+                // Spread over many slots, several tasks per slot, all in the wheel.
+                Duration delay = Duration.ofNanos(TimerQueue.NEAR_NANOS + 50_000_000L + (i % 30) * 7_000_000L);
+                handles.add(timer.schedule(delay, () -> runs.incrementAndGet(id)));
+            }
+            for (int i = 0; i < n; i += 2) {
+                assertThat(handles.get(i).cancel()).isTrue(); // first, middle and last of their slot lists
+            }
+            assertThat(timer.pendingTasks()).isEqualTo(n / 2);
+            CountDownLatch after = new CountDownLatch(1);
+            timer.schedule(Duration.ofNanos(TimerQueue.NEAR_NANOS + 500_000_000L), after::countDown);
+            assertThat(after.await(30, TimeUnit.SECONDS)).isTrue();
+            for (int i = 0; i < n; i++) {
+                assertThat(runs.get(i)).as("task %d", i).isEqualTo(i % 2 == 0 ? 0 : 1);
+            }
+            assertThat(timer.pendingTasks()).isZero();
+        } finally {
+            timer.close();
+        }
+    }
+
+    @Test
+    void aWheelTaskScheduledWhileTheThreadSleepsForALaterOneIsNotDelayed() {
+        AsyncTimer timer = AsyncTimer.create("wheel-wake-timer", Runnable::run);
+        try {
+            timer.schedule(Duration.ofHours(1), () -> { }); // beyond the wheel: in the heap, the thread sleeps
+            long deadline = timer.nanoTime() + TimerQueue.NEAR_NANOS + 10_000_000L;
+            CompletableFuture<Long> ran = new CompletableFuture<>();
+            timer.scheduleAt(deadline, () -> ran.complete(System.nanoTime()));
+            assertThat(ran.orTimeout(30, TimeUnit.SECONDS).join()).isGreaterThanOrEqualTo(deadline);
+            assertThat(timer.pendingTasks()).isEqualTo(1);
+        } finally {
+            timer.close();
+        }
+    }
+
+    @Test
+    void closingDropsTheWheelAndLaterCancelsFindNothing() {
+        AsyncTimer timer = AsyncTimer.create("wheel-close-timer", Runnable::run);
+        TimerHandle h = timer.schedule(Duration.ofSeconds(5), () -> { });
+        timer.schedule(Duration.ofSeconds(5), () -> { });
+        assertThat(timer.pendingTasks()).isEqualTo(2);
+        timer.close();
+        h.cancel();
+        assertThat(timer.pendingTasks()).isZero();
+    }
+
+    private static List<Integer> sorted(List<Integer> ids) {
+        List<Integer> copy = new ArrayList<>(ids);
+        Collections.sort(copy);
+        return copy;
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

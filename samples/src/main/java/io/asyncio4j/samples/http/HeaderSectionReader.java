@@ -2,52 +2,100 @@ package io.asyncio4j.samples.http;
 
 import io.asyncio4j.AsyncFuture;
 import io.asyncio4j.Connection;
-import io.asyncio4j.LimitOverrunException;
-import io.asyncio4j.combinators.Async;
+import io.asyncio4j.FrameDecoder;
 
 import java.io.EOFException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 
-import static java.nio.charset.StandardCharsets.ISO_8859_1;
-
-/** Reads a header (or trailer) section, field line by field line, up to its blank line (RFC 9112 §5). */
+/**
+ * Reads a header (or trailer) section, field line by field line, up to its blank line (RFC 9112 §5), as one
+ * {@link Connection#readFrame framed read}: the lines are parsed straight from the connection's buffer.
+ *
+ * <p>A line ends at LF, a CR just before it stripped; each line counts against the section's byte budget with two
+ * bytes for its terminator, and must end within what is left of the budget.
+ */
 final class HeaderSectionReader {
 
     private HeaderSectionReader() {
     }
 
     /**
-     * Reads field lines into {@code into} until the blank line. Fails with {@link HttpException} 431 beyond
+     * Reads field lines into {@code into} until the blank line, then returns {@code finish} applied to them (run
+     * as part of the read, so a check there fails the read). Fails with {@link HttpException} 431 beyond
      * {@code maxBytes} or {@code maxCount}, 400 for a malformed line, {@link EOFException} if the stream ends
      * first.
      */
+    static <T> AsyncFuture<T> read(Connection conn, int maxBytes, int maxCount, HttpHeaders into,
+                                   Function<HttpHeaders, T> finish) {
+        // The decoder answers 431 before the read's own limit is reached: its budget counts at least every byte.
+        return conn.readFrame(new Decoder<>(maxBytes, maxCount, into, finish), maxBytes);
+    }
+
+    /** Reads field lines into {@code into} until the blank line, as the other {@code read}. */
     static AsyncFuture<HttpHeaders> read(Connection conn, int maxBytes, int maxCount, HttpHeaders into) {
-        int[] budget = {maxBytes};
-        return Async.whileTrue(() -> {
-            if (budget[0] <= 0) {
-                throw Failures.fail(431, "header section larger than " + maxBytes + " bytes");
-            }
-            return conn.readLine(budget[0]).thenApply(bytes -> {
-                if (bytes == null) {
+        return read(conn, maxBytes, maxCount, into, Function.identity());
+    }
+
+    /**
+     * Parses the lines offered so far and remembers where it stopped: the connection offers the same bytes again,
+     * and more, until the section is complete, and each line is parsed once.
+     */
+    private static final class Decoder<T> implements FrameDecoder<T> {
+        private final int maxBytes;
+        private final int maxCount;
+        private final HttpHeaders into;
+        private final Function<HttpHeaders, T> finish;
+        /** Bytes of the section parsed so far, from the start of the buffer offered. */
+        private int parsed;
+        private int budget;
+
+        Decoder(int maxBytes, int maxCount, HttpHeaders into, Function<HttpHeaders, T> finish) {
+            this.maxBytes = maxBytes;
+            this.maxCount = maxCount;
+            this.into = into;
+            this.finish = finish;
+            this.budget = maxBytes;
+        }
+
+        @Override
+        public T decode(ByteBuffer buffered, boolean endOfStream) {
+            int start = buffered.position();
+            int end = buffered.limit();
+            int pos = start + parsed;
+            while (true) {
+                if (budget <= 0) {
+                    throw tooLarge();
+                }
+                int lf = Lines.indexOfLf(buffered, pos, (int) Math.min(end, (long) pos + budget));
+                if (lf < 0) {
+                    if (end - pos >= budget) {
+                        throw tooLarge();
+                    }
+                    if (!endOfStream) {
+                        return null;
+                    }
+                    if (end > pos) {
+                        addField(Lines.text(buffered, pos, end), into, maxCount); // a last line without its LF
+                    }
                     throw new CompletionException(new EOFException("connection closed in the header section"));
                 }
-                budget[0] -= bytes.length + 2;  // counted with its CRLF
-                if (bytes.length == 0) {
-                    return false;               // the blank line ends the section
+                int lineEnd = Lines.stripCr(buffered, pos, lf);
+                budget -= lineEnd - pos + 2;  // counted with its CRLF
+                if (lineEnd == pos) {
+                    buffered.position(lf + 1);  // the blank line ends the section
+                    return finish.apply(into);
                 }
-                addField(new String(bytes, ISO_8859_1), into, maxCount);
-                return true;
-            });
-        }).handle((done, failure) -> {
-            if (failure == null) {
-                return into;
+                addField(Lines.text(buffered, pos, lineEnd), into, maxCount);
+                pos = lf + 1;
+                parsed = pos - start;
             }
-            Throwable e = Failures.unwrap(failure);
-            if (e instanceof LimitOverrunException) {
-                throw Failures.fail(431, "header section larger than " + maxBytes + " bytes");
-            }
-            throw new CompletionException(e);
-        });
+        }
+
+        private CompletionException tooLarge() {
+            return Failures.fail(431, "header section larger than " + maxBytes + " bytes");
+        }
     }
 
     private static void addField(String line, HttpHeaders into, int maxCount) {

@@ -100,6 +100,9 @@ public final class HttpHeaders {
      * @return {@code true} if one of the elements is {@code token}
      */
     public boolean containsToken(String name, String token) {
+        if (indexOf(name) < 0) {
+            return false;
+        }
         for (String element : listValues(name)) {
             if (element.equalsIgnoreCase(token)) {
                 return true;

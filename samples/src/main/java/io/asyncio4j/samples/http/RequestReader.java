@@ -2,13 +2,12 @@ package io.asyncio4j.samples.http;
 
 import io.asyncio4j.AsyncFuture;
 import io.asyncio4j.Connection;
-import io.asyncio4j.LimitOverrunException;
+import io.asyncio4j.FrameDecoder;
 
 import java.io.EOFException;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletionException;
-
-import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
 /**
  * Reads HTTP/1.x request heads from a {@link Connection} (RFC 9112 §3, §5) and decides how their bodies are
@@ -49,19 +48,9 @@ public final class RequestReader {
      * @return a future of a head with an empty header map, or of {@code null} at a clean end of the stream
      */
     public static AsyncFuture<RequestHead> readRequestLine(Connection conn, HttpLimits limits) {
-        return readNonEmptyLine(conn, limits.maxStartLineBytes(), MAX_LEADING_EMPTY_LINES)
-                .thenApply(bytes -> bytes == null ? null : parseRequestLine(new String(bytes, ISO_8859_1)))
-                .handle((head, failure) -> {
-                    if (failure == null) {
-                        return head;
-                    }
-                    Throwable e = Failures.unwrap(failure);
-                    if (e instanceof LimitOverrunException) {
-                        throw Failures.fail(414, "request line longer than " + limits.maxStartLineBytes()
-                                + " bytes");
-                    }
-                    throw new CompletionException(e);
-                });
+        int limit = limits.maxStartLineBytes();
+        // The decoder answers 414 before the read's own limit (room for the empty lines too) is reached.
+        return conn.readFrame(new RequestLineDecoder(limit), MAX_LEADING_EMPTY_LINES * 2 + limit);
     }
 
     /**
@@ -73,20 +62,66 @@ public final class RequestReader {
      * @return a future of the same head, its headers filled in
      */
     public static AsyncFuture<RequestHead> readHeaders(Connection conn, HttpLimits limits, RequestHead line) {
-        return HeaderSectionReader.read(conn, limits.maxHeaderBytes(), limits.maxHeaderCount(), line.headers())
-                .thenApply(headers -> {
-                    List<String> hosts = headers.getAll("Host");
-                    if (hosts.size() > 1) {
-                        throw Failures.fail(400, "more than one Host header field");
-                    }
-                    if (hosts.isEmpty() && line.version().minor() >= 1) {
-                        throw Failures.fail(400, "HTTP/1.1 request without a Host header field");
-                    }
-                    if (!hosts.isEmpty() && !Tokens.isHost(hosts.get(0))) {
-                        throw Failures.fail(400, "invalid Host header field value");  // RFC 9112 §3.2
-                    }
+        return HeaderSectionReader.read(conn, limits.maxHeaderBytes(), limits.maxHeaderCount(), line.headers(),
+                headers -> {
+                    checkHost(headers, line.version());
                     return line;
                 });
+    }
+
+    private static void checkHost(HttpHeaders headers, HttpVersion version) {
+        List<String> hosts = headers.getAll("Host");
+        if (hosts.size() > 1) {
+            throw Failures.fail(400, "more than one Host header field");
+        }
+        if (hosts.isEmpty() && version.minor() >= 1) {
+            throw Failures.fail(400, "HTTP/1.1 request without a Host header field");
+        }
+        if (!hosts.isEmpty() && !Tokens.isHost(hosts.get(0))) {
+            throw Failures.fail(400, "invalid Host header field value");  // RFC 9112 §3.2
+        }
+    }
+
+    private static CompletionException tooLong(int limit) {
+        return Failures.fail(414, "request line longer than " + limit + " bytes");
+    }
+
+    /**
+     * The request line, after at most {@link #MAX_LEADING_EMPTY_LINES} empty lines: a line ends at LF (a CR
+     * before it stripped) within {@code limit} bytes, terminator included. At the end of the stream, nothing
+     * left is a clean end ({@code null}) and an unterminated rest is taken as the line.
+     */
+    private static final class RequestLineDecoder implements FrameDecoder<RequestHead> {
+        private final int limit;
+
+        RequestLineDecoder(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public RequestHead decode(ByteBuffer buffered, boolean endOfStream) {
+            int pos = buffered.position();
+            int end = buffered.limit();
+            for (int empty = 0; ; empty++) {
+                int lf = Lines.indexOfLf(buffered, pos, (int) Math.min(end, (long) pos + limit));
+                if (lf < 0) {
+                    if (end - pos >= limit) {
+                        throw tooLong(limit);
+                    }
+                    if (!endOfStream) {
+                        return null;
+                    }
+                    buffered.position(end);
+                    return end == pos ? null : parseRequestLine(Lines.text(buffered, pos, end));
+                }
+                int lineEnd = Lines.stripCr(buffered, pos, lf);
+                if (lineEnd > pos || empty == MAX_LEADING_EMPTY_LINES) {
+                    buffered.position(lf + 1);
+                    return parseRequestLine(Lines.text(buffered, pos, lineEnd));
+                }
+                pos = lf + 1;
+            }
+        }
     }
 
     /**
@@ -163,12 +198,6 @@ public final class RequestReader {
             n = n * 10 + (c - '0');
         }
         return n;
-    }
-
-    private static AsyncFuture<byte[]> readNonEmptyLine(Connection conn, int limit, int emptyLinesLeft) {
-        return conn.readLine(limit).thenCompose(bytes -> bytes != null && bytes.length == 0 && emptyLinesLeft > 0
-                ? readNonEmptyLine(conn, limit, emptyLinesLeft - 1)
-                : AsyncFuture.completed(bytes));
     }
 
     private static RequestHead parseRequestLine(String line) {

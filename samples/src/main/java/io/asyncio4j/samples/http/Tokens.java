@@ -3,7 +3,28 @@ package io.asyncio4j.samples.http;
 /** The character classes of RFC 9110 §5.6 the parsers check. */
 final class Tokens {
 
+    /** {@code tchar}: ALPHA, DIGIT and {@code !#$%&'*+-.^_`|~}. */
+    private static final boolean[] TCHAR = table("!#$%&'*+-.^_`|~");
+    /** RFC 3986 {@code unreserved} and {@code sub-delims}. */
+    private static final boolean[] HOST_CHAR = table("-._~!$&'()*+,;=");
+
     private Tokens() {
+    }
+
+    /** A lookup table of the ASCII letters and digits plus {@code others}. */
+    private static boolean[] table(String others) {
+        boolean[] t = new boolean[128];
+        for (char c = '0'; c <= '9'; c++) {
+            t[c] = true;
+        }
+        for (char c = 'a'; c <= 'z'; c++) {
+            t[c] = true;
+            t[c - 'a' + 'A'] = true;
+        }
+        for (int i = 0; i < others.length(); i++) {
+            t[others.charAt(i)] = true;
+        }
+        return t;
     }
 
     /** Whether {@code s} is a non-empty {@code token} (methods, field names). */
@@ -13,8 +34,7 @@ final class Tokens {
         }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-            if (!alnum && "!#$%&'*+-.^_`|~".indexOf(c) < 0) {
+            if (c >= 128 || !TCHAR[c]) {
                 return false;
             }
         }
@@ -92,8 +112,7 @@ final class Tokens {
     }
 
     private static boolean isUnreservedOrSubDelim(char c) {
-        boolean alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        return alnum || "-._~!$&'()*+,;=".indexOf(c) >= 0;
+        return c < 128 && HOST_CHAR[c];
     }
 
     /** Strips optional whitespace (SP, HTAB) from both ends. */

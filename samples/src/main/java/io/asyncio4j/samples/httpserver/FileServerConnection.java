@@ -7,6 +7,7 @@ import io.asyncio4j.combinators.AsyncTimer;
 import io.asyncio4j.samples.http.BodyFraming;
 import io.asyncio4j.samples.http.BodyReader;
 import io.asyncio4j.samples.http.HeadWriter;
+import io.asyncio4j.samples.http.HttpDate;
 import io.asyncio4j.samples.http.HttpException;
 import io.asyncio4j.samples.http.HttpHeaders;
 import io.asyncio4j.samples.http.HttpStatus;
@@ -24,6 +25,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
@@ -46,6 +48,8 @@ final class FileServerConnection {
     private static final byte[] HELLO = "Hello, World!".getBytes(UTF_8);
     /** After a final response, how long and how much unread input is discarded before closing (no RST). */
     private static final Duration LINGER = Duration.ofSeconds(2);
+    /** The latest {@link #plaintext()} response; shared by every connection, replaced each second. */
+    private static volatile EncodedResponse plaintextCache;
     private static final int LINGER_BYTES = 1024 * 1024;
 
     private final Connection conn;
@@ -56,6 +60,8 @@ final class FileServerConnection {
     private final ExecutorService fileReads;
     private final StaticFileServer.WaitingConnections waiting;
     private boolean first = true;
+    /** The latest wait for a request line, for {@link #stopWaiting}; once complete, cancelling it does nothing. */
+    private volatile AsyncFuture<?> lineWait;
 
     FileServerConnection(Connection conn, AsyncTimer timer, Path root, StaticFileServer.Settings settings,
                          LongConsumer queuedOutput, ExecutorService fileReads,
@@ -71,6 +77,7 @@ final class FileServerConnection {
 
     /** Serves requests until one ends the connection; the server then flushes and closes it. */
     AsyncFuture<Void> serve() {
+        waiting.add(this);
         return Async.whileTrue(() -> readHead()
                 .thenCompose(head -> head == null ? AsyncFuture.completed(false) : respond(head))
                 .exceptionallyCompose(failure -> {
@@ -86,7 +93,21 @@ final class FileServerConnection {
                         return AsyncFuture.completed(false);
                     }
                     return AsyncFuture.failed(e);
-                }));
+                }))
+                .whenComplete((v, e) -> waiting.remove(this));
+    }
+
+    /**
+     * Stops the wait for a request line, if one is in progress, for {@link StaticFileServer#closeIdleConnections}:
+     * the wait is cancelled through the connection's executor, behind the delivery of a request line already
+     * received (a pipelined request), so that only a connection with no complete request is closed. A wait that
+     * has already ended is not affected.
+     */
+    void stopWaiting() {
+        AsyncFuture<?> w = lineWait;
+        if (w != null) {
+            conn.executor().execute(() -> w.cancel(false));
+        }
     }
 
     /**
@@ -94,18 +115,16 @@ final class FileServerConnection {
      * timeout, then the header section within the header timeout. Completes with {@code null} to close quietly
      * (end of stream, idle keep-alive connection, reset, server shutting down); fails with {@link HttpException}
      * to answer and close.
-     *
-     * <p>While the request line is awaited the server may {@linkplain StaticFileServer#closeIdleConnections()
-     * stop}: the wait is then cancelled through the connection's executor, behind the delivery of a request
-     * line already received (a pipelined request), so that only a connection with no complete request is closed.
      */
     private AsyncFuture<RequestHead> readHead() {
         Duration lineTimeout = first ? settings.headerTimeout : settings.keepAliveTimeout;
         first = false;
         AsyncFuture<RequestHead> lineRead =
                 Async.waitFor(RequestReader.readRequestLine(conn, settings.limits), lineTimeout, timer);
-        Runnable registered = waiting.waiting(() -> conn.executor().execute(() -> lineRead.cancel(false)));
-        lineRead.whenComplete((line, e) -> registered.run());
+        lineWait = lineRead;
+        if (waiting.stopping()) {
+            stopWaiting();
+        }
         return lineRead
                 .thenCompose(line -> line == null ? AsyncFuture.completed(null)
                         : Async.waitFor(RequestReader.readHeaders(conn, settings.limits, line),
@@ -135,28 +154,38 @@ final class FileServerConnection {
         } catch (HttpException e) {
             return AsyncFuture.failed(e);
         }
-        AsyncFuture<Long> body = framing.isEmpty() ? AsyncFuture.completed(0L)
-                : Async.waitFor(BodyReader.discard(conn, framing, settings.limits), settings.headerTimeout, timer)
+        if (framing.isEmpty()) {
+            return answer(head);
+        }
+        return Async.waitFor(BodyReader.discard(conn, framing, settings.limits), settings.headerTimeout, timer)
                 .exceptionallyCompose(failure -> AsyncFuture.failed(Async.unwrap(failure) instanceof TimeoutException
-                        ? new HttpException(408, "request body not received in time") : Async.unwrap(failure)));
+                        ? new HttpException(408, "request body not received in time") : Async.unwrap(failure)))
+                .thenCompose(n -> answer(head));
+    }
+
+    /** Queues the response to a request whose body has been read; completes with keep-alive. */
+    private AsyncFuture<Boolean> answer(RequestHead head) {
         boolean keepAlive = head.keepAlive();
-        return body.thenCompose(n -> {
+        if (log.isDebugEnabled()) {
             log.debug("{}: {} {} {}", conn.remoteAddress(), head.method(), head.target(), head.version());
-            Response response;
-            if (head.method().equals("GET") || head.method().equals("HEAD")) {
-                response = serveGet(head, keepAlive);
-            } else if (KNOWN_METHODS.contains(head.method())) {
-                response = error(405, head, keepAlive, new HttpHeaders().add("Allow", "GET, HEAD"));
-            } else {
-                response = error(501, head, keepAlive, new HttpHeaders());
-            }
-            return keepAlive ? response.send(this) : finalResponse(response);
-        });
+        }
+        Response response;
+        if (head.method().equals("GET") || head.method().equals("HEAD")) {
+            response = serveGet(head, keepAlive);
+        } else if (KNOWN_METHODS.contains(head.method())) {
+            response = error(405, head, keepAlive, new HttpHeaders().add("Allow", "GET, HEAD"));
+        } else {
+            response = error(501, head, keepAlive, new HttpHeaders());
+        }
+        return keepAlive ? response.send(this) : finalResponse(response);
     }
 
     /** GET or HEAD: {@code /plaintext}, a file, a directory's index.html or listing, or an error. */
     private Response serveGet(RequestHead head, boolean keepAlive) {
         boolean withBody = head.method().equals("GET");
+        if (withBody && keepAlive && head.version().minor() == 1 && head.target().equals("/plaintext")) {
+            return plaintext();
+        }
         try {
             RequestPath path = RequestPath.parse(head.target());
             if (path.decodedPath().equals("/plaintext")) {
@@ -185,7 +214,7 @@ final class FileServerConnection {
             HttpHeaders headers = new HttpHeaders()
                     .add("Content-Type", ContentTypes.of(file.getFileName().toString()))
                     .add("Content-Length", Long.toString(size))
-                    .add("Last-Modified", io.asyncio4j.samples.http.HttpDate.format(
+                    .add("Last-Modified", HttpDate.format(
                             Files.getLastModifiedTime(file).toInstant()));
             byte[] responseHead = HeadWriter.response(200, connection(headers, head, keepAlive),
                     settings.clock.instant());
@@ -236,6 +265,31 @@ final class FileServerConnection {
         AsyncFuture<Boolean> send(FileServerConnection server);
     }
 
+    /**
+     * {@code GET /plaintext} on a keep-alive HTTP/1.1 connection, the benchmarks' request: the same bytes for a
+     * whole second (only {@code Date} changes), so they are encoded once per second and shared.
+     */
+    private Response plaintext() {
+        long second = Math.floorDiv(settings.clock.millis(), 1000);
+        EncodedResponse cached = plaintextCache;
+        if (cached == null || cached.second != second) {
+            HttpHeaders headers = new HttpHeaders().add("Content-Type", "text/plain")
+                    .add("Content-Length", Integer.toString(HELLO.length));
+            cached = new EncodedResponse(second,
+                    concat(HeadWriter.response(200, headers, Instant.ofEpochSecond(second)), HELLO));
+            plaintextCache = cached;
+        }
+        byte[] message = cached.bytes;
+        return server -> {
+            AsyncFuture<Void> written = conn.write(message);
+            return written.isCompletedExceptionally() ? written.thenApply(v -> false) : drained(true);
+        };
+    }
+
+    /** A response's bytes and the second of its {@code Date}. */
+    private record EncodedResponse(long second, byte[] bytes) {
+    }
+
     /** A small text/plain error: {@code 404 Not Found\n}. A null head means the request could not be parsed. */
     private Response error(int status, RequestHead head, boolean keepAlive, HttpHeaders headers) {
         return small(status, head, keepAlive, headers.add("Content-Type", "text/plain; charset=utf-8"),
@@ -254,6 +308,10 @@ final class FileServerConnection {
         boolean withBody = head == null || !head.method().equals("HEAD");
         byte[] message = withBody ? concat(responseHead, content) : responseHead;
         return server -> {
+            if (message.length <= settings.chunkSize) {
+                AsyncFuture<Void> written = conn.write(message);
+                return written.isCompletedExceptionally() ? written.thenApply(v -> false) : drained(keepAlive);
+            }
             int[] offset = {0};
             return Async.whileTrue(() -> {
                 if (offset[0] == message.length) {
@@ -286,6 +344,15 @@ final class FileServerConnection {
             }
             return AsyncFuture.failed(e);
         });
+    }
+
+    /** {@link #drain()}, then {@code keepAlive}: without a dependent future when there is room already. */
+    private AsyncFuture<Boolean> drained(boolean keepAlive) {
+        AsyncFuture<Void> drained = drain();
+        if (drained.isDone() && !drained.isCompletedExceptionally()) {
+            return AsyncFuture.completed(keepAlive);
+        }
+        return drained.thenApply(v -> keepAlive);
     }
 
     /** Adds the Connection field: {@code close} when closing, {@code keep-alive} for an HTTP/1.0 client. */

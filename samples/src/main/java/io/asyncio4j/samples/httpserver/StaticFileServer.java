@@ -135,28 +135,33 @@ public final class StaticFileServer {
         return server.closeGracefully(grace);
     }
 
-    /** The connections waiting for their next request line, each with how to stop it waiting. */
+    /**
+     * The open connections, each able to stop its wait for a request line. Each connection registers once, and
+     * per request only publishes its wait (a volatile write) and checks {@link #stopping()}: whichever of the
+     * connection and {@link #stop()} comes second sees the other.
+     */
     static final class WaitingConnections {
 
-        private final Set<Runnable> stops = ConcurrentHashMap.newKeySet();
+        private final Set<FileServerConnection> connections = ConcurrentHashMap.newKeySet();
         private volatile boolean stopping;
 
-        /**
-         * Registers a connection's wait for a request: {@code stop} runs if the server stops while it waits, or
-         * at once if it already has. Returns what ends the registration.
-         */
-        Runnable waiting(Runnable stop) {
-            stops.add(stop);
-            if (stopping) {
-                stop.run();
-            }
-            return () -> stops.remove(stop);
+        void add(FileServerConnection c) {
+            connections.add(c);
+        }
+
+        void remove(FileServerConnection c) {
+            connections.remove(c);
+        }
+
+        /** Whether keep-alive has ended: a connection starting to wait for a request stops at once. */
+        boolean stopping() {
+            return stopping;
         }
 
         void stop() {
             stopping = true;
-            for (Runnable stop : stops) {
-                stop.run();
+            for (FileServerConnection c : connections) {
+                c.stopWaiting();
             }
         }
     }
