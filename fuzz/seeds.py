@@ -14,6 +14,7 @@ HOSTILE = "samples/src/test/resources/http-corpus/hostile-requests.txt"
 CHAT = "samples/src/test/resources/io/asyncio4j/samples/chat/ChatFuzzTestInputs/everyLineReachesEveryOtherClientInOrder"
 NIO = "nio-adapter/src/test/resources/io/asyncio4j/nio/FramingFuzzTestInputs/readLineAndReadUntilFrameTheStream"
 MIXED = "nio-adapter/src/test/resources/io/asyncio4j/nio/FramingFuzzTestInputs/mixedAndCancelledReadsLoseNoBytes"
+FRAMES = "nio-adapter/src/test/resources/io/asyncio4j/nio/FramingFuzzTestInputs/readFrameDecodesLengthPrefixedFrames"
 
 EXACTLY, SOME, INTO, UNTIL_CRLF, UNTIL_LF, UNTIL_SEMI, CLAIMED_INTO, CLAIMED_UNTIL_LF = range(8)
 
@@ -29,6 +30,17 @@ def mixed(watermark, segments, ops, stream):
 def framing(limit, mode, watermark, segments, stream, delim=b"\n"):
     head = bytes([limit - 1, mode | ((watermark - 1) << 2), delim[0], len(segments)])
     return head + bytes(s - 1 for s in segments) + stream
+
+
+def frame_seed(limit, watermark, segments, stream, skip=False, cancel=0):
+    """cancel: 1 each read first cancelled while it waits, 2 after its claim (see the target's Javadoc)."""
+    head = bytes([limit - 1, (watermark - 1) | (0x40 if skip else 0), cancel, len(segments)])
+    return head + bytes(s - 1 for s in segments) + stream
+
+
+def frames(*payloads):
+    """Length-prefixed frames: one byte of length, then the payload."""
+    return b"".join(bytes([len(p)]) + p for p in payloads)
 
 
 def hostile_requests():
@@ -121,6 +133,23 @@ def main():
     }
     for name, data in mixes.items():
         write(MIXED, name, data)
+
+    frame_seeds = {
+        "one-segment": frame_seed(256, 64, [], frames(b"hello", b"", b"world!", b"x")),
+        "split-across-segments": frame_seed(200, 64, [1, 3, 2], frames(b"hello", b"", b"world!", b"x" * 40)),
+        "merge-buffer-refilled": frame_seed(40, 64, [7, 2], frames(b"a" * 30, b"b" * 12, b"c" * 35, b"d")),
+        "exactly-the-limit": frame_seed(5, 64, [2], frames(b"abcd", b"efgh", b"i")),
+        "overrun-then-frames": frame_seed(4, 2, [2], b"\x09abcdefghi" + frames(b"ok", b"")),
+        "overrun-at-eof": frame_seed(3, 64, [], b"\x05abcd"),
+        "eof-mid-frame": frame_seed(100, 64, [2, 1], frames(b"abc") + b"\x0apart"),
+        "eof-mid-frame-skipped": frame_seed(100, 64, [2, 1], frames(b"abc") + b"\x0apart", skip=True),
+        "cancelled-while-waiting": frame_seed(64, 8, [3, 1], frames(b"abcdef", b"gh", b"") + b"\x03i", cancel=1),
+        "cancelled-after-claim": frame_seed(64, 64, [4, 2], frames(b"abcdef", b"gh", b"") + b"\x03i", cancel=2),
+        "cancelled-after-claim-skipped": frame_seed(64, 64, [5], frames(b"xy") + b"\x07abc", skip=True, cancel=2),
+        "empty": frame_seed(1, 1, [], b""),
+    }
+    for name, data in frame_seeds.items():
+        write(FRAMES, name, data)
 
     # Requests: every twelfth entry of the hostile corpus and every third chunked one, in one write; some of
     # them also cut into small segments.

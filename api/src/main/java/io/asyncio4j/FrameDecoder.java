@@ -34,7 +34,9 @@ public interface FrameDecoder<T> {
      * is consumed.
      *
      * @param buffered    the unconsumed bytes, at most the read's limit, possibly none at the end of the stream
-     * @param endOfStream whether the peer has ended the stream and {@code buffered} holds every byte left
+     * @param endOfStream whether the peer has ended the stream and {@code buffered} holds every byte left, fewer
+     *                    than the read's limit ({@code limit} bytes left are never offered as the end: {@code null}
+     *                    with them fails the read with a limit overrun, whether or not the stream has ended)
      * @return the message, or {@code null} to wait for more (or, at the end of the stream, to complete with
      *         {@code null})
      */

@@ -170,7 +170,8 @@ abstract class PendingRead<T> implements Runnable {
         @Override
         boolean claim(InboundBuffer in, boolean eof, Throwable streamFailure) {
             long size = in.size();
-            boolean end = eof && streamFailure == null && size <= limit;
+            // Not the end with limit bytes left: null is then an overrun, as it was when those bytes arrived.
+            boolean end = eof && streamFailure == null && size < limit;
             if (size == 0 && !end) {
                 return streamFailure != null && fail(streamFailure, null);
             }

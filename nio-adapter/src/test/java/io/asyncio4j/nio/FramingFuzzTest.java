@@ -3,6 +3,7 @@ package io.asyncio4j.nio;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.asyncio4j.AsyncFuture;
 import io.asyncio4j.ConnectionOptions;
+import io.asyncio4j.FrameDecoder;
 import io.asyncio4j.IncompleteReadException;
 import io.asyncio4j.LimitOverrunException;
 import io.asyncio4j.combinators.AsyncTimer;
@@ -173,6 +174,211 @@ class FramingFuzzTest {
             assertThat(got.toByteArray()).as("every byte, once, in order").isEqualTo(stream);
         } finally {
             conn.abort();
+        }
+    }
+
+    /**
+     * {@code readFrame} with a length-prefixed decoder (one byte of length, then that many bytes): each frame within
+     * the limit comes back exactly; a frame longer than the limit fails with {@link LimitOverrunException} once the
+     * limit is buffered, and those bytes stay readable; at the end of the stream the decoder is told so, with every
+     * byte left, and its {@code null} completes the read with {@code null}, consuming only what it advanced past
+     * (nothing, or in skip mode the partial frame). Every call of the decoder checks that it was offered a read-only
+     * view of exactly the unconsumed bytes, up to the limit, and the end of the stream exactly when it has come and
+     * the bytes left are fewer than the limit (with the limit left, null is an overrun whether the end came first or
+     * not, so the outcome does not depend on the segmenting). Reads may first be cancelled, while they wait or after
+     * they claimed their bytes; the next read must find the stream as it was.
+     *
+     * <p>Input layout: byte 0 the limit (1 + its value); byte 1 the read high watermark (1 + low 6 bits) and, in
+     * bit 6, skip mode; byte 2 the cancellation (low 2 bits: 1 each read is first tried and cancelled after one
+     * segment, 2 it is tried and cancelled on the connection's executor, so after its claim and before its
+     * delivery); byte 3 the number k (low 3 bits) of segment sizes that follow, each 1 + its low 5 bits, cycled
+     * (k = 0: as big as the socket read takes); the rest is the stream.
+     */
+    @FuzzTest(maxDuration = "3m")
+    void readFrameDecodesLengthPrefixedFrames(byte[] input) throws Exception {
+        if (input.length < 4) {
+            return;
+        }
+        int limit = 1 + (input[0] & 0xff);
+        int watermark = 1 + (input[1] & 0x3f);
+        boolean skipPartial = (input[1] & 0x40) != 0;
+        int cancel = input[2] & 3;
+        int k = input[3] & 7;
+        int[] segments = new int[Math.min(k, input.length - 4)];
+        for (int i = 0; i < segments.length; i++) {
+            segments[i] = 1 + (input[4 + i] & 0x1f);
+        }
+        byte[] stream = Arrays.copyOfRange(input, 4 + segments.length, input.length);
+
+        MemoryTransport transport = new MemoryTransport();
+        StreamConnection conn = new StreamConnection(transport,
+                ConnectionOptions.defaults().withReadHighWatermark(watermark), AsyncTimer.shared());
+        Feeder feeder = new Feeder(transport, stream, segments);
+        conn.start();
+        try {
+            int pos = 0;
+            while (true) {
+                byte[] rest = Arrays.copyOfRange(stream, pos, stream.length);
+                AsyncFuture<byte[]> read = null;
+                if (cancel == 1 || cancel == 2) {
+                    // A first try, cancelled; if it completed before the cancel could win, it is this step's read.
+                    read = tryAndCancel(conn, feeder, cancel == 2, new LengthPrefixed(rest, limit, skipPartial, feeder),
+                            limit);
+                }
+                if (read == null) {
+                    LengthPrefixed decoder = new LengthPrefixed(rest, limit, skipPartial, feeder);
+                    read = conn.readFrame(decoder, limit);
+                    feeder.feedUntilDone(read);
+                    decoder.check();
+                }
+                pos = checkFrameRead(conn, feeder, read, rest, pos, limit, skipPartial);
+                if (pos < 0) {
+                    return;
+                }
+            }
+        } finally {
+            conn.abort();
+        }
+    }
+
+    /**
+     * Starts a frame read and cancels it: after feeding it one segment, or on the connection's executor (after the
+     * claim, before the delivery). Returns {@code null} if the cancel won, else the completed read.
+     */
+    private static AsyncFuture<byte[]> tryAndCancel(StreamConnection conn, Feeder feeder, boolean onExecutor,
+                                                    LengthPrefixed decoder, int limit) {
+        @SuppressWarnings("unchecked")
+        AsyncFuture<byte[]>[] tried = new AsyncFuture[1];
+        boolean[] cancelled = new boolean[1];
+        Throwable[] thrown = new Throwable[1];
+        Runnable attempt = () -> {
+            try {
+                tried[0] = conn.readFrame(decoder, limit);
+                if (!tried[0].isDone() && feeder.canFeed()) {
+                    feeder.feedOne();
+                }
+                cancelled[0] = tried[0].cancel(false);
+            } catch (Throwable t) {
+                thrown[0] = t;
+            }
+        };
+        if (onExecutor) {
+            conn.executor().execute(attempt);
+            assertThat(tried[0]).as("the executor was idle: the attempt ran at once").isNotNull();
+        } else {
+            attempt.run();
+        }
+        if (thrown[0] != null) {
+            throw new AssertionError("the attempt failed", thrown[0]);
+        }
+        decoder.check();
+        if (cancelled[0]) {
+            return null;
+        }
+        assertThat(tried[0]).as("a read the cancel did not win is done").isDone();
+        return tried[0];
+    }
+
+    /**
+     * Checks a completed frame read of {@code rest} (the stream from {@code pos}) against the model; returns where
+     * the stream continues, or -1 once the end of the stream was checked.
+     */
+    private static int checkFrameRead(StreamConnection conn, Feeder feeder, AsyncFuture<byte[]> read, byte[] rest,
+                                      int pos, int limit, boolean skipPartial) throws InterruptedException {
+        int frame = rest.length == 0 ? Integer.MAX_VALUE : 1 + (rest[0] & 0xff);
+        if (frame <= rest.length && frame <= limit) {
+            assertThat(outcome(read)).as("frame at %d", pos).isEqualTo(Arrays.copyOfRange(rest, 1, frame));
+            return pos + frame;
+        }
+        if (rest.length >= limit) {
+            // Longer than the limit: LimitOverrunException once the limit is buffered, and the bytes stay.
+            Throwable failure = failure(read);
+            assertThat(failure).as("overrun at %d", pos).isInstanceOf(LimitOverrunException.class);
+            LimitOverrunException overrun = (LimitOverrunException) failure;
+            assertThat(overrun.limit()).isEqualTo(limit);
+            assertThat(overrun.consumed()).isBetween((long) limit, (long) rest.length);
+            AsyncFuture<byte[]> kept = conn.readExactly((int) overrun.consumed());
+            feeder.feedUntilDone(kept);
+            assertThat(outcome(kept)).as("bytes kept after the overrun")
+                    .isEqualTo(Arrays.copyOf(rest, (int) overrun.consumed()));
+            return pos + (int) overrun.consumed();
+        }
+        // The stream ends inside a frame (or between frames): null, and only what the decoder skipped is gone.
+        assertThat(feeder.eofSent()).as("the read ended before the end of the stream").isTrue();
+        assertThat(outcome(read)).as("end of the stream at %d", pos).isNull();
+        byte[] left = skipPartial ? new byte[0] : rest;
+        LengthPrefixed again = new LengthPrefixed(left, limit, skipPartial, feeder);
+        AsyncFuture<byte[]> after = conn.readFrame(again, limit);
+        feeder.feedUntilDone(after);
+        again.check();
+        assertThat(outcome(after)).as("a frame read after the end").isNull();
+        AsyncFuture<byte[]> last = conn.readToEnd(Integer.MAX_VALUE);
+        feeder.feedUntilDone(last);
+        assertThat(outcome(last)).as("the bytes left at the end").isEqualTo(left);
+        return -1;
+    }
+
+    /**
+     * One byte of length, then the payload; at the end of the stream, in skip mode, advances past a partial frame.
+     * Checks what it is offered against {@code rest}, the unconsumed stream, and keeps the first violation.
+     */
+    private static final class LengthPrefixed implements FrameDecoder<byte[]> {
+        private final byte[] rest;
+        private final int limit;
+        private final boolean skipPartial;
+        private final Feeder feeder;
+        private AssertionError violation;
+
+        LengthPrefixed(byte[] rest, int limit, boolean skipPartial, Feeder feeder) {
+            this.rest = rest;
+            this.limit = limit;
+            this.skipPartial = skipPartial;
+            this.feeder = feeder;
+        }
+
+        @Override
+        public byte[] decode(ByteBuffer b, boolean endOfStream) {
+            try {
+                int n = b.remaining();
+                assertThat(b.isReadOnly()).as("a read-only view").isTrue();
+                assertThat(n).as("offered bytes").isLessThanOrEqualTo(Math.min(limit, rest.length));
+                byte[] offered = new byte[n];
+                b.get(b.position(), offered);
+                assertThat(offered).as("the unconsumed bytes, from the first").isEqualTo(Arrays.copyOf(rest, n));
+                assertThat(endOfStream).as("end of the stream (offered %d of %d, limit %d)", n, rest.length, limit)
+                        .isEqualTo(feeder.eofSent() && rest.length < limit);
+                if (endOfStream) {
+                    assertThat(n).as("at the end, every byte left").isEqualTo(rest.length);
+                } else {
+                    assertThat(n).as("some bytes, unless at the end").isPositive();
+                }
+            } catch (AssertionError e) {
+                if (violation == null) {
+                    violation = e;
+                }
+                throw e;
+            }
+            if (!b.hasRemaining()) {
+                return null;
+            }
+            int len = b.get(b.position()) & 0xff;
+            if (b.remaining() < 1 + len) {
+                if (endOfStream && skipPartial) {
+                    b.position(b.limit());
+                }
+                return null;
+            }
+            b.get();
+            byte[] payload = new byte[len];
+            b.get(payload);
+            return payload;
+        }
+
+        /** Throws the first violation the decoder saw, even in a read whose failure was not looked at. */
+        void check() {
+            if (violation != null) {
+                throw violation;
+            }
         }
     }
 

@@ -39,6 +39,7 @@ class PeerResetTest {
         READ_LINE("no line end", c -> c.readLine(100)),
         READ_UNTIL("no delimiter", c -> c.readUntil(new byte[] {'|', '|'}, 100)),
         READ_TO_END("some bytes", c -> c.readToEnd(100)),
+        READ_FRAME("no frame", c -> c.readFrame((buffered, end) -> null, 100)),
         WRITE("", c -> c.write(new byte[32 * 1024 * 1024])),
         DRAIN("", c -> {
             c.write(new byte[16 * 1024 * 1024]);
