@@ -40,9 +40,10 @@ final class HeaderSectionReader {
 
     /**
      * Parses the lines offered so far and remembers where it stopped: the connection offers the same bytes again,
-     * and more, until the section is complete, and each line is parsed once.
+     * and more, until the section is complete, and each line is parsed once. Field lines go into the header map
+     * as they are parsed, so a decoder that returned {@code null} leaves a partial map behind.
      */
-    private static final class Decoder<T> implements FrameDecoder<T> {
+    static final class Decoder<T> implements FrameDecoder<T> {
         private final int maxBytes;
         private final int maxCount;
         private final HttpHeaders into;

@@ -35,22 +35,34 @@ public final class RequestReader {
      * @return a future of the head, or of {@code null} if the stream ended cleanly before a request began
      */
     public static AsyncFuture<RequestHead> readHead(Connection conn, HttpLimits limits) {
-        return readRequestLine(conn, limits)
-                .thenCompose(line -> line == null ? AsyncFuture.completed(null) : readHeaders(conn, limits, line));
+        return readStart(conn, limits).thenCompose(start -> start == null ? AsyncFuture.completed(null)
+                : start.complete() ? AsyncFuture.completed(start.head()) : readHeaders(conn, limits, start.head()));
     }
 
     /**
-     * Reads a request line: the first step of {@link #readHead}, separate so a server can time the wait for a
-     * request apart from the wait for its headers.
+     * The first read of a request: its request line and, when the whole header section had arrived with it (as
+     * it nearly always has), the header section too.
+     *
+     * @param head     the head: with its header fields if {@code complete}, else with an empty header map
+     * @param complete whether the header section was read; if not, {@link #readHeaders} reads it
+     */
+    public record Start(RequestHead head, boolean complete) {
+    }
+
+    /**
+     * Reads a request line, and its header section as well if that is already there: one read for the whole head
+     * of a request that arrived in one piece, while a server can still time the wait for a request apart from the
+     * wait for a header section that arrives later ({@link #readHeaders}). Failures are those of {@link #readHead}.
      *
      * @param conn   the connection
      * @param limits the bounds
-     * @return a future of a head with an empty header map, or of {@code null} at a clean end of the stream
+     * @return a future of the start, or of {@code null} at a clean end of the stream
      */
-    public static AsyncFuture<RequestHead> readRequestLine(Connection conn, HttpLimits limits) {
+    public static AsyncFuture<Start> readStart(Connection conn, HttpLimits limits) {
         int limit = limits.maxStartLineBytes();
-        // The decoder answers 414 before the read's own limit (room for the empty lines too) is reached.
-        return conn.readFrame(new RequestLineDecoder(limit), MAX_LEADING_EMPTY_LINES * 2 + limit);
+        // The decoders answer 414 or 431 before the read's own limit is reached.
+        return conn.readFrame(new StartDecoder(limits),
+                MAX_LEADING_EMPTY_LINES * 2 + limit + limits.maxHeaderBytes());
     }
 
     /**
@@ -58,7 +70,7 @@ public final class RequestReader {
      *
      * @param conn   the connection
      * @param limits the bounds
-     * @param line   the head {@link #readRequestLine} returned
+     * @param line   the head of a {@link Start} that is not complete
      * @return a future of the same head, its headers filled in
      */
     public static AsyncFuture<RequestHead> readHeaders(Connection conn, HttpLimits limits, RequestHead line) {
@@ -79,6 +91,36 @@ public final class RequestReader {
         }
         if (!hosts.isEmpty() && !Tokens.isHost(hosts.get(0))) {
             throw Failures.fail(400, "invalid Host header field value");  // RFC 9112 §3.2
+        }
+    }
+
+    /** The request line, then the header section if it is complete in the same bytes. */
+    private static final class StartDecoder implements FrameDecoder<Start> {
+        private final HttpLimits limits;
+        private final RequestLineDecoder line;
+
+        StartDecoder(HttpLimits limits) {
+            this.limits = limits;
+            this.line = new RequestLineDecoder(limits.maxStartLineBytes());
+        }
+
+        @Override
+        public Start decode(ByteBuffer buffered, boolean endOfStream) {
+            RequestHead head = line.decode(buffered, endOfStream);
+            if (head == null) {
+                return null;
+            }
+            ByteBuffer rest = buffered.duplicate();  // from the end of the request line
+            RequestHead full = new HeaderSectionReader.Decoder<>(limits.maxHeaderBytes(), limits.maxHeaderCount(),
+                    new HttpHeaders(), headers -> {
+                        checkHost(headers, head.version());
+                        return new RequestHead(head.method(), head.target(), head.version(), headers);
+                    }).decode(rest, endOfStream);
+            if (full == null) {
+                return new Start(head, false);  // the header section comes later: consume the line only
+            }
+            buffered.position(rest.position());
+            return new Start(full, true);
         }
     }
 

@@ -119,15 +119,16 @@ final class FileServerConnection {
     private AsyncFuture<RequestHead> readHead() {
         Duration lineTimeout = first ? settings.headerTimeout : settings.keepAliveTimeout;
         first = false;
-        AsyncFuture<RequestHead> lineRead =
-                Async.waitFor(RequestReader.readRequestLine(conn, settings.limits), lineTimeout, timer);
+        AsyncFuture<RequestReader.Start> lineRead =
+                Async.waitFor(RequestReader.readStart(conn, settings.limits), lineTimeout, timer);
         lineWait = lineRead;
         if (waiting.stopping()) {
             stopWaiting();
         }
         return lineRead
-                .thenCompose(line -> line == null ? AsyncFuture.completed(null)
-                        : Async.waitFor(RequestReader.readHeaders(conn, settings.limits, line),
+                .thenCompose(start -> start == null ? AsyncFuture.completed(null)
+                        : start.complete() ? AsyncFuture.completed(start.head())
+                        : Async.waitFor(RequestReader.readHeaders(conn, settings.limits, start.head()),
                         settings.headerTimeout, timer).exceptionallyCompose(failure ->
                         AsyncFuture.failed(Async.unwrap(failure) instanceof TimeoutException
                                 ? new HttpException(408, "header section not received in time")
