@@ -122,7 +122,8 @@ final class TimerQueue {
      * @throws RejectedExecutionException if the queue was closed
      */
     Entry schedule(long delayNanos, Runnable task) {
-        return scheduleAt(System.nanoTime() + Math.max(0, delayNanos), task);
+        long now = System.nanoTime();
+        return insert(now + Math.max(0, delayNanos), now, task);
     }
 
     /**
@@ -132,6 +133,10 @@ final class TimerQueue {
      * @throws RejectedExecutionException if the queue was closed
      */
     Entry scheduleAt(long deadline, Runnable task) {
+        return insert(deadline, System.nanoTime(), task);
+    }
+
+    private Entry insert(long deadline, long now, Runnable task) {
         Entry e = new Entry(deadline, task, this);
         Thread wake = null;
         lock.lock();
@@ -141,7 +146,7 @@ final class TimerQueue {
             }
             e.seq = submissions++;
             long wakeAt = deadline;
-            if (addToWheel(e)) {
+            if (addToWheel(e, now)) {
                 wakeAt = migrationTime(deadline >> SLOT_SHIFT);
             } else {
                 add(e);
@@ -282,15 +287,14 @@ final class TimerQueue {
     /**
      * Puts {@code e} in its slot if it is due after the slots already moved to the heap and within the wheel;
      * returns whether it did. While the wheel holds tasks the thread keeps {@link #wheelTick} close to the clock
-     * (it wakes for each slot), so a task is only let in a slot at least one slot ahead, without reading the
-     * clock here; should the thread be late, the task's slot is due to move already and the thread is woken for
-     * it, as it would be for a task put in the heap.
+     * (it wakes for each slot), so a task is only let in a slot at least one slot ahead; should the thread be
+     * late, the task's slot is due to move already and the thread is woken for it, as it would be for a task put
+     * in the heap. An empty wheel catches up with {@code now}.
      */
-    private boolean addToWheel(Entry e) {
+    private boolean addToWheel(Entry e, long now) {
         long tick = e.deadline >> SLOT_SHIFT;
         if (wheelCount == 0) {
-            // Nothing to move: catch up with the clock, and keep near tasks in the heap.
-            wheelTick = (System.nanoTime() >> SLOT_SHIFT) + 1;
+            wheelTick = (now >> SLOT_SHIFT) + 1;
         }
         if (tick - wheelTick < 2 || tick - wheelTick >= SLOTS) {
             return false;
