@@ -6,6 +6,7 @@ import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.util.concurrent.Executor;
+import java.util.function.IntFunction;
 
 /**
  * A TCP connection as asyncio's {@code StreamReader} and {@code StreamWriter} pair, every operation returning an
@@ -68,6 +69,28 @@ public interface Connection {
      * @throws IllegalArgumentException if {@code dst} has no room or is read-only
      */
     AsyncFuture<Integer> read(ByteBuffer dst);
+
+    /**
+     * Reads up to {@code maxBytes} into a buffer that {@code allocator} supplies once the bytes are there (asyncio's
+     * {@code BufferedProtocol.get_buffer(sizehint)}, Netty's pooled allocation on read): a reader that takes its
+     * buffers from a pool and returns them after use allocates nothing per read, and an idle connection holds no
+     * buffer at all, unlike {@link #read(ByteBuffer)} with a buffer kept per connection.
+     *
+     * <p>{@code allocator} is called with the number of bytes about to be delivered, at most {@code maxBytes}, on
+     * the thread that received them while the connection holds its internal lock: it must be quick, must not
+     * block, and must not call the connection. It returns a writable buffer with room for at least one byte; the
+     * bytes go in from its position, as many as fit. If the read is cancelled after the allocation, the bytes go
+     * back to the connection for the next read and the buffer is dropped, not handed back.
+     *
+     * @param maxBytes  the most bytes to return, at least 1
+     * @param allocator supplies the buffer, given the byte count
+     * @return a future of the allocator's buffer, positioned at the first byte read and limited after the last;
+     *         at the end of the stream, of an empty buffer that is not the allocator's. It fails with what the
+     *         allocator threw (the bytes stay buffered), with {@link IllegalStateException} if it returned a
+     *         buffer that is read-only or has no room, and with the stream's failure
+     * @throws IllegalArgumentException if {@code maxBytes} is not positive
+     */
+    AsyncFuture<ByteBuffer> read(int maxBytes, IntFunction<ByteBuffer> allocator);
 
     /**
      * Reads exactly {@code n} bytes (asyncio {@code readexactly}).

@@ -12,9 +12,10 @@ import java.nio.ByteBuffer;
 
 /**
  * Starts one echo server for a benchmark run and prints {@code listening on HOST:PORT}:
- * {@code EchoServerMain asyncio4j|asyncio4j-into|nio2|netty-nio|netty-epoll|vthreads [PORT]}. {@code asyncio4j} is
- * the README's echo ({@code read(64 KiB)}, {@code write}); {@code asyncio4j-into} reads into a buffer per
- * connection instead. The event-loop servers use one
+ * {@code EchoServerMain asyncio4j|asyncio4j-into|asyncio4j-pooled|nio2|netty-nio|netty-epoll|vthreads [PORT]}.
+ * {@code asyncio4j} is the README's echo ({@code read(64 KiB)}, {@code write}); {@code asyncio4j-into} reads into a
+ * buffer per connection instead; {@code asyncio4j-pooled} reads into buffers an allocator takes from a
+ * {@link BufferPool} once bytes are there, and gives them back once written. The event-loop servers use one
  * I/O thread per available core (so one under {@code taskset -c 0}); {@code vthreads} (JDK 21 or later) uses a
  * virtual thread per connection.
  */
@@ -50,6 +51,16 @@ public final class EchoServerMain {
                 }).join();
                 bound = into.port();
                 break;
+            case "asyncio4j-pooled":
+                // The README's echo with read(64 KiB, allocator) from a pool: no allocation per read, and no
+                // buffer held by an idle connection.
+                BufferPool pool = new BufferPool(64 * 1024, 64);
+                Server pooled = EventLoop.defaultLoop().listen("127.0.0.1", port, conn ->
+                        Async.whileTrue(() -> conn.read(64 * 1024, pool::take).thenCompose(data -> data.hasRemaining()
+                                ? conn.write(data).thenApply(written -> pool.give(data))
+                                : AsyncFuture.completed(false)))).join();
+                bound = pooled.port();
+                break;
             case "nio2":
                 bound = new Nio2EchoServer("127.0.0.1", port, threads).port();
                 break;
@@ -64,7 +75,7 @@ public final class EchoServerMain {
                 break;
             default:
                 throw new IllegalArgumentException("unknown server: " + which
-                        + " (asyncio4j, asyncio4j-into, nio2, netty-nio, netty-epoll or vthreads)");
+                        + " (asyncio4j, asyncio4j-into, asyncio4j-pooled, nio2, netty-nio, netty-epoll or vthreads)");
         }
         System.out.println("listening on 127.0.0.1:" + bound);
         System.out.flush();

@@ -6,6 +6,7 @@ import io.asyncio4j.IncompleteReadException;
 import io.asyncio4j.LimitOverrunException;
 
 import java.nio.ByteBuffer;
+import java.util.function.IntFunction;
 
 /**
  * One user read waiting on a connection's {@link InboundBuffer}. Under the connection's lock, {@link #tryClaim}
@@ -42,6 +43,15 @@ abstract class PendingRead<T> implements Runnable {
 
     /** Subclasses set the outcome with {@link #succeed} or {@link #fail} and return {@code true}. */
     abstract boolean claim(InboundBuffer in, boolean eof, Throwable streamFailure);
+
+    /**
+     * Under lock, while this read waits and nothing is buffered: takes the bytes it wants straight from the
+     * socket's read buffer (flipped), without a chunk in between. Returns whether it did (and has its outcome);
+     * reads that do not support it leave the bytes to the inbound buffer.
+     */
+    boolean claimFromSocket(ByteBuffer read) {
+        return false;
+    }
 
     final boolean succeed(T result, ByteBuffer consumed) {
         this.value = result;
@@ -129,8 +139,8 @@ abstract class PendingRead<T> implements Runnable {
             return eof && succeed(-1, null);
         }
 
-        /** Under lock, while nothing is buffered: claims straight from the socket's read buffer (flipped). */
-        void claimFrom(ByteBuffer read) {
+        @Override
+        boolean claimFromSocket(ByteBuffer read) {
             start = dst.position();
             int n = Math.min(read.remaining(), dst.remaining());
             dst.put(start, read, read.position(), n);
@@ -139,6 +149,7 @@ abstract class PendingRead<T> implements Runnable {
             copied = n;
             succeed(n, null);
             state = State.CLAIMED;
+            return true;
         }
 
         @Override
@@ -198,6 +209,89 @@ abstract class PendingRead<T> implements Runnable {
                         size, limit), null);
             }
             return streamFailure != null && fail(streamFailure, null);
+        }
+    }
+
+    /**
+     * {@code read(max, allocator)}: up to max bytes into a buffer the allocator supplies once they are there, so an
+     * idle connection holds no buffer and a pooling reader allocates nothing per read.
+     */
+    static final class Allocated extends PendingRead<ByteBuffer> {
+        private final int max;
+        private final IntFunction<ByteBuffer> allocator;
+        private ByteBuffer dst;
+        private int start;
+        private int copied;
+
+        Allocated(int max, IntFunction<ByteBuffer> allocator) {
+            this.max = max;
+            this.allocator = allocator;
+        }
+
+        @Override
+        boolean claim(InboundBuffer in, boolean eof, Throwable streamFailure) {
+            if (in.size() > 0) {
+                if (!allocate((int) Math.min(max, in.size()))) {
+                    return true;
+                }
+                int oldLimit = dst.limit();
+                dst.limit(start + copied);
+                in.transferTo(dst);
+                dst.limit(oldLimit);
+                return deliver();
+            }
+            if (streamFailure != null) {
+                return fail(streamFailure, null);
+            }
+            return eof && succeed(ByteBuffer.allocate(0), null);
+        }
+
+        @Override
+        boolean claimFromSocket(ByteBuffer read) {
+            if (allocate(Math.min(max, read.remaining()))) {
+                dst.put(start, read, read.position(), copied);
+                read.position(read.position() + copied);
+                deliver();
+            }
+            state = State.CLAIMED;
+            return true;
+        }
+
+        /**
+         * Asks for the buffer and decides how many of {@code n} bytes fit ({@link #copied}); on a refusal sets the
+         * failure and returns {@code false}, with nothing taken.
+         */
+        private boolean allocate(int n) {
+            ByteBuffer b;
+            try {
+                b = allocator.apply(n);
+            } catch (RuntimeException | Error e) {
+                return !fail(e, null);
+            }
+            if (b == null || b.isReadOnly() || !b.hasRemaining()) {
+                return !fail(new IllegalStateException("the allocator returned " + (b == null ? "null"
+                        : b.isReadOnly() ? "a read-only buffer" : "a buffer with no room") + " for " + n + " bytes"),
+                        null);
+            }
+            dst = b;
+            start = b.position();
+            copied = Math.min(n, b.remaining());
+            return true;
+        }
+
+        private boolean deliver() {
+            dst.limit(start + copied).position(start);
+            return succeed(dst, null);
+        }
+
+        @Override
+        void restore(InboundBuffer in) {
+            if (dst != null && copied > 0) {
+                // The buffer is the allocator's: keep a copy of the bytes, not the buffer.
+                ByteBuffer copy = ByteBuffer.allocate(copied);
+                copy.put(0, dst, start, copied);
+                in.pushFront(copy);
+            }
         }
     }
 

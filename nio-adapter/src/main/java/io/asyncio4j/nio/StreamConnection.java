@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import java.util.concurrent.Executor;
 
 /**
@@ -150,6 +151,15 @@ final class StreamConnection implements Connection {
             throw new IllegalArgumentException("dst is read-only");
         }
         return startRead(new PendingRead.Into(dst));
+    }
+
+    @Override
+    public AsyncFuture<ByteBuffer> read(int maxBytes, IntFunction<ByteBuffer> allocator) {
+        Objects.requireNonNull(allocator, "allocator");
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("maxBytes must be positive: " + maxBytes);
+        }
+        return startRead(new PendingRead.Allocated(maxBytes, allocator));
     }
 
     @Override
@@ -310,17 +320,16 @@ final class StreamConnection implements Connection {
     }
 
     /**
-     * Under lock: when a {@code read(dst)} waits and nothing is buffered, copies the bytes just read straight into
-     * the caller's buffer: a reader that reuses its buffer then costs no allocation per read.
+     * Under lock: when a {@code read(dst)} or {@code read(max, allocator)} waits and nothing is buffered, copies the
+     * bytes just read straight into the reader's buffer: a reader that reuses its buffers then costs no allocation
+     * per read.
      */
     private PendingRead<?> intoWaitingReader(ByteBuffer buf) {
         PendingRead<?> r = reader;
-        if (inbound.size() != 0 || !(r instanceof PendingRead.Into) || r.state != PendingRead.State.WAITING
-                || r.future.isDone()) {
+        if (inbound.size() != 0 || r == null || r.state != PendingRead.State.WAITING || r.future.isDone()) {
             return null;
         }
-        ((PendingRead.Into) r).claimFrom(buf);
-        return r;
+        return r.claimFromSocket(buf) ? r : null;
     }
 
     /** Copies the remaining bytes of the socket's read buffer to a heap chunk of exactly that size. */

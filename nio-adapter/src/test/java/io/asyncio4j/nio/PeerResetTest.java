@@ -35,6 +35,7 @@ class PeerResetTest {
     enum Op {
         READ("", c -> c.read(100)),
         READ_INTO("", c -> c.read(java.nio.ByteBuffer.allocate(100))),
+        READ_ALLOCATED("", c -> c.read(100, java.nio.ByteBuffer::allocate)),
         READ_EXACTLY("only ten b", c -> c.readExactly(100)),
         READ_LINE("no line end", c -> c.readLine(100)),
         READ_UNTIL("no delimiter", c -> c.readUntil(new byte[] {'|', '|'}, 100)),
