@@ -123,7 +123,8 @@ class ConnectionStormTest {
             assertThat(normalThread.isAlive()).as("normal client stuck").isFalse();
             assertThat(normal.roundTripsDuringStorm.get()).as("normal round trips during the storm").isPositive();
             normal.roundTrip(-1); // and after it: the accept loop still runs
-            LoadBaseline.awaitCount("server connections", server::activeConnections, 0, DEADLINE);
+            LoadBaseline.awaitCount("server connections (storm seed " + SEED + ")", server::activeConnections, 0,
+                    DEADLINE);
             System.out.printf("storm seed %d: %d connects (%s), at most %d open, %d accepted, %d reset by the"
                     + " kernel before accept, %d normal round trips during it%n", SEED, STORM, result.kinds,
                     result.maxOpen, accepted.get(), result.resetBeforeServed.size(),
