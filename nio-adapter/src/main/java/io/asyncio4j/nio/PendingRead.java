@@ -157,9 +157,7 @@ abstract class PendingRead<T> implements Runnable {
             int n = taken != null ? taken.remaining() : copied;
             if (n > 0) {
                 // The caller may reuse its buffer once the cancel returned: keep a copy, and rewind its position.
-                ByteBuffer copy = ByteBuffer.allocate(n);
-                copy.put(0, dst, start, n);
-                in.pushFront(copy);
+                in.pushFrontCopy(dst, start, n);
                 dst.position(start);
             }
         }
@@ -234,10 +232,7 @@ abstract class PendingRead<T> implements Runnable {
                 if (!allocate((int) Math.min(max, in.size()))) {
                     return true;
                 }
-                int oldLimit = dst.limit();
-                dst.limit(start + copied);
-                in.transferTo(dst);
-                dst.limit(oldLimit);
+                in.transferTo(dst.limit(start + copied));
                 return deliver();
             }
             if (streamFailure != null) {
@@ -266,12 +261,14 @@ abstract class PendingRead<T> implements Runnable {
             try {
                 b = allocator.apply(n);
             } catch (RuntimeException | Error e) {
-                return !fail(e, null);
+                fail(e, null);
+                return false;
             }
             if (b == null || b.isReadOnly() || !b.hasRemaining()) {
-                return !fail(new IllegalStateException("the allocator returned " + (b == null ? "null"
+                fail(new IllegalStateException("the allocator returned " + (b == null ? "null"
                         : b.isReadOnly() ? "a read-only buffer" : "a buffer with no room") + " for " + n + " bytes"),
                         null);
+                return false;
             }
             dst = b;
             start = b.position();
@@ -288,9 +285,7 @@ abstract class PendingRead<T> implements Runnable {
         void restore(InboundBuffer in) {
             if (dst != null && copied > 0) {
                 // The buffer is the allocator's: keep a copy of the bytes, not the buffer.
-                ByteBuffer copy = ByteBuffer.allocate(copied);
-                copy.put(0, dst, start, copied);
-                in.pushFront(copy);
+                in.pushFrontCopy(dst, start, copied);
             }
         }
     }

@@ -281,10 +281,7 @@ final class FileServerConnection {
             plaintextCache = cached;
         }
         byte[] message = cached.bytes;
-        return server -> {
-            AsyncFuture<Void> written = conn.write(message);
-            return written.isCompletedExceptionally() ? written.thenApply(v -> false) : drained(true);
-        };
+        return server -> sendWhole(message, true);
     }
 
     /** A response's bytes and the second of its {@code Date}. */
@@ -310,8 +307,7 @@ final class FileServerConnection {
         byte[] message = withBody ? concat(responseHead, content) : responseHead;
         return server -> {
             if (message.length <= settings.chunkSize) {
-                AsyncFuture<Void> written = conn.write(message);
-                return written.isCompletedExceptionally() ? written.thenApply(v -> false) : drained(keepAlive);
+                return sendWhole(message, keepAlive);
             }
             int[] offset = {0};
             return Async.whileTrue(() -> {
@@ -345,6 +341,12 @@ final class FileServerConnection {
             }
             return AsyncFuture.failed(e);
         });
+    }
+
+    /** Queues {@code message} in one write, then drains; completes with {@code keepAlive}, false if refused. */
+    private AsyncFuture<Boolean> sendWhole(byte[] message, boolean keepAlive) {
+        AsyncFuture<Void> written = conn.write(message);
+        return written.isCompletedExceptionally() ? written.thenApply(v -> false) : drained(keepAlive);
     }
 
     /** {@link #drain()}, then {@code keepAlive}: without a dependent future when there is room already. */
