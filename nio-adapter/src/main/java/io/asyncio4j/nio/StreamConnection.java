@@ -27,6 +27,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -924,6 +925,16 @@ final class StreamConnection implements Connection {
 
     @Override
     public String toString() {
-        return "Connection[" + transport.localAddress() + " <-> " + transport.remoteAddress() + "]";
+        // Read without the lock: a snapshot for diagnostics, possibly torn.
+        PendingRead<?> r = reader;
+        return "Connection[" + transport.localAddress() + " <-> " + transport.remoteAddress()
+                + (state == OPEN ? ", open" : state == CLOSING ? ", closing" : ", closed")
+                + (r == null ? "" : ", " + r.getClass().getSimpleName().toLowerCase(Locale.ROOT) + " read "
+                        + r.state.name().toLowerCase(Locale.ROOT))
+                + (readInFlight ? ", socket read in flight" : "") + (eof ? ", end of stream" : "")
+                + (readFailure != null ? ", read failed" : "") + ", " + inbound.size() + " bytes buffered"
+                + (writeInFlight ? ", write in flight" : "")
+                + (queuedBytes > 0 ? ", " + queuedBytes + " bytes queued" : "")
+                + "]";
     }
 }

@@ -2,16 +2,21 @@ package io.asyncio4j.samples.echo;
 
 import io.asyncio4j.Server;
 import io.asyncio4j.nio.EventLoop;
+import io.asyncio4j.samples.cli.DurationConverter;
 import io.asyncio4j.samples.cli.ServerRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
-/** {@code echo-server}: prints each incoming connection and sends back every byte until the client closes. */
+/**
+ * {@code echo-server}: prints each incoming connection and sends back every byte until the client closes; with
+ * {@code --idle-timeout}, also closes a connection idle that long (a client that vanished without closing).
+ */
 @Command(name = "echo-server", mixinStandardHelpOptions = true,
         description = "Echo server (seed 002): prints each incoming connection, sends back every byte until the"
                 + " client closes.")
@@ -22,6 +27,11 @@ public final class EchoServerCommand implements Callable<Integer> {
 
     @Option(names = "--port", defaultValue = "8080", description = "Port, 0 for any (default: ${DEFAULT-VALUE}).")
     int port;
+
+    @Option(names = "--idle-timeout", defaultValue = "0", converter = DurationConverter.class,
+            description = "Close a connection that neither sends nor receives anything this long, which frees those"
+                    + " of clients that vanished without closing; 0 for never, as the seed (default: ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
 
     @Override
     public Integer call() {
@@ -36,7 +46,7 @@ public final class EchoServerCommand implements Callable<Integer> {
      * @return the exit code
      */
     int serve(PrintStream out, CompletableFuture<Void> stop) {
-        Server server = EchoServer.start(EventLoop.defaultLoop(), host, port, out);
+        Server server = EchoServer.start(EventLoop.defaultLoop(), host, port, out, idleTimeout);
         return ServerRunner.serve(out, List.of(server), stop, null);
     }
 }

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -147,6 +148,31 @@ class EchoServerTest {
         assertThat(out.toString(UTF_8)).isEmpty();
         assertThat(err.toString(UTF_8))
                 .isEqualTo("echo-client: Connection refused (127.0.0.1:" + closedPort + ")" + System.lineSeparator());
+    }
+
+    @Test
+    void commandWithAnIdleTimeoutClosesASilentConnectionAndKeepsEchoing() throws Exception {
+        EchoServerCommand command = new EchoServerCommand();
+        command.host = "127.0.0.1";
+        command.port = 0;
+        command.idleTimeout = Duration.ofMillis(200);
+        PrintedLines lines = new PrintedLines();
+        CompletableFuture<Void> stop = new CompletableFuture<>();
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> command.serve(lines.stream(), stop));
+        try {
+            String listening = lines.await(l -> l.startsWith("listening on "), WAIT);
+            int port = Integer.parseInt(listening.substring(listening.lastIndexOf(':') + 1));
+            try (Socket silent = new Socket("127.0.0.1", port)) {
+                silent.setSoTimeout((int) WAIT.toMillis());
+                assertThat(silent.getInputStream().read()).as("closed by the server").isEqualTo(-1);
+            }
+            byte[] reply = EchoClient.echo(LOOP, "127.0.0.1", port, "still here".getBytes(UTF_8), 10, WAIT)
+                    .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(reply).isEqualTo("still here".getBytes(UTF_8));
+        } finally {
+            stop.complete(null);
+        }
+        assertThat(exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isZero();
     }
 
     private static EchoClientCommand client(int port, String message) {
