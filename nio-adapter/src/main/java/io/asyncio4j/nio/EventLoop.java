@@ -38,6 +38,11 @@ import java.util.function.Consumer;
  *   <li>Worker threads run what the timer makes due: idle and connect timeouts, {@code sleep}, {@code waitFor}
  *       timeouts on {@link #timer()}. The timer's own thread never runs user code.</li>
  *   <li>Host names are resolved on resolver threads, never on an I/O thread.</li>
+ *   <li>Each listener has an accept thread ({@code NAME-accept-N}), which takes connections off the backlog and
+ *       starts each one's handler through the connection's executor: a handler's first step runs there, the
+ *       callbacks after it on I/O threads. It ends when the listener is closed. (The JDK would run an accept
+ *       completion that finds a connection waiting as a queued task, one per round of the I/O threads: a burst
+ *       of connections to a busy server waited seconds to be accepted.)</li>
  * </ul>
  * All threads are daemon threads. Never block in a callback: it holds up the other connections of the thread.
  *
@@ -54,6 +59,7 @@ public final class EventLoop implements AutoCloseable {
     private final AsynchronousChannelGroup group;
     private final ThreadPoolExecutor workers;
     private final ThreadPoolExecutor resolver;
+    private final ThreadFactory acceptThreads;
     private final AsyncTimer timer;
     private final boolean isDefault;
 
@@ -68,6 +74,7 @@ public final class EventLoop implements AutoCloseable {
         }
         this.workers = pool(b.ioThreads, threads(b.name + "-worker", b.threadStackSize));
         this.resolver = pool(2, threads(b.name + "-resolver", 0));
+        this.acceptThreads = threads(b.name + "-accept", b.threadStackSize);
         this.timer = AsyncTimer.create(b.name + "-timer", workers);
     }
 
@@ -180,7 +187,7 @@ public final class EventLoop implements AutoCloseable {
                 }
                 ch.bind(address == null ? new InetSocketAddress(port) : new InetSocketAddress(address, port),
                         options.backlog());
-                NioServer server = new NioServer(ch, handler, options, timer);
+                NioServer server = new NioServer(ch, handler, options, timer, acceptThreads);
                 if (!result.complete(server)) {
                     server.close();
                     return;

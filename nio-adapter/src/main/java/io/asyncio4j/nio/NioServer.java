@@ -16,7 +16,6 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.CompletionHandler;
 import java.nio.channels.ShutdownChannelGroupException;
 import java.time.Duration;
 import java.util.Objects;
@@ -24,11 +23,26 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
-/** {@link Server} over an {@link AsynchronousServerSocketChannel}: one accept outstanding at a time. */
-final class NioServer implements Server, CompletionHandler<AsynchronousSocketChannel, Void> {
+/**
+ * {@link Server} over an {@link AsynchronousServerSocketChannel}, accepting on a thread of its own.
+ *
+ * <p>Why a thread: on Linux the JDK hands a connection that {@code accept(attachment, handler)} finds already
+ * waiting in the backlog to the group's threads as a task, and a fixed-pool group runs one such task per round of
+ * {@code epoll_wait}, after every ready socket of the round. Under load, a burst of new connections was therefore
+ * accepted at one per round, behind all the busy ones: with 256 busy keep-alive connections, accepting 256 new ones
+ * took 3.7 to 5.6 seconds, which wrk saw as one-second latencies and timeouts. The future form,
+ * {@code accept()}, returns a connection already waiting at once, on the calling thread; so this thread drains the
+ * backlog as fast as it can take connections, and blocks on the pending future when the backlog is empty (the I/O
+ * thread that sees the next connection completes it). This is the split Netty makes between its boss and worker
+ * event loops.
+ */
+final class NioServer implements Server {
 
     private static final Logger log = LoggerFactory.getLogger(NioServer.class);
     /** Pause before accepting again after a failure such as running out of file descriptors. */
@@ -37,9 +51,9 @@ final class NioServer implements Server, CompletionHandler<AsynchronousSocketCha
 
     static {
         // The accept-retry path runs when descriptors are exhausted, when loading a class from a directory on the
-        // class path fails (EMFILE): a NoClassDefFoundError there, thrown out of failed(), ended the accept loop
-        // for good (and the JVM keeps that resolution error). Load what the path needs now.
-        TimerHandle.class.getName();
+        // class path fails (EMFILE): a NoClassDefFoundError there once ended the accept loop for good (and the JVM
+        // keeps that resolution error). Load what the path needs now.
+        LockSupport.class.getName();
     }
 
     private final AsynchronousServerSocketChannel channel;
@@ -47,68 +61,91 @@ final class NioServer implements Server, CompletionHandler<AsynchronousSocketCha
     private final ConnectionHandler handler;
     private final ServerOptions options;
     private final AsyncTimer timer;
+    private final ThreadFactory acceptThreads;
     private final Set<StreamConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong rejected = new AtomicLong();
     private final CompletableFuture<Void> released = new CompletableFuture<>();
     /** Shared by every connection: drops it from {@link #connections} once it is closed. */
     private final Consumer<StreamConnection> closedHook = this::connectionClosed;
-    /** Made at construction, so that scheduling a retry creates nothing new. */
-    private final Runnable acceptAgain = this::startAccepting;
     private volatile boolean listenerClosed;
     private volatile boolean abortingAll;
-    /** When accept failures were last logged at WARN (accepts are serial: one thread touches it at a time). */
+    /** The accept thread, from {@link #startAccepting()} until it ends. */
+    private volatile Thread acceptor;
+    /** When accept failures were last logged at WARN (only the accept thread touches it). */
     private long lastAcceptWarning = System.nanoTime() - ACCEPT_WARNING_EVERY.toNanos();
 
     NioServer(AsynchronousServerSocketChannel channel, ConnectionHandler handler, ServerOptions options,
-              AsyncTimer timer) throws IOException {
+              AsyncTimer timer, ThreadFactory acceptThreads) throws IOException {
         this.channel = channel;
         this.address = (InetSocketAddress) channel.getLocalAddress();
         this.handler = handler;
         this.options = options;
         this.timer = timer;
+        this.acceptThreads = acceptThreads;
     }
 
+    /** Starts the accept thread; once only. */
     void startAccepting() {
+        Thread t = acceptThreads.newThread(this::acceptLoop);
+        acceptor = t;
+        t.start();
+    }
+
+    /** The accept thread: takes connections until the listener is closed. */
+    private void acceptLoop() {
         try {
-            channel.accept(null, this);
-        } catch (IllegalStateException e) {
-            failed(e, null);
+            while (!listenerClosed) {
+                AsynchronousSocketChannel accepted;
+                try {
+                    accepted = channel.accept().get();
+                } catch (ExecutionException e) {
+                    acceptFailed(e.getCause());
+                    continue;
+                } catch (Throwable e) { // AcceptPendingException cannot happen; shutdown and the like end the loop
+                    acceptFailed(e);
+                    continue;
+                }
+                if (listenerClosed) {
+                    closeQuietly(accepted);
+                    break;
+                }
+                try {
+                    serve(accepted);
+                } catch (Throwable e) {
+                    log.warn("serving a connection accepted on {} failed", address, e);
+                    closeQuietly(accepted);
+                }
+            }
+        } finally {
+            acceptor = null;
+            releaseIfDone();
         }
     }
 
-    @Override
-    public void completed(AsynchronousSocketChannel accepted, Void unused) {
-        if (listenerClosed) {
-            closeQuietly(accepted);
-            return;
-        }
-        startAccepting();
-        serve(accepted);
-    }
-
-    @Override
-    public void failed(Throwable e, Void unused) {
+    /**
+     * After a failed accept: closes the server if the listener is gone; otherwise logs (once per period at WARN)
+     * and pauses before the next accept, since the cause (out of descriptors, say) rarely clears at once.
+     */
+    private void acceptFailed(Throwable e) {
         if (listenerClosed || e instanceof AsynchronousCloseException || e instanceof ClosedChannelException
-                || e instanceof ShutdownChannelGroupException) {
+                || e instanceof ShutdownChannelGroupException || e instanceof InterruptedException) {
             close();
             return;
         }
-        // Retry first: nothing below (logging) may keep the accept loop from going on.
         try {
-            timer.schedule(ACCEPT_RETRY, acceptAgain);
-        } catch (RuntimeException closing) {
-            close();
-            return;
+            long now = System.nanoTime();
+            if (now - lastAcceptWarning >= ACCEPT_WARNING_EVERY.toNanos()) {
+                // Out of descriptors, accept fails every retry: one warning per period, the rest at debug.
+                lastAcceptWarning = now;
+                log.warn("accept on {} failed; accepting again in {} ms (further failures within {} s logged at"
+                        + " debug)", address, ACCEPT_RETRY.toMillis(), ACCEPT_WARNING_EVERY.toSeconds(), e);
+            } else {
+                log.debug("accept on {} failed again", address, e);
+            }
+        } catch (Throwable logging) {
+            // Nothing here may end the accept loop.
         }
-        long now = System.nanoTime();
-        if (now - lastAcceptWarning >= ACCEPT_WARNING_EVERY.toNanos()) {
-            // Out of descriptors, accept fails every retry: one warning per period, the rest at debug.
-            lastAcceptWarning = now;
-            log.warn("accept on {} failed; accepting again in {} ms (further failures within {} s logged at debug)",
-                    address, ACCEPT_RETRY.toMillis(), ACCEPT_WARNING_EVERY.toSeconds(), e);
-        } else {
-            log.debug("accept on {} failed again", address, e);
-        }
+        LockSupport.parkNanos(this, ACCEPT_RETRY.toNanos()); // close() unparks
     }
 
     private void serve(AsynchronousSocketChannel accepted) {
@@ -168,7 +205,7 @@ final class NioServer implements Server, CompletionHandler<AsynchronousSocketCha
     }
 
     private void releaseIfDone() {
-        if (listenerClosed && connections.isEmpty()) {
+        if (listenerClosed && connections.isEmpty() && acceptor == null) {
             released.complete(null);
         }
     }
@@ -201,6 +238,10 @@ final class NioServer implements Server, CompletionHandler<AsynchronousSocketCha
                 channel.close();
             } catch (IOException e) {
                 log.debug("closing listener {} failed", address, e);
+            }
+            Thread t = acceptor;
+            if (t != null) {
+                LockSupport.unpark(t); // if it is pausing after a failed accept
             }
         }
         releaseIfDone();

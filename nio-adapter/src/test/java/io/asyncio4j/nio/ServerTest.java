@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.asyncio4j.nio.LoopFixture.await;
@@ -244,6 +246,75 @@ class ServerTest {
             assertThat(await(failure)).isInstanceOf(IOException.class);
         } finally {
             s.close();
+        }
+    }
+
+    /**
+     * Connections waiting in the backlog are accepted without the I/O threads: the JDK runs an accept completion
+     * that finds a connection waiting as a task queued behind every ready socket of the group (one per round), so a
+     * busy server once took seconds to accept a burst. Here the loop's only I/O thread is held by a callback while
+     * 20 clients connect; the accept thread, let go after that, must accept each and start its handler (whose
+     * first step runs on the accept thread) before the I/O thread is free again.
+     */
+    @Test
+    void aBurstOfConnectionsIsAcceptedAndHandledWhileTheIoThreadIsBusy() throws Exception {
+        try (EventLoop one = EventLoop.builder().name("busy-io").ioThreads(1).build()) {
+            CountDownLatch ioRelease = new CountDownLatch(1);
+            CountDownLatch gateRelease = new CountDownLatch(1);
+            CompletableFuture<String> ioHolder = new CompletableFuture<>();
+            CompletableFuture<Void> gateEntered = new CompletableFuture<>();
+            AtomicInteger handled = new AtomicInteger();
+            List<String> handlerThreads = new CopyOnWriteArrayList<>();
+            Server s = LoopFixture.listen(one, c -> {
+                handlerThreads.add(Thread.currentThread().getName());
+                switch (handled.incrementAndGet()) {
+                    case 1: // the blocker: its read completes on the I/O thread, which it then holds
+                        return c.read(1).thenAccept(b -> {
+                            ioHolder.complete(Thread.currentThread().getName());
+                            awaitQuietly(ioRelease);
+                        });
+                    case 2: // the gate: holds the accept thread until the burst waits in the backlog
+                        gateEntered.complete(null);
+                        awaitQuietly(gateRelease);
+                        return null;
+                    default:
+                        return echo(c);
+                }
+            });
+            List<Socket> clients = new ArrayList<>();
+            try (Socket blocker = new Socket("127.0.0.1", s.port()); Socket gate = new Socket("127.0.0.1", s.port())) {
+                await(gateEntered); // the accept thread has left the blocker's executor: its read completes on I/O
+                blocker.getOutputStream().write('x');
+                assertThat(await(ioHolder)).startsWith("busy-io-io-");
+                for (int i = 0; i < 20; i++) {
+                    clients.add(new Socket("127.0.0.1", s.port()));
+                }
+                gateRelease.countDown();
+                eventually("22 connections handled while the I/O thread is held", () -> handled.get() == 22);
+                ioRelease.countDown();
+                for (Socket client : clients) {
+                    client.setSoTimeout((int) LoopFixture.WAIT.toMillis());
+                    client.getOutputStream().write("still served\n".getBytes(US_ASCII));
+                    byte[] back = client.getInputStream().readNBytes("still served\n".length());
+                    assertThat(new String(back, US_ASCII)).isEqualTo("still served\n");
+                }
+                assertThat(handlerThreads).hasSize(22).allMatch(name -> name.startsWith("busy-io-accept-"));
+            } finally {
+                gateRelease.countDown();
+                ioRelease.countDown();
+                for (Socket client : clients) {
+                    client.close();
+                }
+                s.close();
+            }
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
