@@ -39,8 +39,9 @@ import java.util.function.Consumer;
  *       timeouts on {@link #timer()}. The timer's own thread never runs user code.</li>
  *   <li>Host names are resolved on resolver threads, never on an I/O thread.</li>
  *   <li>Each listener has an accept thread ({@code NAME-accept-N}), which takes connections off the backlog and
- *       starts each one's handler through the connection's executor: a handler's first step runs there, the
- *       callbacks after it on I/O threads. It ends when the listener is closed. (The JDK would run an accept
+ *       starts each one's handler through the connection's executor: a handler's first step runs there; the
+ *       callbacks after it run on I/O threads (a worker thread takes those that complete while the first step
+ *       runs, so that accepting goes on). It ends when the listener is closed. (The JDK would run an accept
  *       completion that finds a connection waiting as a queued task, one per round of the I/O threads: a burst
  *       of connections to a busy server waited seconds to be accepted.)</li>
  * </ul>
@@ -188,12 +189,15 @@ public final class EventLoop implements AutoCloseable {
                 ch.bind(address == null ? new InetSocketAddress(port) : new InetSocketAddress(address, port),
                         options.backlog());
                 NioServer server = new NioServer(ch, handler, options, timer, acceptThreads);
-                if (!result.complete(server)) {
+                if (result.isDone()) { // cancelled meanwhile
                     server.close();
                     return;
                 }
-                server.startAccepting();
-            } catch (IOException | RuntimeException e) {
+                server.startAccepting(); // closes the server if its thread cannot start
+                if (!result.complete(server)) {
+                    server.close();
+                }
+            } catch (Throwable e) { // IOException, RuntimeException, or no thread for the accept loop
                 closeQuietly(ch);
                 result.completeExceptionally(e);
             }

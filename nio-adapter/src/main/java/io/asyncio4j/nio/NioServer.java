@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -48,13 +49,6 @@ final class NioServer implements Server {
     /** Pause before accepting again after a failure such as running out of file descriptors. */
     private static final Duration ACCEPT_RETRY = Duration.ofMillis(50);
     private static final Duration ACCEPT_WARNING_EVERY = Duration.ofSeconds(10);
-
-    static {
-        // The accept-retry path runs when descriptors are exhausted, when loading a class from a directory on the
-        // class path fails (EMFILE): a NoClassDefFoundError there once ended the accept loop for good (and the JVM
-        // keeps that resolution error). Load what the path needs now.
-        LockSupport.class.getName();
-    }
 
     private final AsynchronousServerSocketChannel channel;
     private final InetSocketAddress address;
@@ -84,24 +78,42 @@ final class NioServer implements Server {
         this.acceptThreads = acceptThreads;
     }
 
-    /** Starts the accept thread; once only. */
+    /** Starts the accept thread; once only. If that fails, the server is closed and the failure thrown. */
     void startAccepting() {
         Thread t = acceptThreads.newThread(this::acceptLoop);
         acceptor = t;
-        t.start();
+        try {
+            t.start();
+        } catch (Throwable e) { // out of threads, say
+            acceptor = null;
+            close();
+            throw e;
+        }
     }
 
-    /** The accept thread: takes connections until the listener is closed. */
+    /**
+     * The accept thread: takes connections until the listener is closed. Nothing else ends it: every failure on
+     * the way, even one from logging (out of descriptors, loading a class from the class path fails), is caught.
+     */
     private void acceptLoop() {
         try {
+            Future<AsynchronousSocketChannel> pending = null;
             while (!listenerClosed) {
                 AsynchronousSocketChannel accepted;
                 try {
-                    accepted = channel.accept().get();
+                    if (pending == null) {
+                        pending = channel.accept();
+                    }
+                    accepted = pending.get();
+                    pending = null;
                 } catch (ExecutionException e) {
+                    pending = null;
                     acceptFailed(e.getCause());
                     continue;
-                } catch (Throwable e) { // AcceptPendingException cannot happen; shutdown and the like end the loop
+                } catch (InterruptedException e) {
+                    continue; // not how the loop is stopped (closing the listener is): wait on the same accept
+                } catch (Throwable e) { // ShutdownChannelGroupException and the like end the loop
+                    pending = null;
                     acceptFailed(e);
                     continue;
                 }
@@ -109,12 +121,17 @@ final class NioServer implements Server {
                     closeQuietly(accepted);
                     break;
                 }
-                try {
-                    serve(accepted);
-                } catch (Throwable e) {
-                    log.warn("serving a connection accepted on {} failed", address, e);
-                    closeQuietly(accepted);
-                }
+                serve(accepted);
+                Thread.interrupted(); // a handler's first step may leave the flag set: it must not stop accepting
+            }
+        } catch (Throwable e) {
+            // Not expected: acceptFailed and serve catch everything. Stop for good rather than leave a listener that
+            // accepts nothing.
+            close();
+            try {
+                log.error("the accept loop of {} failed; the listener is closed", address, e);
+            } catch (Throwable logging) {
+                // nothing more to do
             }
         } finally {
             acceptor = null;
@@ -128,7 +145,7 @@ final class NioServer implements Server {
      */
     private void acceptFailed(Throwable e) {
         if (listenerClosed || e instanceof AsynchronousCloseException || e instanceof ClosedChannelException
-                || e instanceof ShutdownChannelGroupException || e instanceof InterruptedException) {
+                || e instanceof ShutdownChannelGroupException) {
             close();
             return;
         }
@@ -148,29 +165,42 @@ final class NioServer implements Server {
         LockSupport.parkNanos(this, ACCEPT_RETRY.toNanos()); // close() unparks
     }
 
+    /**
+     * On the accept thread: registers the connection and starts its handler there (its first step; whatever other
+     * threads complete for the connection meanwhile is handed to the worker threads, so that accepting goes on).
+     * Never throws: a connection that cannot be served is closed.
+     */
     private void serve(AsynchronousSocketChannel accepted) {
-        if (connections.size() >= options.maxConnections()) {
-            rejected.incrementAndGet();
-            closeQuietly(accepted);
-            return;
-        }
         StreamConnection c;
         try {
+            if (connections.size() >= options.maxConnections()) {
+                rejected.incrementAndGet();
+                closeQuietly(accepted);
+                return;
+            }
             EventLoop.applyOptions(accepted, options.connectionOptions());
             c = new StreamConnection(new SocketTransport(accepted), options.connectionOptions(), timer);
-        } catch (IOException e) {
-            log.debug("accepted connection on {} gone before it was served", address, e);
+        } catch (Throwable e) {
             closeQuietly(accepted);
+            try {
+                log.debug("accepted connection on {} gone before it was served", address, e);
+            } catch (Throwable logging) {
+                // the connection is closed; nothing more to do
+            }
             return;
         }
         connections.add(c);
         c.onClosed(closedHook);
-        if (abortingAll) {
-            c.abort("server closed", null);
-            return;
+        try {
+            if (abortingAll) {
+                c.abort("server closed", null);
+                return;
+            }
+            c.start();
+            c.startHandler(() -> runHandler(c), timer::execute);
+        } catch (Throwable e) { // the loop is closing (its timer refuses tasks), say
+            c.abort("the connection could not be served", e);
         }
-        c.start();
-        c.executor().execute(() -> runHandler(c));
     }
 
     private void connectionClosed(StreamConnection c) {

@@ -69,6 +69,31 @@ final class SerialExecutor implements Executor {
     }
 
     /**
+     * Runs {@code task} here if this executor is idle, with the tasks it queues itself and the idle hook, but does
+     * not stay for tasks other threads submit meanwhile: those are handed to {@code handoff}, which drains them as
+     * {@link #execute} would. For a thread that must get back to other work soon, such as a listener's accept
+     * thread starting a handler. If this executor is busy, {@code task} is queued as by {@link #execute}.
+     */
+    void executeThenHandOff(Runnable task, Executor handoff) {
+        if (runner == Thread.currentThread() || !PENDING.compareAndSet(this, 0, 1)) {
+            execute(task);
+            return;
+        }
+        runOne(task);
+        runner = null;
+        if ((int) PENDING.getAndAdd(this, -1) == 1) {
+            return;
+        }
+        // Tasks from other threads arrived: this thread still owes their drain, which the hand-off takes over.
+        Runnable next = remote.poll();
+        try {
+            handoff.execute(() -> drain(next));
+        } catch (RuntimeException rejected) { // the hand-off is shut down: drain here after all
+            drain(next);
+        }
+    }
+
+    /**
      * Sets what runs once the tasks queued so far are done, before the running thread lets go: the connection's
      * flush of the writes its callbacks made (see {@link #runWhenIdle()}). Set once, before any task runs.
      */
@@ -87,23 +112,27 @@ final class SerialExecutor implements Executor {
     }
 
     private void drain(Runnable first) {
-        Thread self = Thread.currentThread();
         Runnable task = first;
         while (true) {
-            runner = self;
-            runSafely(task);
-            runLocal();
-            while (idleRequested) {
-                idleRequested = false;
-                runSafely(idleHook);
-                runLocal();
-            }
+            runOne(task);
             // Give up the runner role before the count can let another thread in.
             runner = null;
             if ((int) PENDING.getAndAdd(this, -1) == 1) {
                 return;
             }
             task = remote.poll();
+        }
+    }
+
+    /** As the runner: runs {@code task}, then what it queued locally and the idle hook (maybe more than once). */
+    private void runOne(Runnable task) {
+        runner = Thread.currentThread();
+        runSafely(task);
+        runLocal();
+        while (idleRequested) {
+            idleRequested = false;
+            runSafely(idleHook);
+            runLocal();
         }
     }
 

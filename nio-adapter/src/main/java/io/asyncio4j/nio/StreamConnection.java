@@ -916,6 +916,14 @@ final class StreamConnection implements Connection {
         return executor;
     }
 
+    /**
+     * Runs a server's handler start on this connection's executor, on the calling thread (the accept thread),
+     * handing whatever other threads submit meanwhile to {@code handoff}, so that the caller gets back to accepting.
+     */
+    void startHandler(Runnable start, Executor handoff) {
+        executor.executeThenHandOff(start, handoff);
+    }
+
     /** Under lock, for tests: how many received bytes wait in the buffer. */
     long bufferedInputBytes() {
         synchronized (lock) {

@@ -4,6 +4,7 @@ import io.asyncio4j.AsyncFuture;
 import io.asyncio4j.Connection;
 import io.asyncio4j.combinators.Async;
 import io.asyncio4j.combinators.AsyncTimer;
+import io.asyncio4j.combinators.TimerHandle;
 import io.asyncio4j.samples.http.BodyFraming;
 import io.asyncio4j.samples.http.BodyReader;
 import io.asyncio4j.samples.http.HeadWriter;
@@ -29,7 +30,9 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -59,9 +62,18 @@ final class FileServerConnection {
     private final LongConsumer queuedOutput;
     private final ExecutorService fileReads;
     private final StaticFileServer.WaitingConnections waiting;
+    private final AsyncFuture<Void> finished = new AsyncFuture<>();
+    private final BiConsumer<RequestReader.Start, Throwable> onStart = this::onStart;
+    /** Runs {@link #checkLineTimer} on the connection's executor; made once. */
+    private final Runnable lineTimerFired;
     private boolean first = true;
     /** The latest wait for a request line, for {@link #stopWaiting}; once complete, cancelling it does nothing. */
     private volatile AsyncFuture<?> lineWait;
+    // The line timer (see serve()); touched only on the connection's executor.
+    private boolean waitingForLine;
+    private long lineDeadline;
+    private TimerHandle lineTimer;
+    private long lineTimerAt;
 
     FileServerConnection(Connection conn, AsyncTimer timer, Path root, StaticFileServer.Settings settings,
                          LongConsumer queuedOutput, ExecutorService fileReads,
@@ -73,28 +85,238 @@ final class FileServerConnection {
         this.queuedOutput = queuedOutput;
         this.fileReads = fileReads;
         this.waiting = waiting;
+        this.lineTimerFired = () -> conn.executor().execute(this::checkLineTimer);
     }
 
-    /** Serves requests until one ends the connection; the server then flushes and closes it. */
+    /**
+     * Serves requests until one ends the connection; the server then flushes and closes it.
+     *
+     * <p>A loop of callbacks rather than a chain of composed futures: per request, the read and the response's
+     * write, without composed stages or timer work. The wait for each request (the header timeout for the first, the
+     * keep-alive timeout after) is timed by one timer task per connection that is moved forward only when it
+     * fires while a later wait is pending (as Netty's idle handlers do), instead of a task scheduled and cancelled
+     * per request.
+     */
     AsyncFuture<Void> serve() {
         waiting.add(this);
-        return Async.whileTrue(() -> readHead()
-                .thenCompose(head -> head == null ? AsyncFuture.completed(false) : respond(head))
-                .exceptionallyCompose(failure -> {
-                    Throwable e = Async.unwrap(failure);
-                    if (e instanceof HttpException h) {
-                        log.debug("{}: {} {}", conn.remoteAddress(), h.status(), h.getMessage());
-                        return finalResponse(error(h.status(), null, false, new HttpHeaders()));
+        // Nothing cancels it today; if something does, stop waiting and end here.
+        finished.onCancel(() -> conn.executor().execute(() -> {
+            AsyncFuture<?> w = lineWait;
+            if (w != null) {
+                w.cancel(false);
+            }
+            end(null);
+        }));
+        readNext();
+        return finished;
+    }
+
+    /**
+     * Starts the wait for the next request. Everything from here to the response runs on the connection's
+     * executor (continuations that other threads complete come back to it), which confines the fields below.
+     */
+    private void readNext() {
+        if (finished.isDone()) {
+            return;
+        }
+        long timeoutNanos = nanos(first ? settings.headerTimeout : settings.keepAliveTimeout);
+        first = false;
+        AsyncFuture<RequestReader.Start> read;
+        try {
+            read = RequestReader.readStart(conn, settings.limits);
+            lineWait = read;
+            waitingForLine = true;
+            if (timeoutNanos > 0) {
+                armLineTimer(timeoutNanos);
+            } else {
+                read.cancel(false); // no wait at all (as Async.waitFor with a zero timeout)
+            }
+        } catch (RuntimeException e) { // the timer is closed: the server is going away
+            end(e instanceof RejectedExecutionException ? null : e);
+            return;
+        }
+        if (waiting.stopping()) {
+            stopWaiting();
+        }
+        read.whenComplete(onStart);
+    }
+
+    /** A timeout in nanoseconds, at most about 73 years (so that adding it to the clock cannot overflow). */
+    private static long nanos(Duration timeout) {
+        if (timeout.isNegative()) {
+            return 0;
+        }
+        return timeout.compareTo(Duration.ofNanos(Long.MAX_VALUE / 4)) > 0 ? Long.MAX_VALUE / 4 : timeout.toNanos();
+    }
+
+    /** Times the wait just started: sets its deadline, and schedules the check unless one is due by then. */
+    private void armLineTimer(long timeoutNanos) {
+        long deadline = timer.nanoTime() + timeoutNanos;
+        lineDeadline = deadline;
+        // A check due after this deadline is too late: cancel it. If it has fired already, its check is on its way
+        // and will reschedule for this deadline: keep its handle, so that no second check is scheduled.
+        if (lineTimer != null && lineTimerAt - deadline > 0 && lineTimer.cancel()) {
+            lineTimer = null;
+        }
+        if (lineTimer == null) {
+            lineTimerAt = deadline;
+            lineTimer = timer.scheduleAt(deadline, lineTimerFired);
+        }
+    }
+
+    /** The line timer's check, on the connection's executor: times out the wait, or moves on to its deadline. */
+    private void checkLineTimer() {
+        lineTimer = null;
+        if (!waitingForLine || finished.isDone()) {
+            return; // no wait now: the next one schedules a check
+        }
+        long now = timer.nanoTime();
+        if (now - lineDeadline >= 0) {
+            AsyncFuture<?> w = lineWait;
+            if (w != null) {
+                w.cancel(false); // ends the connection quietly (onStart)
+            }
+        } else {
+            try {
+                lineTimerAt = lineDeadline;
+                lineTimer = timer.scheduleAt(lineDeadline, lineTimerFired);
+            } catch (RuntimeException closing) {
+                AsyncFuture<?> w = lineWait;
+                if (w != null) {
+                    w.cancel(false);
+                }
+            }
+        }
+    }
+
+    /**
+     * The request line (and usually the whole head) arrived, or the wait ended: a {@code null} start or a timeout,
+     * a reset or the server's shutdown (which cancel the read) end the connection quietly; an {@link HttpException}
+     * is answered before closing.
+     */
+    private void onStart(RequestReader.Start start, Throwable failure) {
+        try {
+            started(start, failure);
+        } catch (Throwable e) { // a callback's exception would be lost: end the handler with it
+            end(e);
+        }
+    }
+
+    private void started(RequestReader.Start start, Throwable failure) {
+        waitingForLine = false;
+        if (failure != null) {
+            Throwable e = Async.unwrap(failure);
+            boolean quiet = e instanceof TimeoutException || e instanceof IOException
+                    || e instanceof CancellationException;
+            if (quiet && !(e instanceof HttpException)) { // an IOException too, but one to answer
+                log.debug("{}: closing quietly: {}", conn.remoteAddress(), e.toString());
+                end(null);
+            } else {
+                failed(e);
+            }
+            return;
+        }
+        if (start == null) {
+            end(null);
+            return;
+        }
+        if (start.complete()) {
+            respondThenNext(start.head());
+            return;
+        }
+        Async.waitFor(RequestReader.readHeaders(conn, settings.limits, start.head()), settings.headerTimeout, timer)
+                .whenCompleteAsync((head, e) -> guarded(() -> {
+                    if (e == null) {
+                        respondThenNext(head);
+                        return;
                     }
-                    if (e instanceof IOException) {
-                        // The client ended or reset the stream inside a body (an incomplete request, RFC 9112
-                        // §8) or while a response was written: nothing left to answer, close with one line.
-                        log.debug("{}: closing: {}", conn.remoteAddress(), e.toString());
-                        return AsyncFuture.completed(false);
+                    Throwable t = Async.unwrap(e);
+                    if (t instanceof CancellationException) {
+                        end(null); // the server is shutting down
+                    } else {
+                        failed(t instanceof TimeoutException
+                                ? new HttpException(408, "header section not received in time") : t);
                     }
-                    return AsyncFuture.failed(e);
-                }))
-                .whenComplete((v, e) -> waiting.remove(this));
+                }), conn.executor());
+    }
+
+    /** Answers {@code head}, then reads the next request if the connection stays open. */
+    private void respondThenNext(RequestHead head) {
+        AsyncFuture<Boolean> responded;
+        try {
+            responded = respond(head);
+        } catch (RuntimeException e) {
+            failed(e);
+            return;
+        }
+        if (responded.isDone() && !responded.isCompletedExceptionally()) {
+            next(responded.join()); // the usual case: queued at once, nothing to wait for
+        } else {
+            responded.whenCompleteAsync((keepAlive, e) -> guarded(() -> {
+                if (e == null) {
+                    next(keepAlive);
+                } else {
+                    failed(Async.unwrap(e));
+                }
+            }), conn.executor()); // a file read or a timer may complete it: back to this connection's executor
+        }
+    }
+
+    private void next(boolean keepAlive) {
+        if (keepAlive) {
+            readNext();
+        } else {
+            end(null);
+        }
+    }
+
+    /**
+     * A request could not be served: an {@link HttpException} gets its error response before the connection
+     * closes; a socket error (the client ended or reset the stream inside a body, RFC 9112 §8, or while a response
+     * was written) leaves nothing to answer; anything else fails the handler.
+     */
+    private void failed(Throwable e) {
+        if (e instanceof HttpException h) {
+            log.debug("{}: {} {}", conn.remoteAddress(), h.status(), h.getMessage());
+            AsyncFuture<Boolean> sent;
+            try {
+                sent = finalResponse(error(h.status(), null, false, new HttpHeaders()));
+            } catch (RuntimeException x) { // the timer is closed: the server is going away
+                end(null);
+                return;
+            }
+            sent.whenCompleteAsync((v, x) -> end(null), conn.executor());
+        } else if (e instanceof IOException) {
+            log.debug("{}: closing: {}", conn.remoteAddress(), e.toString());
+            end(null);
+        } else {
+            end(e);
+        }
+    }
+
+    /** Runs a continuation's body; what it throws ends the handler (it would be lost in a dependent future). */
+    private void guarded(Runnable body) {
+        try {
+            body.run();
+        } catch (Throwable e) {
+            end(e);
+        }
+    }
+
+    /** Ends {@link #serve()}: normally (the server flushes and closes) or with {@code failure}. */
+    private void end(Throwable failure) {
+        waitingForLine = false;
+        TimerHandle t = lineTimer;
+        lineTimer = null;
+        if (t != null) {
+            t.cancel();
+        }
+        waiting.remove(this);
+        if (failure == null) {
+            finished.complete(null);
+        } else {
+            finished.completeExceptionally(failure);
+        }
     }
 
     /**
@@ -108,43 +330,6 @@ final class FileServerConnection {
         if (w != null) {
             conn.executor().execute(() -> w.cancel(false));
         }
-    }
-
-    /**
-     * Reads the next request head: the request line within the header timeout (first request) or the keep-alive
-     * timeout, then the header section within the header timeout. Completes with {@code null} to close quietly
-     * (end of stream, idle keep-alive connection, reset, server shutting down); fails with {@link HttpException}
-     * to answer and close.
-     */
-    private AsyncFuture<RequestHead> readHead() {
-        Duration lineTimeout = first ? settings.headerTimeout : settings.keepAliveTimeout;
-        first = false;
-        AsyncFuture<RequestReader.Start> lineRead =
-                Async.waitFor(RequestReader.readStart(conn, settings.limits), lineTimeout, timer);
-        lineWait = lineRead;
-        if (waiting.stopping()) {
-            stopWaiting();
-        }
-        return lineRead
-                .thenCompose(start -> start == null ? AsyncFuture.completed(null)
-                        : start.complete() ? AsyncFuture.completed(start.head())
-                        : Async.waitFor(RequestReader.readHeaders(conn, settings.limits, start.head()),
-                        settings.headerTimeout, timer).exceptionallyCompose(failure ->
-                        AsyncFuture.failed(Async.unwrap(failure) instanceof TimeoutException
-                                ? new HttpException(408, "header section not received in time")
-                                : Async.unwrap(failure))))
-                .exceptionallyCompose(failure -> {
-                    Throwable e = Async.unwrap(failure);
-                    if (e instanceof HttpException) {
-                        return AsyncFuture.failed(e);
-                    }
-                    if (e instanceof TimeoutException || e instanceof IOException
-                            || e instanceof CancellationException) {
-                        log.debug("{}: closing quietly: {}", conn.remoteAddress(), e.toString());
-                        return AsyncFuture.completed(null);
-                    }
-                    return AsyncFuture.failed(e);
-                });
     }
 
     /** Reads (and drops) the request body so framing stays right, then answers; completes with keep-alive. */

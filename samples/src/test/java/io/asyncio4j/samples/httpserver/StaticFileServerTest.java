@@ -79,6 +79,9 @@ class StaticFileServerTest {
                 + "Connection: close\r\n\r\n" + body;
     }
 
+    static final String PLAINTEXT = "HTTP/1.1 200 OK\r\n" + DATE + "Content-Type: text/plain\r\nContent-Length: 13\r\n"
+            + "\r\nHello, World!";
+
     RawClient client() throws IOException {
         return new RawClient(server.server().port());
     }
@@ -285,6 +288,41 @@ class StaticFileServerTest {
         try (RawClient c = client()) {
             c.send("GET /hello.txt HTTP/1.1\r\nHost: x\r\n");  // and never the blank line
             assertThat(c.readToEnd()).isEqualTo(error(408, "Request Timeout", ""));
+        }
+    }
+
+    @Test
+    void theKeepAliveTimeoutAppliesAfterAFirstRequestWithAMuchLongerHeaderTimeout() throws IOException {
+        server.server().close();
+        server = start(settings().withTimeouts(Duration.ofHours(1), Duration.ofMillis(200)));
+        try (RawClient c = client()) {
+            c.send("GET /plaintext HTTP/1.1\r\nHost: x\r\n\r\n");
+            // closed by the keep-alive timeout, not an hour later (the client gives up after 20 s)
+            assertThat(c.readToEnd()).startsWith("HTTP/1.1 200 OK\r\n").endsWith("Hello, World!");
+        }
+    }
+
+    @Test
+    void aBusyKeepAliveConnectionOutlivesTheHeaderTimeoutOfItsFirstRequest() throws IOException {
+        server.server().close();
+        // A header timeout long enough that no pause of a loaded machine lets the first request line miss it.
+        server = start(settings().withTimeouts(Duration.ofSeconds(1), Duration.ofHours(1)));
+        try (RawClient c = client()) {
+            String hello = helloResponse("");
+            long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            int requests = 0;
+            // Three header timeouts' worth of requests, files (answered from a file-read thread) and plaintext
+            // alternating: the timer set for the first request fires while the connection is busy or waiting for
+            // the next one, and must move on to the keep-alive deadline instead of closing it.
+            while (System.nanoTime() - end < 0 || requests < 4) {
+                c.send("GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(c.readExactly(hello.length())).isEqualTo(hello);
+                c.send("GET /plaintext HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(c.readExactly(PLAINTEXT.length())).isEqualTo(PLAINTEXT);
+                requests += 2;
+            }
+            c.send("GET /plaintext HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertThat(c.readToEnd()).endsWith("Hello, World!");
         }
     }
 
