@@ -1,16 +1,8 @@
 package io.asyncio4j.nio;
 
 import io.asyncio4j.AsyncFuture;
-import io.asyncio4j.Connection;
-import io.asyncio4j.Server;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -30,53 +22,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * {@code read(maxBytes, allocator)}: the bytes land in the allocator's buffer, asked for only once they are there,
  * with the count as the size hint; refusals and cancellations lose no byte.
  */
-class AllocatedReadTest {
+class AllocatedReadTest extends AcceptedConnectionFixture {
 
-    private static EventLoop loop;
-    private Server server;
-    private final CompletableFuture<Connection> accepted = new CompletableFuture<>();
-    private final CompletableFuture<Void> release = new CompletableFuture<>();
-    private Socket peer;
-    private OutputStream out;
-    private StreamConnection conn;
-
-    @BeforeAll
-    static void startLoop() {
-        loop = EventLoop.builder().name("allocated-read-test").ioThreads(2).build();
-    }
-
-    @AfterAll
-    static void stopLoop() {
-        loop.close();
-    }
-
-    @BeforeEach
-    void connectPeer() throws Exception {
-        server = LoopFixture.listen(loop, c -> {
-            accepted.complete(c);
-            return release;
-        });
-        peer = new Socket("127.0.0.1", server.port());
-        peer.setTcpNoDelay(true);
-        out = peer.getOutputStream();
-        conn = (StreamConnection) await(accepted);
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        release.complete(null);
-        peer.close();
-        server.close();
-    }
-
-    private void send(String s) throws Exception {
-        out.write(s.getBytes(US_ASCII));
-        out.flush();
-    }
-
-    private void sendAndWait(String s, long buffered) throws Exception {
-        send(s);
-        eventually(buffered + " bytes buffered", () -> conn.bufferedInputBytes() == buffered);
+    AllocatedReadTest() {
+        super(true);
     }
 
     private static String text(ByteBuffer b) {
@@ -214,21 +163,7 @@ class AllocatedReadTest {
     @Test
     void readsCancelledWhileDataArrivesLoseNoByteWithOnePooledBuffer() throws Exception {
         int total = 200_000;
-        Thread writer = new Thread(() -> {
-            try {
-                byte[] chunk = new byte[1000];
-                for (int i = 0; i < total; i++) {
-                    chunk[i % chunk.length] = (byte) i;
-                    if (i % chunk.length == chunk.length - 1) {
-                        out.write(chunk);
-                    }
-                }
-                peer.shutdownOutput();
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        });
-        writer.start();
+        Thread writer = startCountingWriter(total);
         ByteBuffer pooled = ByteBuffer.allocate(4096);
         int received = 0;
         ThreadLocalRandom random = ThreadLocalRandom.current();

@@ -1,20 +1,12 @@
 package io.asyncio4j.nio;
 
 import io.asyncio4j.AsyncFuture;
-import io.asyncio4j.Connection;
 import io.asyncio4j.FrameDecoder;
 import io.asyncio4j.LimitOverrunException;
-import io.asyncio4j.Server;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
 import java.util.Arrays;
@@ -37,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * most the limit), what is consumed (only the bytes it advanced past), waiting, the limit, a throwing decoder, the
  * end of the stream, a stream error after buffered bytes, cancellation and the one-reader rule.
  */
-class ReadFrameTest {
+class ReadFrameTest extends AcceptedConnectionFixture {
 
     /** One byte of length (unsigned), then that many bytes of payload; the message is the payload. */
     private static final FrameDecoder<byte[]> LENGTH_PREFIXED = (b, endOfStream) -> {
@@ -54,56 +46,8 @@ class ReadFrameTest {
         return payload;
     };
 
-    private static EventLoop loop;
-    private Server server;
-    private final CompletableFuture<Connection> accepted = new CompletableFuture<>();
-    private final CompletableFuture<Void> release = new CompletableFuture<>();
-    private Socket peer;
-    private OutputStream out;
-    private StreamConnection conn;
-
-    @BeforeAll
-    static void startLoop() {
-        loop = EventLoop.builder().name("read-frame-test").ioThreads(2).build();
-    }
-
-    @AfterAll
-    static void stopLoop() {
-        loop.close();
-    }
-
-    @BeforeEach
-    void connectPeer() throws Exception {
-        server = LoopFixture.listen(loop, c -> {
-            accepted.complete(c);
-            return release;
-        });
-        peer = new Socket("127.0.0.1", server.port());
-        peer.setTcpNoDelay(true);                 // small writes leave at once, one segment each
-        out = peer.getOutputStream();
-        conn = (StreamConnection) await(accepted);
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        release.complete(null);
-        peer.close();
-        server.close();
-    }
-
-    private void send(String s) throws Exception {
-        send(s.getBytes(US_ASCII));
-    }
-
-    private void send(byte[] bytes) throws Exception {
-        out.write(bytes);
-        out.flush();
-    }
-
-    /** Sends {@code bytes} and waits until the connection holds {@code buffered} bytes in all. */
-    private void sendAndWait(byte[] bytes, long buffered) throws Exception {
-        send(bytes);
-        eventually(buffered + " bytes buffered", () -> conn.bufferedInputBytes() == buffered);
+    ReadFrameTest() {
+        super(true);
     }
 
     /** The frames of {@link #LENGTH_PREFIXED}, back to back. */
@@ -597,21 +541,7 @@ class ReadFrameTest {
     @Test
     void frameReadsCancelledWhileDataArrivesLoseNoByte() throws Exception {
         int total = 200_000;
-        Thread writer = new Thread(() -> {
-            try {
-                byte[] chunk = new byte[1000];
-                for (int i = 0; i < total; i++) {
-                    chunk[i % chunk.length] = (byte) i;
-                    if (i % chunk.length == chunk.length - 1) {
-                        out.write(chunk);
-                    }
-                }
-                peer.shutdownOutput();
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        });
-        writer.start();
+        Thread writer = startCountingWriter(total);
         int received = 0;
         ThreadLocalRandom random = ThreadLocalRandom.current();
         while (true) {

@@ -1,21 +1,12 @@
 package io.asyncio4j.nio;
 
 import io.asyncio4j.AsyncFuture;
-import io.asyncio4j.Connection;
 import io.asyncio4j.IncompleteReadException;
 import io.asyncio4j.LimitOverrunException;
-import io.asyncio4j.Server;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -26,47 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The StreamReader half: each read form, its limits, EOF, cancellation and the one-reader rule. */
-class ReadingTest {
+class ReadingTest extends AcceptedConnectionFixture {
 
-    private static EventLoop loop;
-    private Server server;
-    private final CompletableFuture<Connection> accepted = new CompletableFuture<>();
-    private final CompletableFuture<Void> release = new CompletableFuture<>();
-    private Socket peer;
-    private OutputStream out;
-    private StreamConnection conn;
-
-    @BeforeAll
-    static void startLoop() {
-        loop = EventLoop.builder().name("reading-test").ioThreads(2).build();
-    }
-
-    @AfterAll
-    static void stopLoop() {
-        loop.close();
-    }
-
-    @BeforeEach
-    void connectPeer() throws Exception {
-        server = LoopFixture.listen(loop, c -> {
-            accepted.complete(c);
-            return release;
-        });
-        peer = new Socket("127.0.0.1", server.port());
-        out = peer.getOutputStream();
-        conn = (StreamConnection) await(accepted);
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        release.complete(null);
-        peer.close();
-        server.close();
-    }
-
-    private void send(String s) throws Exception {
-        out.write(s.getBytes(US_ASCII));
-        out.flush();
+    ReadingTest() {
+        super(false);
     }
 
     private static String text(ByteBuffer b) {
@@ -266,26 +220,6 @@ class ReadingTest {
         pipeline.cancel(false);
         send("still here\n");
         assertThat(await(conn.readLine(100, US_ASCII))).isEqualTo("still here");
-    }
-
-    /** Starts a thread that sends bytes 0, 1, 2, ... (mod 256), {@code total} of them, then half-closes. */
-    private Thread startCountingWriter(int total) {
-        Thread writer = new Thread(() -> {
-            try {
-                byte[] chunk = new byte[1000];
-                for (int i = 0; i < total; i++) {
-                    chunk[i % chunk.length] = (byte) i;
-                    if (i % chunk.length == chunk.length - 1) {
-                        out.write(chunk);
-                    }
-                }
-                peer.shutdownOutput();
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        });
-        writer.start();
-        return writer;
     }
 
     @Test
