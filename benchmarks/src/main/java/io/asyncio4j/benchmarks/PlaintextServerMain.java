@@ -11,9 +11,9 @@ import java.nio.file.Path;
 /**
  * Starts one HTTP server answering {@code GET /plaintext} with {@code Hello, World!} and prints
  * {@code listening on HOST:PORT}:
- * {@code PlaintextServerMain asyncio4j|netty-nio|netty-epoll|jdk-platform|jdk-virtual [PORT]}.
+ * {@code PlaintextServerMain asyncio4j|nio2|netty-nio|netty-epoll|jdk-platform|jdk-virtual [PORT]}.
  * {@code asyncio4j} is the http-server sample (serving an empty temporary directory besides
- * {@code /plaintext}); the event-loop servers use one I/O thread per available core; {@code jdk-platform}
+ * {@code /plaintext}); {@code nio2} is {@link Nio2PlaintextServer}, the floor NIO.2 sets; the event-loop servers use one I/O thread per available core; {@code jdk-platform}
  * runs exchanges on a pool of four platform threads per core, {@code jdk-virtual} (JDK 21 or later) on a
  * virtual thread each.
  */
@@ -40,6 +40,9 @@ public final class PlaintextServerMain {
                 bound = StaticFileServer.start(EventLoop.defaultLoop(), "127.0.0.1", port, root,
                         StaticFileServer.Settings.defaults()).server().port();
                 break;
+            case "nio2":
+                bound = new Nio2PlaintextServer("127.0.0.1", port, threads).port();
+                break;
             case "netty-nio":
                 bound = new NettyPlaintextServer("nio", "127.0.0.1", port, threads).port();
                 break;
@@ -54,7 +57,7 @@ public final class PlaintextServerMain {
                 break;
             default:
                 throw new IllegalArgumentException("unknown server: " + which
-                        + " (asyncio4j, netty-nio, netty-epoll, jdk-platform or jdk-virtual)");
+                        + " (asyncio4j, nio2, netty-nio, netty-epoll, jdk-platform or jdk-virtual)");
         }
         System.out.println("listening on 127.0.0.1:" + bound);
         System.out.flush();

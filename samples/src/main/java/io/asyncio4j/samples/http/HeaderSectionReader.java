@@ -9,6 +9,8 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+
 /**
  * Reads a header (or trailer) section, field line by field line, up to its blank line (RFC 9112 §5), as one
  * {@link Connection#readFrame framed read}: the lines are parsed straight from the connection's buffer.
@@ -78,7 +80,7 @@ final class HeaderSectionReader {
                         return null;
                     }
                     if (end > pos) {
-                        addField(Lines.text(buffered, pos, end), into, maxCount); // a last line without its LF
+                        addField(Lines.bytes(buffered, pos, end), into, maxCount); // a last line without its LF
                     }
                     throw new CompletionException(new EOFException("connection closed in the header section"));
                 }
@@ -88,7 +90,7 @@ final class HeaderSectionReader {
                     buffered.position(lf + 1);  // the blank line ends the section
                     return finish.apply(into);
                 }
-                addField(Lines.text(buffered, pos, lineEnd), into, maxCount);
+                addField(Lines.bytes(buffered, pos, lineEnd), into, maxCount);
                 pos = lf + 1;
                 parsed = pos - start;
             }
@@ -99,25 +101,43 @@ final class HeaderSectionReader {
         }
     }
 
-    private static void addField(String line, HttpHeaders into, int maxCount) {
-        if (line.charAt(0) == ' ' || line.charAt(0) == '\t') {
+    /** Parses a field line (not empty): its bytes, copied once from the buffer, become the name and value. */
+    private static void addField(byte[] b, HttpHeaders into, int maxCount) {
+        int from = 0;
+        int to = b.length;
+        byte first = b[0];
+        if (first == ' ' || first == '\t') {
             throw Failures.fail(400, "obsolete line folding in the header section");
         }
-        int colon = line.indexOf(':');
-        if (colon <= 0) {
+        int colon = from;
+        while (colon < to && b[colon] != ':') {
+            colon++;
+        }
+        if (colon == from || colon == to) {
             throw Failures.fail(400, "header field without a name and colon");
         }
-        String name = line.substring(0, colon);
-        if (!Tokens.isToken(name)) {
+        if (!Tokens.isToken(b, from, colon)) {
             throw Failures.fail(400, "invalid header field name");
         }
-        String value = Tokens.trimOws(line.substring(colon + 1));
-        if (!Tokens.isFieldValue(value)) {
+        String name = Tokens.knownOrText(b, from, colon);
+        int valueStart = colon + 1;
+        int valueEnd = to;
+        while (valueStart < valueEnd && isOws(b[valueStart])) {
+            valueStart++;
+        }
+        while (valueEnd > valueStart && isOws(b[valueEnd - 1])) {
+            valueEnd--;
+        }
+        if (!Tokens.isFieldValue(b, valueStart, valueEnd)) {
             throw Failures.fail(400, "invalid character in header field " + name);
         }
         if (into.size() >= maxCount) {
             throw Failures.fail(431, "more than " + maxCount + " header fields");
         }
-        into.add(name, value);
+        into.add(name, new String(b, valueStart, valueEnd - valueStart, ISO_8859_1));
+    }
+
+    private static boolean isOws(byte c) {
+        return c == ' ' || c == '\t';
     }
 }

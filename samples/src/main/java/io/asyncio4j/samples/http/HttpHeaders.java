@@ -148,6 +148,17 @@ public final class HttpHeaders {
     }
 
     /**
+     * Removes every field.
+     *
+     * @return this map
+     */
+    public HttpHeaders clear() {
+        names.clear();
+        values.clear();
+        return this;
+    }
+
+    /**
      * Returns how many fields there are.
      *
      * @return the field count

@@ -28,6 +28,31 @@ public record HttpVersion(int major, int minor) {
     }
 
     /**
+     * Parses {@code HTTP/d.d} from the bytes {@code [from, to)} of {@code b}, as {@link #parse(String)}; 1.0 and 1.1
+     * are the shared constants.
+     *
+     * @param b    the bytes
+     * @param from the first byte of the token
+     * @param to   the end of the token
+     * @return the version, or {@code null} if the token is not of that form
+     */
+    static HttpVersion parse(byte[] b, int from, int to) {
+        if (to - from != 8 || b[from] != 'H' || b[from + 1] != 'T' || b[from + 2] != 'T'
+                || b[from + 3] != 'P' || b[from + 4] != '/' || b[from + 6] != '.') {
+            return null;
+        }
+        int major = b[from + 5] - '0';
+        int minor = b[from + 7] - '0';
+        if (major < 0 || major > 9 || minor < 0 || minor > 9) {
+            return null;
+        }
+        if (major == 1 && minor <= 1) {
+            return minor == 1 ? HTTP_1_1 : HTTP_1_0;
+        }
+        return new HttpVersion(major, minor);
+    }
+
+    /**
      * Returns whether this is HTTP/1.0 or HTTP/1.1, the versions this codec speaks.
      *
      * @return {@code true} for 1.0 and 1.1

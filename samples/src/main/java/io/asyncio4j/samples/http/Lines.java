@@ -25,6 +25,13 @@ final class Lines {
         return lf > from && b.get(lf - 1) == '\r' ? lf - 1 : lf;
     }
 
+    /** A copy of the bytes {@code [from, to)}. */
+    static byte[] bytes(ByteBuffer b, int from, int to) {
+        byte[] bytes = new byte[to - from];
+        b.get(from, bytes);
+        return bytes;
+    }
+
     /** The bytes {@code [from, to)} as ISO-8859-1 text. */
     static String text(ByteBuffer b, int from, int to) {
         byte[] bytes = new byte[to - from];

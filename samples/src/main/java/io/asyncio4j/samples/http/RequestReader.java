@@ -9,6 +9,8 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+
 /**
  * Reads HTTP/1.x request heads from a {@link Connection} (RFC 9112 §3, §5) and decides how their bodies are
  * framed (§6.3), every read bounded by {@link HttpLimits}.
@@ -112,11 +114,12 @@ public final class RequestReader {
             }
             ByteBuffer rest = buffered.duplicate();  // from the end of the request line
             RequestHead full = new HeaderSectionReader.Decoder<>(limits.maxHeaderBytes(), limits.maxHeaderCount(),
-                    new HttpHeaders(), headers -> {
+                    head.headers(), headers -> {
                         checkHost(headers, head.version());
-                        return new RequestHead(head.method(), head.target(), head.version(), headers);
+                        return head;
                     }).decode(rest, endOfStream);
             if (full == null) {
+                head.headers().clear();  // the fields parsed so far are parsed again by readHeaders
                 return new Start(head, false);  // the header section comes later: consume the line only
             }
             buffered.position(rest.position());
@@ -154,12 +157,12 @@ public final class RequestReader {
                         return null;
                     }
                     buffered.position(end);
-                    return end == pos ? null : parseRequestLine(Lines.text(buffered, pos, end));
+                    return end == pos ? null : parseRequestLine(Lines.bytes(buffered, pos, end));
                 }
                 int lineEnd = Lines.stripCr(buffered, pos, lf);
                 if (lineEnd > pos || empty == MAX_LEADING_EMPTY_LINES) {
                     buffered.position(lf + 1);
-                    return parseRequestLine(Lines.text(buffered, pos, lineEnd));
+                    return parseRequestLine(Lines.bytes(buffered, pos, lineEnd));
                 }
                 pos = lf + 1;
             }
@@ -242,16 +245,17 @@ public final class RequestReader {
         return n;
     }
 
-    private static RequestHead parseRequestLine(String line) {
-        int sp1 = line.indexOf(' ');
-        int sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
-        if (sp1 <= 0 || sp2 < 0 || line.indexOf(' ', sp2 + 1) >= 0) {
+    /** Parses a request line: its bytes, copied once from the buffer, become the method and target. */
+    private static RequestHead parseRequestLine(byte[] b) {
+        int from = 0;
+        int to = b.length;
+        int sp1 = indexOfSpace(b, from, to);
+        int sp2 = sp1 < 0 ? -1 : indexOfSpace(b, sp1 + 1, to);
+        if (sp1 <= from || sp2 < 0 || indexOfSpace(b, sp2 + 1, to) >= 0) {
             throw Failures.fail(400, "malformed request line");
         }
-        String method = line.substring(0, sp1);
-        String target = line.substring(sp1 + 1, sp2);
-        HttpVersion version = HttpVersion.parse(line.substring(sp2 + 1));
-        if (!Tokens.isToken(method) || !Tokens.isTarget(target) || version == null) {
+        HttpVersion version = HttpVersion.parse(b, sp2 + 1, to);
+        if (!Tokens.isToken(b, from, sp1) || !isTarget(b, sp1 + 1, sp2) || version == null) {
             throw Failures.fail(400, "malformed request line");
         }
         if (version.major() == 1 && version.minor() > 1) {
@@ -260,6 +264,30 @@ public final class RequestReader {
         if (!version.isSupported()) {
             throw Failures.fail(505, version + " is not supported");
         }
-        return new RequestHead(method, target, version, new HttpHeaders());
+        return new RequestHead(Tokens.knownOrText(b, from, sp1), new String(b, sp1 + 1, sp2 - sp1 - 1, ISO_8859_1), version,
+                new HttpHeaders());
+    }
+
+    private static int indexOfSpace(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == ' ') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Whether {@code [from, to)} is a plausible request target: visible ASCII only, as {@link Tokens#isTarget}. */
+    private static boolean isTarget(byte[] b, int from, int to) {
+        if (from >= to) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            int c = b[i] & 0xFF;
+            if (c <= 0x20 || c >= 0x7F) {
+                return false;
+            }
+        }
+        return true;
     }
 }

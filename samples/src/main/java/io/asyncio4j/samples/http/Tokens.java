@@ -1,5 +1,7 @@
 package io.asyncio4j.samples.http;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+
 /** The character classes of RFC 9110 §5.6 the parsers check. */
 final class Tokens {
 
@@ -25,6 +27,59 @@ final class Tokens {
             t[others.charAt(i)] = true;
         }
         return t;
+    }
+
+    /** Spellings that requests nearly always use, returned without allocating when the bytes match exactly. */
+    private static final String[] KNOWN = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "Host", "Connection",
+        "Accept", "User-Agent", "Content-Length", "Content-Type", "Transfer-Encoding", "Accept-Encoding"};
+
+    /**
+     * Whether the bytes {@code [from, to)} of {@code b} are a non-empty {@code token}, as {@link #isToken(String)}.
+     */
+    static boolean isToken(byte[] b, int from, int to) {
+        if (from >= to) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            int c = b[i] & 0xFF;
+            if (c >= 128 || !TCHAR[c]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the bytes {@code [from, to)} of {@code b} are a valid field value, as {@link #isFieldValue}. */
+    static boolean isFieldValue(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            int c = b[i] & 0xFF;
+            if ((c < 0x20 && c != '\t') || c == 0x7F) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The bytes {@code [from, to)} of {@code b} as ISO-8859-1 text: a shared constant for a common method or
+     * field name spelled exactly so, else a new string.
+     */
+    static String knownOrText(byte[] b, int from, int to) {
+        for (String k : KNOWN) {
+            if (k.length() == to - from && matches(b, from, k)) {
+                return k;
+            }
+        }
+        return new String(b, from, to - from, ISO_8859_1);
+    }
+
+    private static boolean matches(byte[] b, int from, String k) {
+        for (int i = 0; i < k.length(); i++) {
+            if (b[from + i] != k.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether {@code s} is a non-empty {@code token} (methods, field names). */

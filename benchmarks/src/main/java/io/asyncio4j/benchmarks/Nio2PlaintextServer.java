@@ -1,0 +1,171 @@
+package io.asyncio4j.benchmarks;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousChannelGroup;
+import java.nio.channels.AsynchronousServerSocketChannel;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.CompletionHandler;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+
+/**
+ * The floor of an HTTP server on NIO.2: completion handlers, one reused read buffer and one reused response buffer
+ * per connection, and no parsing beyond finding the end of each request's header section; every request gets the
+ * {@code /plaintext} response (same headers as the asyncio4j sample and the Netty peer), all the responses to one
+ * read in one write. What the platform allows a server that parses, validates and times its requests to reach.
+ * Connections are accepted on a thread of their own with {@code accept().get()}, as asyncio4j's listeners do, so
+ * new connections do not wait behind a busy I/O thread.
+ */
+final class Nio2PlaintextServer {
+
+    private static final byte[] END = {'\r', '\n', '\r', '\n'};
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
+
+    private static volatile long responseSecond;
+    private static volatile byte[] response = response(0);
+
+    private final AsynchronousServerSocketChannel listener;
+
+    Nio2PlaintextServer(String host, int port, int threads) throws IOException {
+        AsynchronousChannelGroup group = AsynchronousChannelGroup.withFixedThreadPool(threads,
+                Executors.defaultThreadFactory());
+        listener = AsynchronousServerSocketChannel.open(group);
+        listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        listener.bind(new InetSocketAddress(host, port), 1024);
+        Thread acceptor = new Thread(this::acceptLoop, "nio2-plaintext-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    int port() throws IOException {
+        return ((InetSocketAddress) listener.getLocalAddress()).getPort();
+    }
+
+    private void acceptLoop() {
+        while (listener.isOpen()) {
+            try {
+                AsynchronousSocketChannel ch = listener.accept().get();
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                new Session(ch).read();
+            } catch (InterruptedException | ExecutionException | IOException e) {
+                if (!listener.isOpen()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** The response for the current second: regenerated when the second changes, like the peers' Date headers. */
+    private static byte[] currentResponse() {
+        long second = System.currentTimeMillis() / 1000;
+        if (second != responseSecond) {
+            response = response(second);
+            responseSecond = second;
+        }
+        return response;
+    }
+
+    private static byte[] response(long second) {
+        String date = HTTP_DATE.format(ZonedDateTime.ofInstant(Instant.ofEpochSecond(second), ZoneOffset.UTC));
+        return ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\nDate: " + date
+                + "\r\n\r\nHello, World!").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static void close(AsynchronousSocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // The benchmark only cares that the socket is gone.
+        }
+    }
+
+    private static final class Session {
+        private final AsynchronousSocketChannel ch;
+        private final ByteBuffer in = ByteBuffer.allocate(16 * 1024);
+        private ByteBuffer out = ByteBuffer.allocate(4 * 1024);
+        /** How many bytes of the end-of-headers marker the bytes scanned so far end with. */
+        private int matched;
+
+        private final CompletionHandler<Integer, Void> onRead = new CompletionHandler<>() {
+            @Override
+            public void completed(Integer n, Void unused) {
+                if (n < 0) {
+                    close(ch);
+                    return;
+                }
+                int requests = countRequests();
+                if (requests == 0) {
+                    read();
+                    return;
+                }
+                byte[] r = currentResponse();
+                if (out.capacity() < requests * r.length) {
+                    out = ByteBuffer.allocate(requests * r.length);
+                }
+                out.clear();
+                for (int i = 0; i < requests; i++) {
+                    out.put(r);
+                }
+                out.flip();
+                ch.write(out, null, onWrite);
+            }
+
+            @Override
+            public void failed(Throwable e, Void unused) {
+                close(ch);
+            }
+        };
+
+        private final CompletionHandler<Integer, Void> onWrite = new CompletionHandler<>() {
+            @Override
+            public void completed(Integer n, Void unused) {
+                if (out.hasRemaining()) {
+                    ch.write(out, null, this);
+                } else {
+                    read();
+                }
+            }
+
+            @Override
+            public void failed(Throwable e, Void unused) {
+                close(ch);
+            }
+        };
+
+        Session(AsynchronousSocketChannel ch) {
+            this.ch = ch;
+        }
+
+        /** Counts the header sections that end in the bytes just read; a partial marker carries over. */
+        private int countRequests() {
+            byte[] a = in.array();
+            int end = in.position();
+            int count = 0;
+            for (int i = 0; i < end; i++) {
+                byte b = a[i];
+                if (b == END[matched]) {
+                    if (++matched == END.length) {
+                        count++;
+                        matched = 0;
+                    }
+                } else {
+                    matched = b == '\r' ? 1 : 0;
+                }
+            }
+            return count;
+        }
+
+        void read() {
+            in.clear();
+            ch.read(in, null, onRead);
+        }
+    }
+}
