@@ -638,7 +638,7 @@ final class StreamConnection implements Connection {
                         firstDone = head;
                     } else {
                         if (moreDone == null) {
-                            moreDone = new ArrayList<>(4);
+                            moreDone = new ArrayList<>(Math.max(4, batchCount)); // a response per buffer, say
                         }
                         moreDone.add(head);
                     }

@@ -1,6 +1,7 @@
 package io.asyncio4j.samples.http;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BiConsumer;
@@ -12,8 +13,9 @@ import java.util.function.BiConsumer;
  */
 public final class HttpHeaders {
 
-    private final List<String> names = new ArrayList<>();
-    private final List<String> values = new ArrayList<>();
+    /** Name, value, name, value, …: one array for a request's few fields instead of two lists. */
+    private String[] fields = new String[8];
+    private int size;
 
     /** Creates an empty header map. */
     public HttpHeaders() {
@@ -27,8 +29,14 @@ public final class HttpHeaders {
      * @return this map
      */
     public HttpHeaders add(String name, String value) {
-        names.add(Objects.requireNonNull(name, "name"));
-        values.add(Objects.requireNonNull(value, "value"));
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(value, "value");
+        if (2 * size == fields.length) {
+            fields = Arrays.copyOf(fields, 2 * fields.length);
+        }
+        fields[2 * size] = name;
+        fields[2 * size + 1] = value;
+        size++;
         return this;
     }
 
@@ -44,11 +52,10 @@ public final class HttpHeaders {
         if (at < 0) {
             return add(name, value);
         }
-        values.set(at, Objects.requireNonNull(value, "value"));
-        for (int i = names.size() - 1; i > at; i--) {
-            if (names.get(i).equalsIgnoreCase(name)) {
-                names.remove(i);
-                values.remove(i);
+        fields[2 * at + 1] = Objects.requireNonNull(value, "value");
+        for (int i = size - 1; i > at; i--) {
+            if (name(i).equalsIgnoreCase(name)) {
+                removeAt(i);
             }
         }
         return this;
@@ -62,7 +69,7 @@ public final class HttpHeaders {
      */
     public String get(String name) {
         int at = indexOf(name);
-        return at < 0 ? null : values.get(at);
+        return at < 0 ? null : value(at);
     }
 
     /**
@@ -73,12 +80,28 @@ public final class HttpHeaders {
      */
     public List<String> getAll(String name) {
         List<String> all = new ArrayList<>(1);
-        for (int i = 0; i < names.size(); i++) {
-            if (names.get(i).equalsIgnoreCase(name)) {
-                all.add(values.get(i));
+        for (int i = 0; i < size; i++) {
+            if (name(i).equalsIgnoreCase(name)) {
+                all.add(value(i));
             }
         }
         return all;
+    }
+
+    /**
+     * Returns how many fields are named {@code name}.
+     *
+     * @param name the field name, any case
+     * @return the count, 0 if there is none
+     */
+    public int count(String name) {
+        int n = 0;
+        for (int i = 0; i < size; i++) {
+            if (name(i).equalsIgnoreCase(name)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /**
@@ -138,10 +161,9 @@ public final class HttpHeaders {
      * @return this map
      */
     public HttpHeaders remove(String name) {
-        for (int i = names.size() - 1; i >= 0; i--) {
-            if (names.get(i).equalsIgnoreCase(name)) {
-                names.remove(i);
-                values.remove(i);
+        for (int i = size - 1; i >= 0; i--) {
+            if (name(i).equalsIgnoreCase(name)) {
+                removeAt(i);
             }
         }
         return this;
@@ -153,8 +175,8 @@ public final class HttpHeaders {
      * @return this map
      */
     public HttpHeaders clear() {
-        names.clear();
-        values.clear();
+        Arrays.fill(fields, 0, 2 * size, null);
+        size = 0;
         return this;
     }
 
@@ -164,7 +186,7 @@ public final class HttpHeaders {
      * @return the field count
      */
     public int size() {
-        return names.size();
+        return size;
     }
 
     /**
@@ -173,14 +195,29 @@ public final class HttpHeaders {
      * @param action what to do with each field
      */
     public void forEach(BiConsumer<String, String> action) {
-        for (int i = 0; i < names.size(); i++) {
-            action.accept(names.get(i), values.get(i));
+        for (int i = 0; i < size; i++) {
+            action.accept(name(i), value(i));
         }
     }
 
+    private String name(int i) {
+        return fields[2 * i];
+    }
+
+    private String value(int i) {
+        return fields[2 * i + 1];
+    }
+
+    private void removeAt(int i) {
+        System.arraycopy(fields, 2 * i + 2, fields, 2 * i, 2 * (size - i - 1));
+        size--;
+        fields[2 * size] = null;
+        fields[2 * size + 1] = null;
+    }
+
     private int indexOf(String name) {
-        for (int i = 0; i < names.size(); i++) {
-            if (names.get(i).equalsIgnoreCase(name)) {
+        for (int i = 0; i < size; i++) {
+            if (name(i).equalsIgnoreCase(name)) {
                 return i;
             }
         }

@@ -84,14 +84,14 @@ public final class RequestReader {
     }
 
     private static void checkHost(HttpHeaders headers, HttpVersion version) {
-        List<String> hosts = headers.getAll("Host");
-        if (hosts.size() > 1) {
+        int hosts = headers.count("Host");
+        if (hosts > 1) {
             throw Failures.fail(400, "more than one Host header field");
         }
-        if (hosts.isEmpty() && version.minor() >= 1) {
+        if (hosts == 0 && version.minor() >= 1) {
             throw Failures.fail(400, "HTTP/1.1 request without a Host header field");
         }
-        if (!hosts.isEmpty() && !Tokens.isHost(hosts.get(0))) {
+        if (hosts == 1 && !Tokens.isHost(headers.get("Host"))) {
             throw Failures.fail(400, "invalid Host header field value");  // RFC 9112 §3.2
         }
     }
@@ -112,17 +112,16 @@ public final class RequestReader {
             if (head == null) {
                 return null;
             }
-            ByteBuffer rest = buffered.duplicate();  // from the end of the request line
+            // From the end of the request line; the decoder moves the position only past a whole section.
             RequestHead full = new HeaderSectionReader.Decoder<>(limits.maxHeaderBytes(), limits.maxHeaderCount(),
                     head.headers(), headers -> {
                         checkHost(headers, head.version());
                         return head;
-                    }).decode(rest, endOfStream);
+                    }).decode(buffered, endOfStream);
             if (full == null) {
                 head.headers().clear();  // the fields parsed so far are parsed again by readHeaders
                 return new Start(head, false);  // the header section comes later: consume the line only
             }
-            buffered.position(rest.position());
             return new Start(full, true);
         }
     }
