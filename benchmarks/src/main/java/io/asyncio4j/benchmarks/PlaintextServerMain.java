@@ -13,9 +13,9 @@ import java.nio.file.Path;
  * {@code listening on HOST:PORT}:
  * {@code PlaintextServerMain asyncio4j|nio2|netty-nio|netty-epoll|jdk-platform|jdk-virtual [PORT]}.
  * {@code asyncio4j} is the http-server sample (serving an empty temporary directory besides
- * {@code /plaintext}); {@code nio2} is {@link Nio2PlaintextServer}, the floor NIO.2 sets; the event-loop servers use one I/O thread per available core; {@code jdk-platform}
- * runs exchanges on a pool of four platform threads per core, {@code jdk-virtual} (JDK 21 or later) on a
- * virtual thread each.
+ * {@code /plaintext}); {@code nio2} is {@link Nio2PlaintextServer}, the floor NIO.2 sets; the event-loop servers
+ * use one I/O thread per available core; {@code jdk-platform} runs exchanges on a pool of four platform threads
+ * per core, {@code jdk-virtual} (JDK 21 or later) on a virtual thread each.
  */
 public final class PlaintextServerMain {
 

@@ -14,7 +14,7 @@ import java.util.function.BiConsumer;
 public final class HttpHeaders {
 
     /** Name, value, name, value, …: one array for a request's few fields instead of two lists. */
-    private String[] fields = new String[8];
+    private String[] fields = new String[16];
     private int size;
 
     /** Creates an empty header map. */

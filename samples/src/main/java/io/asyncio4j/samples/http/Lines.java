@@ -2,7 +2,6 @@ package io.asyncio4j.samples.http;
 
 import java.nio.ByteBuffer;
 
-import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
 /** Line scanning over a connection's buffer, for the head decoders: a line ends at LF, a CR before it stripped. */
 final class Lines {
@@ -30,12 +29,5 @@ final class Lines {
         byte[] bytes = new byte[to - from];
         b.get(from, bytes);
         return bytes;
-    }
-
-    /** The bytes {@code [from, to)} as ISO-8859-1 text. */
-    static String text(ByteBuffer b, int from, int to) {
-        byte[] bytes = new byte[to - from];
-        b.get(from, bytes);
-        return new String(bytes, ISO_8859_1);
     }
 }

@@ -112,7 +112,7 @@ public final class RequestReader {
             if (head == null) {
                 return null;
             }
-            // From the end of the request line; the decoder moves the position only past a whole section.
+            // From the end of the request line; a null result consumes nothing more (the line alone, below).
             RequestHead full = new HeaderSectionReader.Decoder<>(limits.maxHeaderBytes(), limits.maxHeaderCount(),
                     head.headers(), headers -> {
                         checkHost(headers, head.version());
@@ -263,8 +263,8 @@ public final class RequestReader {
         if (!version.isSupported()) {
             throw Failures.fail(505, version + " is not supported");
         }
-        return new RequestHead(Tokens.knownOrText(b, from, sp1), new String(b, sp1 + 1, sp2 - sp1 - 1, ISO_8859_1), version,
-                new HttpHeaders());
+        String target = new String(b, sp1 + 1, sp2 - sp1 - 1, ISO_8859_1);
+        return new RequestHead(Tokens.knownOrText(b, from, sp1), target, version, new HttpHeaders());
     }
 
     private static int indexOfSpace(byte[] b, int from, int to) {

@@ -119,6 +119,58 @@ class RequestReaderTest {
     }
 
     @Test
+    void pipelinedHeadsAreReadOneAfterAnotherAndLeaveTheRestUntouched() throws Exception {
+        String wire = "GET /1 HTTP/1.1\r\nHost: h\r\nX-A: 1\r\n\r\nHEAD /2 HTTP/1.0\r\n\r\nrest";
+        LoopbackFeed.Outcome<List<Object>> outcome = feed.feed(wire.getBytes(ISO_8859_1), new int[0], conn ->
+                RequestReader.readHead(conn, LIMITS).thenCompose(first -> RequestReader.readHead(conn, LIMITS)
+                        .thenCompose(second -> conn.readToEnd(100).thenApply(rest -> List.of(first, second,
+                                new String(rest, ISO_8859_1))))));
+        assertThat(outcome.failure()).isNull();
+        RequestHead first = (RequestHead) outcome.value().get(0);
+        RequestHead second = (RequestHead) outcome.value().get(1);
+        assertThat(first.target()).isEqualTo("/1");
+        assertThat(fields(first.headers())).containsExactly("Host=h", "X-A=1");
+        assertThat(second.method()).isEqualTo("HEAD");
+        assertThat(second.version()).isEqualTo(HttpVersion.HTTP_1_0);
+        assertThat(second.headers().size()).isZero();
+        assertThat(outcome.value().get(2)).isEqualTo("rest");
+    }
+
+    @Test
+    void upToFourEmptyLinesMayPrecedeARequestLine() throws Exception {
+        assertThat(read("\r\n\n\r\n\nGET / HTTP/1.1\r\nHost: h\r\n\r\n").value().target()).isEqualTo("/");
+        assertThat(status(read("\r\n\r\n\r\n\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n"))).isEqualTo(400);
+    }
+
+    @Test
+    void aStreamThatEndsInsideAHeadFailsWithAnEndOfStream() throws Exception {
+        assertThat(read("GET / HTTP/1.0").failure()).isInstanceOf(java.io.EOFException.class);
+        assertThat(read("GET / HTTP/1.1\r\nHost: h").failure()).isInstanceOf(java.io.EOFException.class);
+        assertThat(read("").value()).isNull();
+    }
+
+    @Test
+    void headerMapsGrowAndRemoveFromTheMiddle() {
+        HttpHeaders h = new HttpHeaders();
+        for (int i = 0; i < 20; i++) {
+            h.add(i % 2 == 0 ? "Even" : "X-" + i, Integer.toString(i));
+        }
+        assertThat(h.size()).isEqualTo(20);
+        assertThat(h.count("even")).isEqualTo(10);
+        assertThat(h.get("X-19")).isEqualTo("19");
+        h.remove("EVEN");
+        assertThat(h.size()).isEqualTo(10);
+        assertThat(h.count("Even")).isZero();
+        assertThat(h.get("X-1")).isEqualTo("1");
+        assertThat(h.get("X-19")).isEqualTo("19");
+        h.set("x-5", "five");
+        assertThat(h.getAll("X-5")).containsExactly("five");
+        assertThat(h.clear().size()).isZero();
+        assertThat(h.get("X-1")).isNull();
+        assertThat(h.add("A", "b").toString()).isEqualTo("A: b\r\n");
+    }
+
+    @Test
     void versionsParseFromBytesAsFromText() {
         for (String token : new String[] {"HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "HTTP/0.9", "http/1.1", "HTTP/1.10",
             "HTTP/1,1", "HTTP-1.1", "HTTP/a.1", "HTTP/1.b", "HTTP/:.1", "XHTTP/1.1"}) {
