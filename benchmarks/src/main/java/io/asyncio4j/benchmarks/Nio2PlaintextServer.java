@@ -1,19 +1,16 @@
 package io.asyncio4j.benchmarks;
 
+import io.asyncio4j.samples.http.HttpDate;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
-import java.nio.channels.CompletionHandler;
 import java.nio.charset.StandardCharsets;
-import io.asyncio4j.samples.http.HttpDate;
-
 import java.time.Instant;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -36,11 +33,7 @@ final class Nio2PlaintextServer {
     private final AsynchronousServerSocketChannel listener;
 
     Nio2PlaintextServer(String host, int port, int threads) throws IOException {
-        AsynchronousChannelGroup group = AsynchronousChannelGroup.withFixedThreadPool(threads,
-                Executors.defaultThreadFactory());
-        listener = AsynchronousServerSocketChannel.open(group);
-        listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-        listener.bind(new InetSocketAddress(host, port), 1024);
+        listener = Nio2Session.listen(host, port, threads);
         Thread acceptor = new Thread(this::acceptLoop, "nio2-plaintext-accept");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -62,7 +55,7 @@ final class Nio2PlaintextServer {
             try {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             } catch (IOException e) {
-                close(ch);
+                Nio2Session.close(ch);
                 continue;
             }
             new Session(ch).read();
@@ -85,69 +78,37 @@ final class Nio2PlaintextServer {
                 + "\r\n\r\nHello, World!").getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static void close(AsynchronousSocketChannel ch) {
-        try {
-            ch.close();
-        } catch (IOException ignored) {
-            // The benchmark only cares that the socket is gone.
-        }
-    }
-
-    private static final class Session {
-        private final AsynchronousSocketChannel ch;
+    /** Answers every request whose header section ends in the bytes just read, all in one write. */
+    private static final class Session extends Nio2Session {
         private final ByteBuffer in = ByteBuffer.allocateDirect(16 * 1024);
         private ByteBuffer out = ByteBuffer.allocateDirect(4 * 1024);
         /** How many bytes of the end-of-headers marker the bytes scanned so far end with. */
         private int matched;
 
-        private final CompletionHandler<Integer, Void> onRead = new CompletionHandler<>() {
-            @Override
-            public void completed(Integer n, Void unused) {
-                if (n < 0) {
-                    close(ch);
-                    return;
-                }
-                int requests = countRequests();
-                if (requests == 0) {
-                    read();
-                    return;
-                }
-                byte[] r = currentResponse();
-                if (out.capacity() < requests * r.length) {
-                    out = ByteBuffer.allocateDirect(requests * r.length);
-                }
-                out.clear();
-                for (int i = 0; i < requests; i++) {
-                    out.put(r);
-                }
-                out.flip();
-                ch.write(out, null, onWrite);
-            }
-
-            @Override
-            public void failed(Throwable e, Void unused) {
-                close(ch);
-            }
-        };
-
-        private final CompletionHandler<Integer, Void> onWrite = new CompletionHandler<>() {
-            @Override
-            public void completed(Integer n, Void unused) {
-                if (out.hasRemaining()) {
-                    ch.write(out, null, this);
-                } else {
-                    read();
-                }
-            }
-
-            @Override
-            public void failed(Throwable e, Void unused) {
-                close(ch);
-            }
-        };
-
         Session(AsynchronousSocketChannel ch) {
-            this.ch = ch;
+            super(ch);
+        }
+
+        @Override
+        ByteBuffer readBuffer() {
+            return in;
+        }
+
+        @Override
+        ByteBuffer answer() {
+            int requests = countRequests();
+            if (requests == 0) {
+                return null;
+            }
+            byte[] r = currentResponse();
+            if (out.capacity() < requests * r.length) {
+                out = ByteBuffer.allocateDirect(requests * r.length);
+            }
+            out.clear();
+            for (int i = 0; i < requests; i++) {
+                out.put(r);
+            }
+            return out.flip();
         }
 
         /** Counts the header sections that end in the bytes just read; a partial marker carries over. */
@@ -166,11 +127,6 @@ final class Nio2PlaintextServer {
                 }
             }
             return count;
-        }
-
-        void read() {
-            in.clear();
-            ch.read(in, null, onRead);
         }
     }
 }
