@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
@@ -25,8 +26,21 @@ class FetchTest {
         final AtomicInteger active = new AtomicInteger();
         final AtomicInteger maxActive = new AtomicInteger();
         final CompletableFuture<Void> slowClientLeft = new CompletableFuture<>();
+        /**
+         * A request counts as active from its handler's start until its response is about to be written: an
+         * interval inside the client's (from its connect until it has read the response), so {@link #maxActive}
+         * never exceeds the client's concurrency, while requests that wait for their request line overlap. Counting
+         * until the write completed would let the client's next connection start first (listeners accept on their
+         * own thread), and count one request too many.
+         */
         final Server server = EventLoop.defaultLoop().listen("127.0.0.1", 0, conn -> {
             maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
+            AtomicBoolean counted = new AtomicBoolean(true);
+            Runnable leave = () -> {
+                if (counted.getAndSet(false)) {
+                    active.decrementAndGet();
+                }
+            };
             return conn.readLine(8192, ISO_8859_1).thenCompose(line -> {
                 String path = line.split(" ")[1];
                 if (path.equals("/slow")) {
@@ -36,9 +50,10 @@ class FetchTest {
                         return (Void) null;
                     });
                 }
+                leave.run();
                 return conn.write("HTTP/1.1 200 OK\r\nContent-Length: " + path.length() + "\r\n\r\n" + path,
                         ISO_8859_1);
-            }).whenComplete((v, e) -> active.decrementAndGet());
+            }).whenComplete((v, e) -> leave.run());
         }).join();
 
         String url(String path) {
