@@ -2,7 +2,6 @@ package io.asyncio4j.samples.http;
 
 import java.nio.ByteBuffer;
 
-
 /** Line scanning over a connection's buffer, for the head decoders: a line ends at LF, a CR before it stripped. */
 final class Lines {
 
