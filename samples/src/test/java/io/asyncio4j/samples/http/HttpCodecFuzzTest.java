@@ -3,8 +3,7 @@ package io.asyncio4j.samples.http;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.asyncio4j.AsyncFuture;
 import io.asyncio4j.Connection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -26,17 +25,8 @@ class HttpCodecFuzzTest {
     private static final HttpLimits REQUEST_LIMITS = new HttpLimits(256, 1024, 10, 64, 1000);
     private static final Set<Integer> REQUEST_STATUSES = Set.of(400, 413, 414, 431, 501, 505);
 
-    private static LoopbackFeed feed;
-
-    @BeforeAll
-    static void listen() {
-        feed = new LoopbackFeed();
-    }
-
-    @AfterAll
-    static void close() {
-        feed.close();
-    }
+    @RegisterExtension
+    static final LoopbackFeed feed = new LoopbackFeed();
 
     /** A request head, its body and the bytes left on the connection after them. */
     record Request(RequestHead head, BodyFraming framing, byte[] body, byte[] rest) {

@@ -3,6 +3,8 @@ package io.asyncio4j.samples.http;
 import io.asyncio4j.Connection;
 import io.asyncio4j.Server;
 import io.asyncio4j.nio.EventLoop;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,9 +20,10 @@ import java.util.function.Function;
 /**
  * Feeds bytes to a server-side {@link Connection} over a real loopback socket: a plain client socket writes them in
  * the given segments (TCP may still merge them) and half-closes, while a reader under test consumes the accepted
- * connection. One listener serves every feed; each feed has its own connection.
+ * connection. One listener serves every feed; each feed has its own connection. Register it as a static
+ * {@code @RegisterExtension} field: it closes its listener after the class's tests.
  */
-final class LoopbackFeed implements AutoCloseable {
+final class LoopbackFeed implements AutoCloseable, AfterAllCallback {
 
     private static final long WAIT_SECONDS = 30;
 
@@ -84,6 +87,11 @@ final class LoopbackFeed implements AutoCloseable {
             }
             c.abort();
         }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     @Override

@@ -3,9 +3,8 @@ package io.asyncio4j.samples.http;
 import io.asyncio4j.Connection;
 import io.asyncio4j.Server;
 import io.asyncio4j.nio.EventLoop;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -25,17 +24,8 @@ class RequestReaderTest {
 
     private static final HttpLimits LIMITS = new HttpLimits(256, 1024, 4, 64, 1000);
 
-    private static LoopbackFeed feed;
-
-    @BeforeAll
-    static void listen() {
-        feed = new LoopbackFeed();
-    }
-
-    @AfterAll
-    static void close() {
-        feed.close();
-    }
+    @RegisterExtension
+    static final LoopbackFeed feed = new LoopbackFeed();
 
     private static LoopbackFeed.Outcome<RequestHead> read(String wire) throws Exception {
         return feed.feed(wire.getBytes(ISO_8859_1), new int[0], conn -> RequestReader.readHead(conn, LIMITS));
