@@ -103,25 +103,22 @@ final class HeaderSectionReader {
 
     /** Parses a field line (not empty): its bytes, copied once from the buffer, become the name and value. */
     private static void addField(byte[] b, HttpHeaders into, int maxCount) {
-        int from = 0;
-        int to = b.length;
-        byte first = b[0];
-        if (first == ' ' || first == '\t') {
+        if (isOws(b[0])) {
             throw Failures.fail(400, "obsolete line folding in the header section");
         }
-        int colon = from;
-        while (colon < to && b[colon] != ':') {
+        int colon = 0;
+        while (colon < b.length && b[colon] != ':') {
             colon++;
         }
-        if (colon == from || colon == to) {
+        if (colon == 0 || colon == b.length) {
             throw Failures.fail(400, "header field without a name and colon");
         }
-        if (!Tokens.isToken(b, from, colon)) {
+        if (!Tokens.isToken(b, 0, colon)) {
             throw Failures.fail(400, "invalid header field name");
         }
-        String name = Tokens.knownOrText(b, from, colon);
+        String name = Tokens.knownOrText(b, 0, colon);
         int valueStart = colon + 1;
-        int valueEnd = to;
+        int valueEnd = b.length;
         while (valueStart < valueEnd && isOws(b[valueStart])) {
             valueStart++;
         }

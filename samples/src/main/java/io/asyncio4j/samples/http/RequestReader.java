@@ -246,15 +246,13 @@ public final class RequestReader {
 
     /** Parses a request line: its bytes, copied once from the buffer, become the method and target. */
     private static RequestHead parseRequestLine(byte[] b) {
-        int from = 0;
-        int to = b.length;
-        int sp1 = indexOfSpace(b, from, to);
-        int sp2 = sp1 < 0 ? -1 : indexOfSpace(b, sp1 + 1, to);
-        if (sp1 <= from || sp2 < 0 || indexOfSpace(b, sp2 + 1, to) >= 0) {
+        int sp1 = indexOfSpace(b, 0);
+        int sp2 = sp1 < 0 ? -1 : indexOfSpace(b, sp1 + 1);
+        if (sp1 <= 0 || sp2 < 0 || indexOfSpace(b, sp2 + 1) >= 0) {
             throw Failures.fail(400, "malformed request line");
         }
-        HttpVersion version = HttpVersion.parse(b, sp2 + 1, to);
-        if (!Tokens.isToken(b, from, sp1) || !isTarget(b, sp1 + 1, sp2) || version == null) {
+        HttpVersion version = HttpVersion.parse(b, sp2 + 1, b.length);
+        if (!Tokens.isToken(b, 0, sp1) || !Tokens.isTarget(b, sp1 + 1, sp2) || version == null) {
             throw Failures.fail(400, "malformed request line");
         }
         if (version.major() == 1 && version.minor() > 1) {
@@ -264,29 +262,15 @@ public final class RequestReader {
             throw Failures.fail(505, version + " is not supported");
         }
         String target = new String(b, sp1 + 1, sp2 - sp1 - 1, ISO_8859_1);
-        return new RequestHead(Tokens.knownOrText(b, from, sp1), target, version, new HttpHeaders());
+        return new RequestHead(Tokens.knownOrText(b, 0, sp1), target, version, new HttpHeaders());
     }
 
-    private static int indexOfSpace(byte[] b, int from, int to) {
-        for (int i = from; i < to; i++) {
+    private static int indexOfSpace(byte[] b, int from) {
+        for (int i = from; i < b.length; i++) {
             if (b[i] == ' ') {
                 return i;
             }
         }
         return -1;
-    }
-
-    /** Whether {@code [from, to)} is a plausible request target: visible ASCII only, as {@link Tokens#isTarget}. */
-    private static boolean isTarget(byte[] b, int from, int to) {
-        if (from >= to) {
-            return false;
-        }
-        for (int i = from; i < to; i++) {
-            int c = b[i] & 0xFF;
-            if (c <= 0x20 || c >= 0x7F) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -123,6 +123,23 @@ final class Tokens {
     }
 
     /**
+     * Whether the bytes {@code [from, to)} of {@code b} are a plausible request target, as
+     * {@link #isTarget(String)}.
+     */
+    static boolean isTarget(byte[] b, int from, int to) {
+        if (from >= to) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            int c = b[i] & 0xFF;
+            if (c <= 0x20 || c >= 0x7F) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Whether {@code s} is a {@code Host} field value (RFC 9112 §3.2, RFC 3986 §3.2.2): empty, or a uri-host (an
      * IP literal in brackets, or a reg-name of unreserved, sub-delims and percent-encoded characters, which
      * covers IPv4 addresses) followed by an optional {@code :port} of digits.

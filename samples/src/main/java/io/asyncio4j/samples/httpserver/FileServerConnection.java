@@ -101,10 +101,7 @@ final class FileServerConnection {
         waiting.add(this);
         // Nothing cancels it today; if something does, stop waiting and end here.
         finished.onCancel(() -> conn.executor().execute(() -> {
-            AsyncFuture<?> w = lineWait;
-            if (w != null) {
-                w.cancel(false);
-            }
+            cancelLineWait();
             end(null);
         }));
         readNext();
@@ -170,22 +167,23 @@ final class FileServerConnection {
         if (!waitingForLine || finished.isDone()) {
             return; // no wait now: the next one schedules a check
         }
-        long now = timer.nanoTime();
-        if (now - lineDeadline >= 0) {
-            AsyncFuture<?> w = lineWait;
-            if (w != null) {
-                w.cancel(false); // ends the connection quietly (onStart)
-            }
-        } else {
+        if (timer.nanoTime() - lineDeadline < 0) {
             try {
                 lineTimerAt = lineDeadline;
                 lineTimer = timer.scheduleAt(lineDeadline, lineTimerFired);
+                return;
             } catch (RuntimeException closing) {
-                AsyncFuture<?> w = lineWait;
-                if (w != null) {
-                    w.cancel(false);
-                }
+                // the timer is closed: the server is going away, stop waiting as at the deadline
             }
+        }
+        cancelLineWait(); // ends the connection quietly (onStart)
+    }
+
+    /** Cancels the latest wait for a request line, if any (a completed one is not affected). */
+    private void cancelLineWait() {
+        AsyncFuture<?> w = lineWait;
+        if (w != null) {
+            w.cancel(false);
         }
     }
 
