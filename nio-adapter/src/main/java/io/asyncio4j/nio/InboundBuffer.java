@@ -77,6 +77,31 @@ final class InboundBuffer {
         return part;
     }
 
+    /**
+     * Consumes {@code n} bytes of the first chunk ({@code 0 < n <= } its remaining bytes, as {@link #front} makes
+     * sure). Returns the chunk if it was consumed whole and left the queue (its position untouched, to
+     * {@link #pushFront} back), or {@code null} if it stays at the front, to be put back with {@link #unskip}.
+     */
+    ByteBuffer skip(int n) {
+        ByteBuffer first = chunks[head];
+        if (n == first.remaining()) {
+            return takeUpTo(n);
+        }
+        first.position(first.position() + n);
+        size -= n;
+        return null;
+    }
+
+    /**
+     * Puts back the last {@code n} bytes {@link #skip} consumed from the first chunk without removing it. Valid only
+     * while nothing else has consumed from the front since.
+     */
+    void unskip(int n) {
+        ByteBuffer first = chunks[head];
+        first.position(first.position() - n);
+        size += n;
+    }
+
     /** Moves up to {@code dst.remaining()} bytes into {@code dst}; returns how many. */
     int transferTo(ByteBuffer dst) {
         int done = 0;

@@ -170,6 +170,8 @@ abstract class PendingRead<T> implements Runnable {
     static final class Frame<T> extends PendingRead<T> {
         private final FrameDecoder<T> decoder;
         private final int limit;
+        /** Bytes the claim consumed from a chunk that stayed at the front; {@code taken} covers a whole chunk. */
+        private int skipped;
 
         Frame(FrameDecoder<T> decoder, int limit) {
             this.decoder = decoder;
@@ -200,13 +202,28 @@ abstract class PendingRead<T> implements Runnable {
                     return fail(new IllegalStateException("the decoder moved the position outside the bytes it was"
                             + " given: " + used + " of " + n), null);
                 }
-                return succeed(message, used == 0 ? null : in.takeUpTo(used));
+                if (used == 0) {
+                    return succeed(message, null);
+                }
+                ByteBuffer whole = in.skip(used);  // no slice: a restore rewinds the chunk instead
+                skipped = whole == null ? used : 0;
+                return succeed(message, whole);
             }
             if (size >= limit) {
                 return fail(new LimitOverrunException("no complete frame within the limit of " + limit + " bytes",
                         size, limit), null);
             }
             return streamFailure != null && fail(streamFailure, null);
+        }
+
+        @Override
+        void restore(InboundBuffer in) {
+            if (skipped > 0) {
+                // Nothing consumed from the front since the claim (one read at a time): the chunk is still first.
+                in.unskip(skipped);
+            } else {
+                super.restore(in);
+            }
         }
     }
 

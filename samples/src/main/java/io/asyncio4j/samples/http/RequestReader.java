@@ -8,6 +8,7 @@ import java.io.EOFException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
@@ -62,10 +63,20 @@ public final class RequestReader {
      */
     public static AsyncFuture<Start> readStart(Connection conn, HttpLimits limits) {
         int limit = limits.maxStartLineBytes();
+        StartDecoder decoder = lastStartDecoder;
+        if (decoder == null || decoder.limits != limits) {
+            decoder = new StartDecoder(limits);
+            lastStartDecoder = decoder;
+        }
         // The decoders answer 414 or 431 before the read's own limit is reached.
-        return conn.readFrame(new StartDecoder(limits),
-                MAX_LEADING_EMPTY_LINES * 2 + limit + limits.maxHeaderBytes());
+        return conn.readFrame(decoder, MAX_LEADING_EMPTY_LINES * 2 + limit + limits.maxHeaderBytes());
     }
+
+    /**
+     * The start decoder of the limits last used: it keeps no state between reads, so a server's connections share
+     * one instead of making one per request.
+     */
+    private static volatile StartDecoder lastStartDecoder;
 
     /**
      * Reads the header section that follows {@code line} into its header map and checks {@code Host}.
@@ -96,7 +107,10 @@ public final class RequestReader {
         }
     }
 
-    /** The request line, then the header section if it is complete in the same bytes. */
+    /**
+     * The request line, then the header section if it is complete in the same bytes. Holds no state between
+     * calls (each call parses the section afresh), so one instance serves any number of reads.
+     */
     private static final class StartDecoder implements FrameDecoder<Start> {
         private final HttpLimits limits;
         private final RequestLineDecoder line;
@@ -113,16 +127,14 @@ public final class RequestReader {
                 return null;
             }
             // From the end of the request line; a null result consumes nothing more (the line alone, below).
-            RequestHead full = new HeaderSectionReader.Decoder<>(limits.maxHeaderBytes(), limits.maxHeaderCount(),
-                    head.headers(), headers -> {
-                        checkHost(headers, head.version());
-                        return head;
-                    }).decode(buffered, endOfStream);
-            if (full == null) {
+            HttpHeaders headers = new HeaderSectionReader.Decoder<>(limits.maxHeaderBytes(),
+                    limits.maxHeaderCount(), head.headers(), Function.identity()).decode(buffered, endOfStream);
+            if (headers == null) {
                 head.headers().clear();  // the fields parsed so far are parsed again by readHeaders
                 return new Start(head, false);  // the header section comes later: consume the line only
             }
-            return new Start(full, true);
+            checkHost(headers, head.version());
+            return new Start(head, true);
         }
     }
 
