@@ -54,11 +54,12 @@ import java.util.function.Consumer;
  * For request/response traffic, run the JVM with {@code -Dsun.nio.ch.disableSynchronousRead=true}. A NIO.2 read
  * started on an I/O thread otherwise tries the socket at once, before waiting for readiness; a connection's next
  * read starts right after it answers, before the peer can have sent anything, so that first try fails with
- * {@code EAGAIN} and costs a system call per message. With the property set, reads wait for readiness first. It is
- * a property of the JDK's NIO.2 implementation (read once, when its socket channel class is loaded), applies to
- * every NIO.2 socket of the JVM, and is ignored by JDKs that do not know it; asyncio4j works the same with or without
- * it. The project's benchmarks measured 1.2× the requests per second at depth 1 and 1.1× pipelined for the HTTP
- * server, and no loss when 16 KiB messages stream (benchmarks/MEASUREMENTS.md).
+ * {@code EAGAIN} and costs a system call per read. With the property set, reads wait for readiness first. It is a
+ * property of the JDK's NIO.2 implementation on Linux and other Unix systems (read once, when its socket channel
+ * class is loaded; Windows ignores it), applies to every NIO.2 socket of the JVM, and is ignored by JDKs that do not
+ * know it; asyncio4j works the same with or without it. The project's benchmarks measured 1.2–1.3× the requests per
+ * second at depth 1 and 1.1× pipelined for the HTTP server, and no loss when 16 KiB messages stream
+ * (benchmarks/MEASUREMENTS.md).
  */
 public final class EventLoop implements AutoCloseable {
 
