@@ -27,6 +27,12 @@ public final class RequestReader {
     /** Empty lines tolerated before a request line (RFC 9112 §2.2 asks to ignore at least one). */
     private static final int MAX_LEADING_EMPTY_LINES = 4;
 
+    /**
+     * The start decoder of the limits last used: it keeps no state between reads, so a server's connections share
+     * one instead of making one per request.
+     */
+    private static volatile StartDecoder lastStartDecoder;
+
     private RequestReader() {
     }
 
@@ -71,12 +77,6 @@ public final class RequestReader {
         // The decoders answer 414 or 431 before the read's own limit is reached.
         return conn.readFrame(decoder, MAX_LEADING_EMPTY_LINES * 2 + limit + limits.maxHeaderBytes());
     }
-
-    /**
-     * The start decoder of the limits last used: it keeps no state between reads, so a server's connections share
-     * one instead of making one per request.
-     */
-    private static volatile StartDecoder lastStartDecoder;
 
     /**
      * Reads the header section that follows {@code line} into its header map and checks {@code Host}.
