@@ -49,8 +49,9 @@ final class Tokens {
         return true;
     }
 
-    /** Whether the bytes {@code [from, to)} of {@code b} are a valid field value, as
-     * {@link #isFieldValue(String)}. */
+    /**
+     * Whether the bytes {@code [from, to)} of {@code b} are a valid field value, as {@link #isFieldValue(String)}.
+     */
     static boolean isFieldValue(byte[] b, int from, int to) {
         for (int i = from; i < to; i++) {
             int c = b[i] & 0xFF;
