@@ -54,22 +54,26 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
 
     static {
         try {
-            ACTIONS = MethodHandles.lookup().findVarHandle(AsyncFuture.class, "actions", Action.class);
+            ACTIONS = MethodHandles.lookup().findVarHandle(AsyncFuture.class, "actions", Object.class);
             CALLBACKS = MethodHandles.lookup().findVarHandle(AsyncFuture.class, "callbacks", DoneCallback.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    /** Marks the action stack as consumed: actions registered afterwards run at once. */
-    private static final Action RAN = new Action(() -> { }, null);
+    /** Marks the actions as consumed: actions registered afterwards run at once. */
+    private static final Object RAN = new Object();
 
     /** The future this one was derived from; cancelling this one cancels it. */
     private final CompletableFuture<?> source;
 
-    /** A Treiber stack of cancellation actions; {@link #RAN} once they ran. */
+    /**
+     * The cancellation actions: {@code null}, the one {@code Runnable} registered (most operations register one,
+     * and it then costs no node), or a Treiber stack of {@link Action}s whose last node holds the first; {@link #RAN}
+     * once they ran.
+     */
     @SuppressWarnings("unused") // accessed through ACTIONS
-    private volatile Action actions;
+    private volatile Object actions;
 
     /** A Treiber stack of done callbacks (newest first); {@link DoneCallback#RAN} once they ran. */
     @SuppressWarnings("unused") // accessed through CALLBACKS
@@ -169,14 +173,13 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
             // It can never be cancelled now; keeping the action would only leak it (shared completed futures).
             return this;
         }
-        Action node = new Action(action, null);
         for (;;) {
-            Action head = (Action) ACTIONS.getVolatile(this);
+            Object head = ACTIONS.getVolatile(this);
             if (head == RAN) {
                 action.run();
                 return this;
             }
-            node.next = head;
+            Object node = head == null ? action : new Action(action, head);
             if (ACTIONS.compareAndSet(this, head, node)) {
                 return this;
             }
@@ -278,9 +281,18 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
 
     private void runCancelActions() {
         Throwable first = null;
-        for (Action a = (Action) ACTIONS.getAndSet(this, RAN); a != null && a != RAN; a = a.next) {
+        Object a = ACTIONS.getAndSet(this, RAN);
+        while (a != null && a != RAN) {
+            Runnable run;
+            if (a instanceof Action) {
+                run = ((Action) a).run;
+                a = ((Action) a).next;
+            } else {
+                run = (Runnable) a;
+                a = null;
+            }
             try {
-                a.run.run();
+                run.run();
             } catch (Throwable t) {
                 if (first == null) {
                     first = t;
@@ -445,11 +457,12 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
         }
     }
 
+    /** A cancellation action registered after another: {@code next} is the older action or stack. */
     private static final class Action {
         final Runnable run;
-        Action next;
+        final Object next;
 
-        Action(Runnable run, Action next) {
+        Action(Runnable run, Object next) {
             this.run = run;
             this.next = next;
         }

@@ -28,6 +28,18 @@ class AsyncFutureTest {
     }
 
     @Test
+    void manyActionsAndTheSameActionTwiceAllRunNewestFirst() {
+        List<String> ran = new ArrayList<>();
+        Runnable twice = () -> ran.add("twice");
+        AsyncFuture<String> f = new AsyncFuture<String>().onCancel(twice).onCancel(() -> ran.add("second"))
+                .onCancel(twice).onCancel(() -> ran.add("fourth"));
+
+        f.cancel(false);
+
+        assertThat(ran).containsExactly("fourth", "twice", "second", "twice");
+    }
+
+    @Test
     void actionRegisteredAfterCancelRunsAtOnce() {
         AsyncFuture<String> f = new AsyncFuture<>();
         f.cancel(true);

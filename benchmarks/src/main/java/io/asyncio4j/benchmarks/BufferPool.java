@@ -11,9 +11,6 @@ import java.util.ArrayDeque;
  */
 final class BufferPool {
 
-    /** Below this hint a fresh buffer of the exact size is cheaper than a large pooled one kept in cache. */
-    private static final int SMALL = 512;
-
     private final int size;
     private final int perThread;
     private final ThreadLocal<ArrayDeque<ByteBuffer>> free;
@@ -25,21 +22,18 @@ final class BufferPool {
     }
 
     /**
-     * A buffer for {@code sizeHint} bytes: a cleared direct buffer of the pool's size (written to the socket
-     * without the JDK's copy into a temporary direct buffer), or for a small hint (under 512 bytes) a fresh heap
-     * buffer of exactly that size, which costs less to allocate than a large one costs to keep in cache.
+     * A buffer for up to the pool's size: a cleared direct buffer (written to the socket without the JDK's copy
+     * into a temporary direct buffer), whatever the hint. The most recently given back comes first, so the few
+     * buffers in use stay in cache; a fresh exact-size heap buffer for small hints measured slower (an object and
+     * an array per read, and the JDK's copy on write; MEASUREMENTS.md).
      */
     ByteBuffer take(int sizeHint) {
-        if (sizeHint < SMALL) {
-            return ByteBuffer.allocate(sizeHint);
-        }
         ByteBuffer b = free.get().pollFirst();
         return b != null ? b.clear() : ByteBuffer.allocateDirect(size);
     }
 
     /**
-     * Gives a buffer back once nothing refers to it any more (small ones are left to the garbage collector);
-     * returns {@code true}, for use in a loop.
+     * Gives a buffer back once nothing refers to it any more; returns {@code true}, for use in a loop.
      */
     boolean give(ByteBuffer b) {
         ArrayDeque<ByteBuffer> q = free.get();

@@ -9,6 +9,7 @@ import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.ReadmeEcho;
 
 import java.nio.ByteBuffer;
+import java.util.function.IntFunction;
 
 /**
  * Starts one echo server for a benchmark run and prints {@code listening on HOST:PORT}:
@@ -55,8 +56,9 @@ public final class EchoServerMain {
                 // The README's echo with read(64 KiB, allocator) from a pool: no allocation per read, and no
                 // buffer held by an idle connection.
                 BufferPool pool = new BufferPool(64 * 1024, 64);
+                IntFunction<ByteBuffer> take = pool::take; // one allocator for every read
                 Server pooled = EventLoop.defaultLoop().listen("127.0.0.1", port, conn ->
-                        Async.whileTrue(() -> conn.read(64 * 1024, pool::take).thenCompose(data -> data.hasRemaining()
+                        Async.whileTrue(() -> conn.read(64 * 1024, take).thenCompose(data -> data.hasRemaining()
                                 ? conn.write(data).thenApply(written -> pool.give(data))
                                 : AsyncFuture.completed(false)))).join();
                 bound = pooled.port();

@@ -12,7 +12,8 @@ import java.util.function.IntFunction;
  * One user read waiting on a connection's {@link InboundBuffer}. Under the connection's lock, {@link #tryClaim}
  * takes the bytes it needs (or decides its failure); the result is then delivered on the connection's executor.
  * The bytes taken are remembered until delivery, so that a cancellation winning the race against delivery can
- * put them back: no byte is lost to a cancelled read.
+ * put them back: no byte is lost to a cancelled read. The read is also its future's cancellation action
+ * ({@link #run}).
  *
  * @param <T> the result type
  */
@@ -24,6 +25,8 @@ abstract class PendingRead<T> implements Runnable {
 
     final AsyncFuture<T> future = new AsyncFuture<>();
     State state = State.WAITING;
+    /** The connection it waits on; set when the read starts. */
+    StreamConnection owner;
     /** The bytes consumed by the claim, to put back if the delivery loses to a cancellation. */
     ByteBuffer taken;
     private T value;
@@ -81,10 +84,16 @@ abstract class PendingRead<T> implements Runnable {
         this.state = State.CLAIMED;
     }
 
-    /** Delivers the outcome; runs on the connection's executor, outside the lock. */
+    /**
+     * Delivers the outcome (on the connection's executor, outside the lock); on a cancelled read (as the future's
+     * cancellation action, or a delivery the cancel beat) detaches it from the connection, which puts back what it
+     * had claimed.
+     */
     @Override
     public final void run() {
-        if (failure == null) {
+        if (future.isCancelled()) {
+            owner.readCancelled(this);
+        } else if (failure == null) {
             future.complete(value);
         } else {
             future.completeExceptionally(failure);

@@ -222,6 +222,7 @@ final class StreamConnection implements Connection {
     }
 
     private <T> AsyncFuture<T> startRead(PendingRead<T> r) {
+        r.owner = this;
         boolean deliver = false;
         ByteBuffer next = null;
         synchronized (lock) {
@@ -245,7 +246,7 @@ final class StreamConnection implements Connection {
                 }
             }
         }
-        r.future.onCancel(() -> readCancelled(r));
+        r.future.onCancel(r); // run() on a cancelled read calls readCancelled: no object per read for the hook
         if (next != null) {
             issueRead(next);
         }
@@ -255,8 +256,11 @@ final class StreamConnection implements Connection {
         return r.future;
     }
 
-    /** A read's cancellation won: detach it, and put back the bytes it had claimed but not delivered. */
-    private void readCancelled(PendingRead<?> r) {
+    /**
+     * A read's cancellation won: detach it, and put back the bytes it had claimed but not delivered. Idempotent: it
+     * runs from the cancel and from a delivery that finds the read cancelled, whichever comes first.
+     */
+    void readCancelled(PendingRead<?> r) {
         ByteBuffer next = null;
         synchronized (lock) {
             if (reader != r) {
@@ -436,7 +440,7 @@ final class StreamConnection implements Connection {
     @Override
     public AsyncFuture<Void> write(ByteBuffer buffer) {
         Objects.requireNonNull(buffer, "buffer");
-        WriteRequest w = new WriteRequest(buffer);
+        WriteRequest w = new WriteRequest(buffer, this);
         long size = buffer.remaining();
         boolean start = false;
         boolean cork = false;
@@ -466,7 +470,7 @@ final class StreamConnection implements Connection {
                 }
             }
         }
-        w.future.onCancel(() -> writeCancelled(w));
+        w.future.onCancel(w); // run() on a cancelled write calls writeCancelled: no object per write for the hook
         if (start) {
             issueWrite();
         } else if (cork) {
@@ -487,8 +491,11 @@ final class StreamConnection implements Connection {
         return write(charset.encode(CharBuffer.wrap(text)));
     }
 
-    /** A write's cancellation won: drop it if it is still only queued, else the stream is broken: abort. */
-    private void writeCancelled(WriteRequest w) {
+    /**
+     * A write's cancellation won: drop it if it is still only queued, else the stream is broken: abort. Nothing once
+     * the write is done (its bytes were handed to the socket before the cancel).
+     */
+    void writeCancelled(WriteRequest w) {
         List<AsyncFuture<Void>> drained = null;
         boolean started;
         synchronized (lock) {

@@ -4,7 +4,10 @@ import io.asyncio4j.AsyncFuture;
 
 import java.nio.ByteBuffer;
 
-/** One queued {@code write}: its bytes, its future, and whether the socket has started sending it. */
+/**
+ * One queued {@code write}: its bytes, its future, and whether the socket has started sending it. It is both the
+ * delivery run on the connection's executor once the bytes are sent and its future's cancellation action.
+ */
 final class WriteRequest implements Runnable {
 
     enum State { QUEUED, IN_FLIGHT, DONE }
@@ -12,14 +15,23 @@ final class WriteRequest implements Runnable {
     final ByteBuffer buffer;
     final AsyncFuture<Void> future = new AsyncFuture<>();
     State state = State.QUEUED;
+    private final StreamConnection owner;
 
-    WriteRequest(ByteBuffer buffer) {
+    WriteRequest(ByteBuffer buffer, StreamConnection owner) {
         this.buffer = buffer;
+        this.owner = owner;
     }
 
-    /** Completes the future once the bytes are handed to the socket; runs on the connection's executor. */
+    /**
+     * Completes the future once the bytes are handed to the socket (on the connection's executor); as the future's
+     * cancellation action, hands the cancel to the connection, which drops the write if it is still only queued.
+     */
     @Override
     public void run() {
-        future.complete(null);
+        if (future.isCancelled()) {
+            owner.writeCancelled(this);
+        } else {
+            future.complete(null);
+        }
     }
 }
