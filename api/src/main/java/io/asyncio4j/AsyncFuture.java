@@ -69,8 +69,8 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
 
     /**
      * The cancellation actions: {@code null}, the one {@code Runnable} registered (most operations register one,
-     * and it then costs no node), or a Treiber stack of {@link Action}s whose last node holds the first; {@link #RAN}
-     * once they ran.
+     * and it then costs no node), or a Treiber stack of {@link Action}s whose last node's {@code next} is the first
+     * action; {@link #RAN} once they ran.
      */
     @SuppressWarnings("unused") // accessed through ACTIONS
     private volatile Object actions;

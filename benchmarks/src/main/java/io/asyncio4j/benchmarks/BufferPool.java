@@ -6,8 +6,10 @@ import java.util.ArrayDeque;
 /**
  * Direct buffers of one size, kept per thread for {@code Connection.read(maxBytes, allocator)}: the allocator runs on
  * the I/O thread that received the bytes and the buffer comes back from a callback on a connection's executor,
- * usually the same thread, so neither side takes a lock. Each thread keeps at most {@code perThread} buffers;
- * beyond that, given-back buffers are left to the garbage collector.
+ * usually the same thread, so neither side takes a lock. A buffer given back on another thread joins that thread's
+ * pool, and a thread whose pool is empty allocates a new buffer of the full size, whatever the read needs. Each
+ * thread keeps at most {@code perThread} buffers; beyond that, given-back buffers are left to the garbage
+ * collector.
  */
 final class BufferPool {
 

@@ -257,8 +257,9 @@ final class StreamConnection implements Connection {
     }
 
     /**
-     * A read's cancellation won: detach it, and put back the bytes it had claimed but not delivered. Idempotent: it
-     * runs from the cancel and from a delivery that finds the read cancelled, whichever comes first.
+     * A read's cancellation won: detach it, and put back the bytes it had claimed but not delivered. Runs from the
+     * cancel and again from a delivery that finds the read cancelled; the later call finds the read detached and
+     * does nothing.
      */
     void readCancelled(PendingRead<?> r) {
         ByteBuffer next = null;
@@ -492,14 +493,15 @@ final class StreamConnection implements Connection {
     }
 
     /**
-     * A write's cancellation won: drop it if it is still only queued, else the stream is broken: abort. Nothing once
-     * the write is done (its bytes were handed to the socket before the cancel).
+     * A write's cancellation won: drop it if it is still only queued, else the stream is broken: abort. Does nothing
+     * once the write is done (sent before the cancel, or already dropped: the cancel and a delivery that finds the
+     * write cancelled both call this) or the connection closed (its queue was emptied then).
      */
     void writeCancelled(WriteRequest w) {
         List<AsyncFuture<Void>> drained = null;
         boolean started;
         synchronized (lock) {
-            if (w.state == WriteRequest.State.DONE) {
+            if (w.state == WriteRequest.State.DONE || state == CLOSED) {
                 return;
             }
             started = w.state == WriteRequest.State.IN_FLIGHT;

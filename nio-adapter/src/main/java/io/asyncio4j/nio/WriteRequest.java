@@ -23,8 +23,10 @@ final class WriteRequest implements Runnable {
     }
 
     /**
-     * Completes the future once the bytes are handed to the socket (on the connection's executor); as the future's
-     * cancellation action, hands the cancel to the connection, which drops the write if it is still only queued.
+     * Completes the future once the bytes are handed to the socket (on the connection's executor). As the future's
+     * cancellation action, hands the cancel to the connection, which drops the write if it is still only queued and
+     * aborts the connection if the socket had started sending it; a delivery that finds the future cancelled makes
+     * the same call, which then does nothing (the write is done).
      */
     @Override
     public void run() {

@@ -249,6 +249,27 @@ class WritingTest {
     }
 
     @Test
+    void cancellingAQueuedWriteAfterAnAbortLeavesNothingCountedAsQueued() throws Exception {
+        try (Held held = new Held(ServerOptions.defaults()); Socket peer = new Socket("127.0.0.1", held.server.port())) {
+            Connection c = held.connection();
+            long[] pending = new long[1];
+            boolean[] cancelled = new boolean[1];
+            inCallback(c, () -> {
+                // Held until the callback returns; the abort's failure of it is queued behind this callback, so the
+                // cancel wins the race against the failure.
+                AsyncFuture<Void> queued = c.write("QUEUED", US_ASCII);
+                c.abort();
+                cancelled[0] = queued.cancel(false);
+                pending[0] = c.pendingOutputBytes();
+            });
+            assertThat(cancelled[0]).isTrue();
+            assertThat(pending[0]).isZero();
+            assertThat(c.pendingOutputBytes()).isZero();
+            await(c.closed());
+        }
+    }
+
+    @Test
     void cancellingAWriteTheSocketStartedAbortsTheConnection() throws Exception {
         ConnectionOptions small = ConnectionOptions.defaults().withSendBufferSize(4096);
         try (Held held = new Held(ServerOptions.defaults().withConnectionOptions(small));
