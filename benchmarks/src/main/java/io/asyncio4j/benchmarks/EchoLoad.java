@@ -7,6 +7,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -16,8 +18,12 @@ import java.util.List;
  * Closed-loop echo load from one thread over a {@link Selector}: each connection sends a message, waits for all
  * of it to come back, and sends the next. The same driver measures every server.
  *
- * <p>{@code EchoLoad PORT CONNECTIONS SIZE WARMUP_SECONDS SECONDS} prints one line:
- * {@code msgs_per_s=… mib_per_s=… p50_us=… p99_us=…}, counting only the measured period. Connections are opened
+ * <p>{@code EchoLoad PORT CONNECTIONS SIZE WARMUP_SECONDS SECONDS [SERVER_PID]} prints one line:
+ * {@code msgs_per_s=… mib_per_s=… p50_us=… p99_us=… messages=…}, counting only the measured period. Given the
+ * server's process id (Linux), it adds {@code server_user_ticks=… server_sys_ticks=…}: the CPU time the server
+ * spent in user and kernel mode over the measured period, from {@code /proc/PID/stat}, in clock ticks
+ * ({@code getconf CLK_TCK}). Divided by the messages, that is the server's cost per message, which the shared
+ * machine's noise moves much less than the rate does. Connections are opened
  * in batches of {@value #BATCH}, each batch echoing one byte per connection before the next is opened, so a
  * server's accept backlog never overflows and every connection is being served before the load starts.
  *
@@ -34,8 +40,8 @@ public final class EchoLoad {
     /**
      * Runs the load.
      *
-     * @param args port, connections, message size, warm-up seconds, measured seconds; or {@code idle}, port,
-     *             connections
+     * @param args port, connections, message size, warm-up seconds, measured seconds and optionally the server's
+     *             process id; or {@code idle}, port, connections
      * @throws IOException if a connection fails
      * @throws InterruptedException if interrupted while holding idle connections
      */
@@ -52,6 +58,7 @@ public final class EchoLoad {
         int size = Integer.parseInt(args[2]);
         long warmupNanos = (long) (Double.parseDouble(args[3]) * 1e9);
         long measureNanos = (long) (Double.parseDouble(args[4]) * 1e9);
+        Path serverStat = args.length > 5 ? Path.of("/proc", args[5], "stat") : null;
 
         Selector selector = Selector.open();
         byte[] payload = new byte[size];
@@ -71,10 +78,14 @@ public final class EchoLoad {
         long[] latencies = new long[1 << 22];
         int samples = 0;
         long messages = 0;
+        long[] cpuFrom = null;
         while (true) {
             long now = System.nanoTime();
             if (now >= end) {
                 break;
+            }
+            if (cpuFrom == null && serverStat != null && now >= measureFrom) {
+                cpuFrom = cpuTicks(serverStat);
             }
             selector.select(Math.max(1, (end - now) / 1_000_000));
             Iterator<SelectionKey> it = selector.selectedKeys().iterator();
@@ -92,11 +103,23 @@ public final class EchoLoad {
                 }
             }
         }
+        long[] cpuTo = serverStat != null ? cpuTicks(serverStat) : null;
         Arrays.sort(latencies, 0, samples);
         double seconds = measureNanos / 1e9;
-        System.out.printf("msgs_per_s=%.0f mib_per_s=%.2f p50_us=%.1f p99_us=%.1f%n",
+        String cpu = cpuFrom == null ? "" : String.format(" server_user_ticks=%d server_sys_ticks=%d",
+                cpuTo[0] - cpuFrom[0], cpuTo[1] - cpuFrom[1]);
+        System.out.printf("msgs_per_s=%.0f mib_per_s=%.2f p50_us=%.1f p99_us=%.1f messages=%d%s%n",
                 messages / seconds, messages * (double) size / seconds / (1 << 20),
-                percentile(latencies, samples, 0.50) / 1e3, percentile(latencies, samples, 0.99) / 1e3);
+                percentile(latencies, samples, 0.50) / 1e3, percentile(latencies, samples, 0.99) / 1e3,
+                messages, cpu);
+    }
+
+    /** A process's user and system CPU time so far, in clock ticks: fields 14 and 15 of {@code /proc/PID/stat}. */
+    private static long[] cpuTicks(Path stat) throws IOException {
+        String line = Files.readString(stat);
+        // Fields after the command name, which is in parentheses and may hold spaces: state is the first of them.
+        String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
+        return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
     }
 
     /** Opens connections in batches, each echoing one byte (blocking) before the next batch is opened. */
