@@ -211,7 +211,8 @@ public interface Connection {
      * {@code drain}). Any number of callers may wait at once.
      *
      * @return a future completed when there is room, at once if there already is; it fails with the connection's
-     *         failure if the connection closes with output still queued; cancelling it cancels only this wait
+     *         failure (a {@code ClosedChannelException} after {@link #close()}) if the connection is closed, at
+     *         once, or closes with output still queued; cancelling it cancels only this wait
      */
     AsyncFuture<Void> drain();
 

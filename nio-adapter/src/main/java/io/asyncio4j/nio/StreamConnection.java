@@ -698,11 +698,13 @@ final class StreamConnection implements Connection {
     public AsyncFuture<Void> drain() {
         AsyncFuture<Void> waiter;
         synchronized (lock) {
+            if (state == CLOSED) {
+                // As asyncio's drain on a lost connection: a write-then-drain loop that ignores its writes' futures
+                // ends here instead of spinning on a connection that takes nothing.
+                return AsyncFuture.failed(closeCause);
+            }
             if (queuedBytes <= options.writeLowWatermark()) {
                 return AsyncFuture.completed(null);
-            }
-            if (state == CLOSED) {
-                return AsyncFuture.failed(closeCause);
             }
             waiter = new AsyncFuture<>();
             if (drainWaiters == null) {

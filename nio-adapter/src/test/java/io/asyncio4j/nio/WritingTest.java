@@ -153,6 +153,36 @@ class WritingTest {
     }
 
     @Test
+    void drainOnAClosedConnectionFailsSoThatAWriteAndDrainLoopEnds() throws Exception {
+        try (Held held = new Held(ServerOptions.defaults());
+             Socket peer = new Socket("127.0.0.1", held.server.port())) {
+            Connection c = held.connection();
+            await(c.close());
+            // Nothing is queued on a closed connection, so "room" alone would let this loop spin for ever (here it
+            // would stop after 100 rounds, without a failure).
+            AtomicLong rounds = new AtomicLong();
+            AsyncFuture<Void> loop = Async.whileTrue(() -> {
+                rounds.incrementAndGet();
+                c.write(new byte[64]);                   // fails at once; this loop looks only at drain
+                return c.drain().thenApply(v -> rounds.get() < 100);
+            });
+            assertThatThrownBy(() -> await(loop)).cause().isInstanceOf(ClosedChannelException.class);
+            assertThat(rounds).hasValue(1);
+        }
+    }
+
+    @Test
+    void drainOnAnAbortedConnectionFailsWithTheAbort() throws Exception {
+        try (Held held = new Held(ServerOptions.defaults());
+             Socket peer = new Socket("127.0.0.1", held.server.port())) {
+            Connection c = held.connection();
+            c.abort();
+            await(c.closed());
+            assertThatThrownBy(() -> await(c.drain())).cause().isInstanceOf(ConnectionAbortedException.class);
+        }
+    }
+
+    @Test
     void cancellingAQueuedWriteRemovesIt() throws Exception {
         int big = 32 * 1024 * 1024;
         ConnectionOptions roomy = ConnectionOptions.defaults().withWriteBuffer(1024, 2L * big);
