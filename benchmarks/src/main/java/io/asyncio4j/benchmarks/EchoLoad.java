@@ -22,8 +22,8 @@ import java.util.List;
  * {@code msgs_per_s=… mib_per_s=… p50_us=… p99_us=… messages=…}, counting only the measured period. Given the
  * server's process id (Linux), it adds {@code server_user_ticks=… server_sys_ticks=…}: the CPU time the server
  * spent in user and kernel mode over the measured period, from {@code /proc/PID/stat}, in clock ticks
- * ({@code getconf CLK_TCK}). Divided by the messages, that is the server's cost per message, which the shared
- * machine's noise moves much less than the rate does. Connections are opened
+ * ({@code getconf CLK_TCK}). Divided by the messages, that is the server's cost per message, split into its own
+ * work and the kernel's. Connections are opened
  * in batches of {@value #BATCH}, each batch echoing one byte per connection before the next is opened, so a
  * server's accept backlog never overflows and every connection is being served before the load starts.
  *
