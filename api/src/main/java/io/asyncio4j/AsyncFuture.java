@@ -84,6 +84,24 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
         this.source = null;
     }
 
+    /**
+     * Creates an incomplete future whose cancellation runs {@code onCancel}: the same as
+     * {@code new AsyncFuture<>().onCancel(onCancel)}, without the atomic update a registration on a published future
+     * needs. For code that creates a future per operation (a connection's reads and writes do).
+     *
+     * <p>The action runs as {@link #onCancel} describes: once, on the thread that calls {@link #cancel}, if and only
+     * if this future is cancelled. Hand the future to other threads as any object with mutable state, through a
+     * future's completion, an executor, a lock or a volatile field.
+     *
+     * @param onCancel what cancelling this future means for the operation behind it
+     * @throws NullPointerException if {@code onCancel} is null
+     */
+    public AsyncFuture(Runnable onCancel) {
+        this.source = null;
+        // Nobody else can see this future yet: a release store, not a compare-and-set.
+        ACTIONS.setRelease(this, Objects.requireNonNull(onCancel, "onCancel"));
+    }
+
     private AsyncFuture(CompletableFuture<?> source) {
         this.source = source;
     }
@@ -155,6 +173,18 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
         } catch (UnsupportedOperationException refused) {
             // A minimal stage cannot be cancelled from outside; nothing else to do.
         }
+    }
+
+    /**
+     * {@link #onCancel} for a dependent this future's composition method has just created: until it is returned,
+     * no thread can cancel it or register an action, so a release store does; one already completed (the function
+     * ran at once) can no longer be cancelled and needs none.
+     */
+    private AsyncFuture<T> onCancelOfNew(Runnable action) {
+        if (!isDone()) {
+            ACTIONS.setRelease(this, action);
+        }
+        return this;
     }
 
     /**
@@ -382,7 +412,7 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
     public <U> AsyncFuture<U> thenCompose(Function<? super T, ? extends CompletionStage<U>> fn) {
         Inner<T, CompletionStage<U>> inner = new Inner<>(fn);
         AsyncFuture<U> d = (AsyncFuture<U>) super.thenCompose(inner);
-        return d.onCancel(inner);
+        return d.onCancelOfNew(inner);
     }
 
     /** As {@link #thenCompose}, running {@code fn} asynchronously in the default executor. */
@@ -390,7 +420,7 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
     public <U> AsyncFuture<U> thenComposeAsync(Function<? super T, ? extends CompletionStage<U>> fn) {
         Inner<T, CompletionStage<U>> inner = new Inner<>(fn);
         AsyncFuture<U> d = (AsyncFuture<U>) super.thenComposeAsync(inner);
-        return d.onCancel(inner);
+        return d.onCancelOfNew(inner);
     }
 
     /** As {@link #thenCompose}, running {@code fn} in {@code executor}. */
@@ -399,7 +429,7 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
                                                Executor executor) {
         Inner<T, CompletionStage<U>> inner = new Inner<>(fn);
         AsyncFuture<U> d = (AsyncFuture<U>) super.thenComposeAsync(inner, executor);
-        return d.onCancel(inner);
+        return d.onCancelOfNew(inner);
     }
 
     /**

@@ -62,6 +62,29 @@ class AsyncFutureTest {
     }
 
     @Test
+    void constructorActionRunsOnCancelBeforeLaterRegisteredOnes() {
+        List<String> ran = new ArrayList<>();
+        AsyncFuture<String> f = new AsyncFuture<String>(() -> ran.add("constructor")).onCancel(() -> ran.add("later"));
+
+        assertThat(f.cancel(false)).isTrue();
+        f.cancel(false);
+
+        assertThat(ran).containsExactly("later", "constructor");
+    }
+
+    @Test
+    void constructorActionDoesNotRunWhenTheFutureCompletes() {
+        AtomicInteger ran = new AtomicInteger();
+        AsyncFuture<String> f = new AsyncFuture<>(ran::incrementAndGet);
+        f.complete("done");
+
+        assertThat(f.cancel(true)).isFalse();
+        assertThat(ran).hasValue(0);
+        assertThatThrownBy(() -> new AsyncFuture<String>((Runnable) null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("onCancel");
+    }
+
+    @Test
     void completingExceptionallyWithCancellationRunsNoAction() {
         AtomicInteger ran = new AtomicInteger();
         AsyncFuture<String> f = new AsyncFuture<String>().onCancel(ran::incrementAndGet);

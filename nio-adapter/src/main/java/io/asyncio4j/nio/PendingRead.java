@@ -23,7 +23,8 @@ abstract class PendingRead<T> implements Runnable {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
-    final AsyncFuture<T> future = new AsyncFuture<>();
+    /** Cancelling it runs this read ({@link #run}): no object per read for the hook, no atomic update to set it. */
+    final AsyncFuture<T> future = new AsyncFuture<>(this);
     State state = State.WAITING;
     /** The connection it waits on; set when the read starts. */
     StreamConnection owner;

@@ -45,8 +45,13 @@ final class SerialExecutor implements Executor {
     private boolean idleRequested;
     /** How many remote submissions are not run yet, the one running included. */
     private volatile int pending;
-    /** The thread running tasks now, or {@code null}. */
-    private volatile Thread runner;
+    /**
+     * The thread running tasks now, or {@code null}. Plain, not volatile: it is only ever compared with the reading
+     * thread, and a thread always sees its own last write, so a stale value read by another thread is some other
+     * thread (or {@code null}) and compares unequal just as the current one would. Hand-overs between runners are
+     * ordered by {@code pending}'s atomic updates.
+     */
+    private Thread runner;
 
     @Override
     public void execute(Runnable task) {

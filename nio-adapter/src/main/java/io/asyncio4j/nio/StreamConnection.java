@@ -246,7 +246,6 @@ final class StreamConnection implements Connection {
                 }
             }
         }
-        r.future.onCancel(r); // run() on a cancelled read calls readCancelled: no object per read for the hook
         if (next != null) {
             issueRead(next);
         }
@@ -471,7 +470,6 @@ final class StreamConnection implements Connection {
                 }
             }
         }
-        w.future.onCancel(w); // run() on a cancelled write calls writeCancelled: no object per write for the hook
         if (start) {
             issueWrite();
         } else if (cork) {

@@ -13,7 +13,8 @@ final class WriteRequest implements Runnable {
     enum State { QUEUED, IN_FLIGHT, DONE }
 
     final ByteBuffer buffer;
-    final AsyncFuture<Void> future = new AsyncFuture<>();
+    /** Cancelling it runs this request ({@link #run}), which calls {@code writeCancelled}. */
+    final AsyncFuture<Void> future = new AsyncFuture<>(this);
     State state = State.QUEUED;
     private final StreamConnection owner;
 
