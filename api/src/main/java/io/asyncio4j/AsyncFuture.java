@@ -20,8 +20,9 @@ import java.util.function.Function;
  *
  * <h2>Cancellation contract</h2>
  * <ul>
- *   <li>An operation registers what cancelling it means with {@link #onCancel(Runnable)}: a read detaches its
- *       reader, a queued write leaves the queue, a timer is removed, a connect closes its socket.</li>
+ *   <li>An operation registers what cancelling it means with {@link #onCancel(Runnable)}, or creates its future
+ *       with it ({@link #AsyncFuture(Runnable)}): a read detaches its reader, a queued write leaves the queue, a
+ *       timer is removed, a connect closes its socket.</li>
  *   <li>{@link #cancel(boolean)} completes this future with a {@link CancellationException}, then runs the
  *       registered actions on the calling thread, once, in reverse order of registration. A future that is
  *       already complete is not cancelled and runs no action.</li>
@@ -43,7 +44,10 @@ import java.util.function.Function;
  * <h2>Threads</h2>
  * Dependent actions run as in {@link CompletableFuture}: on the thread that completes this future, or on the
  * thread that attaches them if it is already complete. The operations of asyncio4j document which thread
- * completes their futures. Cancellation actions run on the thread calling {@code cancel}.
+ * completes their futures. Cancellation actions run on the thread calling {@code cancel}. Hand futures to other
+ * threads as any object with mutable state (through a future's completion, an executor, a lock or a volatile
+ * field): a future created with its action, or by {@code thenCompose}, sets that action without a fence, and a
+ * thread that reads the future through a data race may cancel it without running the action.
  *
  * @param <T> the result type
  */
@@ -89,9 +93,11 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
      * {@code new AsyncFuture<>().onCancel(onCancel)}, without the atomic update a registration on a published future
      * needs. For code that creates a future per operation (a connection's reads and writes do).
      *
-     * <p>The action runs as {@link #onCancel} describes: once, on the thread that calls {@link #cancel}, if and only
-     * if this future is cancelled. Hand the future to other threads as any object with mutable state, through a
-     * future's completion, an executor, a lock or a volatile field.
+     * <p>The action runs as {@link #onCancel} describes: once, on the thread whose {@link #cancel} call cancels this
+     * future, after any action registered later; never when the future completes, even exceptionally with a
+     * {@code CancellationException}. Hand the future to other threads as any object with mutable state, through a
+     * future's completion, an executor, a lock or a volatile field: a thread that reads it through a data race may
+     * cancel it without running the action.
      *
      * @param onCancel what cancelling this future means for the operation behind it
      * @throws NullPointerException if {@code onCancel} is null

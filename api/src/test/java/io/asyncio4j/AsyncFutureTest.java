@@ -62,14 +62,14 @@ class AsyncFutureTest {
     }
 
     @Test
-    void constructorActionRunsOnCancelBeforeLaterRegisteredOnes() {
+    void constructorActionRunsOnCancelAfterLaterRegisteredOnes() {
         List<String> ran = new ArrayList<>();
         AsyncFuture<String> f = new AsyncFuture<String>(() -> ran.add("constructor")).onCancel(() -> ran.add("later"));
 
         assertThat(f.cancel(false)).isTrue();
         f.cancel(false);
 
-        assertThat(ran).containsExactly("later", "constructor");
+        assertThat(ran).as("newest first, once").containsExactly("later", "constructor");
     }
 
     @Test
@@ -80,6 +80,10 @@ class AsyncFutureTest {
 
         assertThat(f.cancel(true)).isFalse();
         assertThat(ran).hasValue(0);
+    }
+
+    @Test
+    void constructorRejectsANullAction() {
         assertThatThrownBy(() -> new AsyncFuture<String>((Runnable) null)).isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("onCancel");
     }
