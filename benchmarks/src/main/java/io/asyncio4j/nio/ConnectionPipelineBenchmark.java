@@ -21,6 +21,7 @@ import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.CompletionHandler;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
 /**
@@ -42,7 +43,7 @@ import java.util.function.IntFunction;
  * its completion dispatch) adds the same cost to every server.
  */
 @BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(java.util.concurrent.TimeUnit.NANOSECONDS)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
@@ -72,7 +73,7 @@ public class ConnectionPipelineBenchmark {
             Peer p = peers[i] = new Peer();
             switch (server) {
                 case "handler":
-                    handlerEcho(p);
+                    new HandlerEcho(p).read();
                     break;
                 case "callbacks":
                     new CallbackEcho(connection(p), pool).next();
@@ -110,40 +111,51 @@ public class ConnectionPipelineBenchmark {
         return c;
     }
 
-    private static void handlerEcho(Peer p) {
-        ByteBuffer buf = ByteBuffer.allocateDirect(READ_MAX);
-        CompletionHandler<Integer, Void> onWrite = new CompletionHandler<>() {
-            @Override
-            public void completed(Integer n, Void unused) {
-                buf.clear();
-                p.read(buf, null, p.handlerOnRead);
-            }
-
-            @Override
-            public void failed(Throwable e, Void unused) {
-                throw new IllegalStateException(e);
-            }
-        };
-        p.handlerOnRead = new CompletionHandler<>() {
-            @Override
-            public void completed(Integer n, Void unused) {
-                buf.flip();
-                p.write(buf, null, onWrite);
-            }
-
-            @Override
-            public void failed(Throwable e, Void unused) {
-                throw new IllegalStateException(e);
-            }
-        };
-        p.read(buf, null, p.handlerOnRead);
-    }
-
     private static void composedEcho(StreamConnection conn, Pool pool) {
         IntFunction<ByteBuffer> take = pool::take;
         Async.whileTrue(() -> conn.read(READ_MAX, take).thenCompose(data -> data.hasRemaining()
                 ? conn.write(data).thenApply(written -> pool.give(data))
                 : AsyncFuture.completed(false)));
+    }
+
+    /** Two completion handlers straight on the transport, as the hand-written NIO.2 echo: read, write back, repeat. */
+    private static final class HandlerEcho {
+        private final Peer peer;
+        private final ByteBuffer buf = ByteBuffer.allocateDirect(READ_MAX);
+
+        private final CompletionHandler<Integer, Void> onRead = new CompletionHandler<>() {
+            @Override
+            public void completed(Integer n, Void unused) {
+                buf.flip();
+                peer.write(buf, null, onWrite);
+            }
+
+            @Override
+            public void failed(Throwable e, Void unused) {
+                throw new IllegalStateException(e);
+            }
+        };
+
+        private final CompletionHandler<Integer, Void> onWrite = new CompletionHandler<>() {
+            @Override
+            public void completed(Integer n, Void unused) {
+                read();
+            }
+
+            @Override
+            public void failed(Throwable e, Void unused) {
+                throw new IllegalStateException(e);
+            }
+        };
+
+        HandlerEcho(Peer peer) {
+            this.peer = peer;
+        }
+
+        void read() {
+            buf.clear();
+            peer.read(buf, null, onRead);
+        }
     }
 
     /** Read, write back, repeat, with one {@code whenComplete} per operation. */
@@ -199,7 +211,6 @@ public class ConnectionPipelineBenchmark {
         private Object readAttachment;
         private CompletionHandler<Integer, Object> readHandler;
         private int inbound;
-        CompletionHandler<Integer, Void> handlerOnRead;
 
         @Override
         @SuppressWarnings("unchecked")
