@@ -15,9 +15,9 @@ import java.util.function.IntFunction;
  * <h2>Reading</h2>
  * Received bytes collect in a buffer bounded by {@link ConnectionOptions#readHighWatermark()}; when it is full
  * the connection stops reading from the socket and TCP pushes back on the peer. One read operation may be pending
- * at a time: starting a second one before the first completes fails at once with an
- * {@link IllegalStateException}. Buffered bytes are returned before a stream error or the end of the stream is
- * reported. Every read that searches takes a limit.
+ * at a time: a second one started before the first completes fails with an {@link IllegalStateException}.
+ * Buffered bytes are returned before a stream error or the end of the stream is reported. Every read that searches
+ * takes a limit.
  *
  * <p>Cancelling a pending read detaches that reader only: the connection stays usable and no byte is lost, the
  * next read returns what arrived meanwhile. (The read from the socket itself is never cancelled.)
@@ -29,13 +29,14 @@ import java.util.function.IntFunction;
  * {@link WriteQueueFullException} and is not queued. Use {@link #drain()} as in asyncio to wait for room.
  * Writes made from this connection's own callbacks (code running on its {@link #executor()}) are held until the
  * callbacks queued at that moment have run, then leave together in one socket write: the replies to pipelined
- * requests share a system call. Writes from any other thread start at once.
+ * requests share a system call. Writes from any other thread start at once when the connection's executor is idle,
+ * else as soon as the callbacks it is running are done.
  * Cancelling a queued write that has not started removes it; cancelling one that the socket has already started
  * to send aborts the connection, since the peer would otherwise see a truncated message.
  *
  * <h2>Closing</h2>
- * {@link #close()} flushes queued output then closes; {@link #abort()} closes at once. After either, pending and
- * later operations fail: with {@link java.nio.channels.ClosedChannelException} after a close, with
+ * {@link #close()} flushes queued output then closes; {@link #abort()} closes without flushing. After either,
+ * pending and later operations fail: with {@link java.nio.channels.ClosedChannelException} after a close, with
  * {@link ConnectionAbortedException} after an abort, with {@link java.nio.channels.InterruptedByTimeoutException}
  * after the idle timeout closed the connection.
  *
@@ -43,6 +44,14 @@ import java.util.function.IntFunction;
  * The futures of one connection complete on its {@link #executor()}: an I/O thread of the event loop, a worker
  * thread of the loop, or the thread that called the operation when its result was already available. Callbacks
  * of one connection never run concurrently with each other. Do not block in them.
+ *
+ * <p>A connection's state belongs to its executor, as a Netty channel's belongs to its event loop, and nothing in
+ * it is locked. An operation called from one of the connection's callbacks takes effect at once; one called from
+ * another thread is handed to the executor, where it runs on the calling thread if the executor is idle, else
+ * after the callbacks it is running, in call order with that thread's other calls. Whatever the thread, the cap on
+ * queued output ({@link WriteQueueFullException}), a closed connection and a shut-down output are checked on the
+ * calling thread, before the operation returns; {@link #isOpen()} is false and {@link #pendingOutputBytes()}
+ * counts a write as soon as the call returns.
  */
 public interface Connection {
 
@@ -77,8 +86,8 @@ public interface Connection {
      * buffer at all, unlike {@link #read(ByteBuffer)} with a buffer kept per connection.
      *
      * <p>{@code allocator} is called with the number of bytes about to be delivered, at most {@code maxBytes}, on
-     * the thread that received them while the connection holds its internal lock: it must be quick, must not
-     * block, and must not call the connection. It returns a writable buffer with room for at least one byte; the
+     * the connection's executor in the middle of its bookkeeping: it must be quick, must not block, and must not
+     * call the connection. It returns a writable buffer with room for at least one byte; the
      * bytes go in from its position, as many as fit. If the read is cancelled after the allocation, the bytes go
      * back to the connection for the next read and the buffer is dropped, not handed back.
      *
@@ -242,7 +251,9 @@ public interface Connection {
 
     /**
      * Closes now, dropping queued output: pending and later operations fail with
-     * {@link ConnectionAbortedException}. Idempotent.
+     * {@link ConnectionAbortedException}. Called from another thread while the connection's callbacks run, the
+     * connection refuses new operations at once and closes the socket as soon as those callbacks are done.
+     * Idempotent.
      */
     void abort();
 

@@ -14,8 +14,8 @@ import java.nio.ByteBuffer;
  * decoder object serves one read, so it may keep state between calls (for instance how far it has already
  * parsed) to avoid rescanning the same bytes.
  *
- * <p>It runs on the thread that delivered the bytes or started the read, while the connection holds its
- * internal lock: it must be quick, must not block, and must not call the connection.
+ * <p>It runs on the connection's executor, in the middle of the connection's bookkeeping: it must be quick, must
+ * not block, and must not call the connection.
  *
  * @param <T> the message type
  */

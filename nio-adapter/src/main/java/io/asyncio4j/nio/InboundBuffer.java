@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 
 /**
  * The received bytes a connection holds for its reader: a queue of chunks as they came off the socket, handed
- * out without copying where a whole chunk fits, with random access for delimiter searches. Not thread-safe: the
- * connection guards it with its lock.
+ * out without copying where a whole chunk fits, with random access for delimiter searches. Not thread-safe: only
+ * the connection's executor touches it.
  */
 final class InboundBuffer {
 

@@ -9,11 +9,11 @@ import java.nio.ByteBuffer;
 import java.util.function.IntFunction;
 
 /**
- * One user read waiting on a connection's {@link InboundBuffer}. Under the connection's lock, {@link #tryClaim}
- * takes the bytes it needs (or decides its failure); the result is then delivered on the connection's executor.
- * The bytes taken are remembered until delivery, so that a cancellation winning the race against delivery can
- * put them back: no byte is lost to a cancelled read. The read is also its future's cancellation action
- * ({@link #run}).
+ * One user read waiting on a connection's {@link InboundBuffer}. On the connection's executor, {@link #tryClaim}
+ * takes the bytes it needs (or decides its failure); the result is delivered there too, at once or as a task queued
+ * behind the current one. The bytes taken are remembered until delivery, so that a cancellation (from any thread)
+ * winning the race against delivery can put them back: no byte is lost to a cancelled read. The read is also its
+ * future's cancellation action ({@link #run}).
  *
  * @param <T> the result type
  */
@@ -49,7 +49,7 @@ abstract class PendingRead<T> implements Runnable {
     abstract boolean claim(InboundBuffer in, boolean eof, Throwable streamFailure);
 
     /**
-     * Under lock, while this read waits and nothing is buffered: takes the bytes it wants straight from the
+     * On the executor, while this read waits and nothing is buffered: takes the bytes it wants straight from the
      * socket's read buffer (flipped), without a chunk in between. Returns whether it did (and has its outcome);
      * reads that do not support it leave the bytes to the inbound buffer.
      */
@@ -70,7 +70,7 @@ abstract class PendingRead<T> implements Runnable {
     }
 
     /**
-     * Under lock: puts the claimed bytes back at the front of {@code in}, after a cancellation beat the delivery.
+     * On the executor: puts the claimed bytes back at the front of {@code in}, after a cancellation beat the delivery.
      * The bytes are exactly those the claim took, so the stream reads as if this read had never happened.
      */
     void restore(InboundBuffer in) {
@@ -86,7 +86,7 @@ abstract class PendingRead<T> implements Runnable {
     }
 
     /**
-     * Delivers the outcome (on the connection's executor, outside the lock); on a cancelled read (as the future's
+     * Delivers the outcome (on the connection's executor); on a cancelled read (as the future's
      * cancellation action, or a delivery the cancel beat) detaches it from the connection, which puts back what it
      * had claimed.
      */

@@ -18,7 +18,10 @@ import java.util.concurrent.Executor;
  * <p>Tasks that a running task submits (the common case: an I/O completion inside a callback) go to a queue only
  * the running thread touches; tasks from other threads go through a concurrent queue. When those are done, an
  * idle hook may run before the thread lets go: the connection uses it to send, in one write, what its callbacks
- * wrote during the batch (as Netty flushes at the end of a read burst).
+ * wrote during the batch (as Netty flushes at the end of a read burst), and then to issue its next socket read.
+ *
+ * <p>The connection's state is confined to this executor: {@link #inRunner()} tells its code whether it may touch
+ * that state directly or must {@link #execute} a task.
  */
 final class SerialExecutor implements Executor {
 
@@ -100,7 +103,8 @@ final class SerialExecutor implements Executor {
 
     /**
      * Sets what runs once the tasks queued so far are done, before the running thread lets go: the connection's
-     * flush of the writes its callbacks made (see {@link #runWhenIdle()}). Set once, before any task runs.
+     * flush of the writes its callbacks made, and its next socket read (see {@link #runWhenIdle()}). Set once,
+     * before any task runs.
      */
     void idleHook(Runnable hook) {
         this.idleHook = hook;

@@ -13,6 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
@@ -30,14 +32,24 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
-import java.util.concurrent.Executor;
 
 /**
  * {@link Connection} over a {@link ByteTransport}: one read pump filling a bounded {@link InboundBuffer} that user
- * reads take from, and one write queue drained by gathering writes. All state is guarded by {@code lock}; futures
- * are completed outside it, on the connection's {@link SerialExecutor}.
+ * reads take from, and one write queue drained by gathering writes.
+ *
+ * <p><b>One owner.</b> The connection's state belongs to its {@link SerialExecutor}, as a Netty channel's belongs to
+ * its event loop: socket completions, and calls made from another thread, run as tasks on it (at once, on the
+ * calling thread, when it is idle); calls made from one of the connection's own callbacks, already on it, run
+ * directly. Nothing is locked. Four fields are read outside: {@code state}, so that a closed connection refuses
+ * at once from any thread; {@code queuedBytes}, reserved by {@code write} on the calling thread so that the cap on
+ * queued output holds however many threads write; {@code outputShutdown}; and {@code abortCause}.
+ *
+ * <p>The socket read and the corked writes are issued from the executor's idle hook ({@link #flush}), once the
+ * callbacks of the current batch have run: the replies they wrote leave in one write, before the socket is polled
+ * again.
  */
 final class StreamConnection implements Connection {
 
@@ -54,18 +66,34 @@ final class StreamConnection implements Connection {
     private static final int CLOSING = 1;
     private static final int CLOSED = 2;
 
+    private static final VarHandle STATE;
+    private static final VarHandle QUEUED_BYTES;
+    private static final VarHandle OUTPUT_SHUTDOWN;
+    private static final VarHandle ABORT_CAUSE;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(StreamConnection.class, "state", int.class);
+            QUEUED_BYTES = l.findVarHandle(StreamConnection.class, "queuedBytes", long.class);
+            OUTPUT_SHUTDOWN = l.findVarHandle(StreamConnection.class, "outputShutdown", CompletableFuture.class);
+            ABORT_CAUSE = l.findVarHandle(StreamConnection.class, "abortCause", Throwable.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final ByteTransport transport;
     private final ConnectionOptions options;
     private final AsyncTimer timer;
     private final SerialExecutor executor = new SerialExecutor();
-    private final Object lock = new Object();
     private final CompletableFuture<Void> closedPromise = new CompletableFuture<>();
-    private final ReadHandler readHandler = new ReadHandler();
-    private final WriteHandler writeHandler = new WriteHandler();
-    private final SingleWriteHandler singleWriteHandler = new SingleWriteHandler();
+    private final ReadCompletion readCompletion = new ReadCompletion();
+    private final WriteCompletion writeCompletion = new WriteCompletion();
+    private final SingleWriteCompletion singleWriteCompletion = new SingleWriteCompletion();
     private final long idleNanos;
 
-    // Read side, guarded by lock.
+    // Read side: the executor's.
     private final InboundBuffer inbound = new InboundBuffer();
     private PendingRead<?> reader;
     private boolean readInFlight;
@@ -75,23 +103,41 @@ final class StreamConnection implements Connection {
     private int readSize = INITIAL_READ;
     private int smallReads;
 
-    // Write side, guarded by lock.
+    // Write side: the executor's, but for queuedBytes.
     private final ArrayDeque<WriteRequest> writes = new ArrayDeque<>(3); // grows under pipelined writes
     /** The buffers of the write in flight; grows to {@link #MAX_GATHER} only for connections that gather. */
     private ByteBuffer[] batch = new ByteBuffer[2];
     private int batchCount;
-    private long queuedBytes;
+    /**
+     * Bytes accepted by {@code write} and not yet sent, those of writes still on their way to the executor included:
+     * {@code write} reserves them on the calling thread (compare-and-set against the cap), the executor releases
+     * them as the socket takes them.
+     */
+    private volatile long queuedBytes;
+    /**
+     * The executor's: the part of {@code queuedBytes} held by requests in {@code writes}, released when the
+     * connection closes (the JDK may still be moving an in-flight buffer's position then, so it is not counted from
+     * the buffers).
+     */
+    private long bytesInQueue;
     private boolean writeInFlight;
-    /** Writes wait for the end of the current callback batch ({@link #flushCorked}); writeInFlight is set. */
+    /** Writes wait for the end of the current callback batch ({@link #flush}); writeInFlight is set. */
     private boolean corked;
     private List<AsyncFuture<Void>> drainWaiters;
-    private CompletableFuture<Void> outputShutdown;
+    /** Set once, by the first {@code shutdownOutput} from any thread; later writes are refused at once. */
+    private volatile CompletableFuture<Void> outputShutdown;
+    /** The executor's: the socket's output was shut down (writes arriving after it fail). */
+    private boolean outputShutIssued;
 
     // Lifecycle.
+    /** OPEN to CLOSING by {@code close} or {@code abort} on any thread; to CLOSED by {@link #finish} only. */
     private volatile int state = OPEN;
+    /** Set by {@link #finish} before {@code state} becomes CLOSED: a thread that reads CLOSED sees it. */
     private Throwable closeCause;
+    /** The first {@code abort}'s failure: it wins over the cause of a close that its own task races with. */
+    private volatile Throwable abortCause;
     private TimerHandle idleTimer;
-    private volatile long lastActivity = System.nanoTime();
+    private long lastActivity = System.nanoTime();
     private volatile Consumer<StreamConnection> closedHook;
 
     StreamConnection(ByteTransport transport, ConnectionOptions options, AsyncTimer timer) {
@@ -99,23 +145,26 @@ final class StreamConnection implements Connection {
         this.options = options;
         this.timer = timer;
         this.idleNanos = options.idleTimeout().toNanos();
-        executor.idleHook(this::flushCorked);
+        executor.idleHook(this::flush);
     }
 
     /** Starts the read pump and the idle timer. */
     void start() {
-        if (idleNanos > 0) {
-            scheduleIdleCheck(idleNanos);
-        }
-        ByteBuffer buf;
-        synchronized (lock) {
-            if (!shouldRead()) {
-                return;
+        onExecutor(() -> {
+            if (idleNanos > 0) {
+                scheduleIdleCheck(idleNanos);
             }
-            readInFlight = true;
-            buf = nextReadBuffer();
+            readIfWanted();
+        });
+    }
+
+    /** Runs {@code task} on this connection's executor: directly when the caller is on it, else as a task. */
+    private void onExecutor(Runnable task) {
+        if (executor.inRunner()) {
+            task.run();
+        } else {
+            executor.execute(task);
         }
-        issueRead(buf);
     }
 
     /** Completes when the socket is closed. */
@@ -130,6 +179,30 @@ final class StreamConnection implements Connection {
      */
     void onClosed(Consumer<StreamConnection> hook) {
         this.closedHook = hook;
+    }
+
+    /**
+     * The executor's idle hook, run once the callbacks of the current batch are done: sends what they wrote in one
+     * write, then issues the socket read if one is wanted. Queued writes that were all cancelled meanwhile leave
+     * nothing to send; the write side then settles as after a completed write.
+     */
+    private void flush() {
+        if (corked) {
+            corked = false;
+            if (state != CLOSED) {
+                if (!writes.isEmpty()) {
+                    fillBatch();
+                    issueWrite();
+                } else {
+                    batchCount = 0;
+                    writeCompleted(0);
+                }
+            }
+        }
+        if (shouldRead()) {
+            readInFlight = true;
+            issueRead(nextReadBuffer());
+        }
     }
 
     // ---------------------------------------------------------------------------------------------- reading
@@ -223,61 +296,59 @@ final class StreamConnection implements Connection {
 
     private <T> AsyncFuture<T> startRead(PendingRead<T> r) {
         r.owner = this;
-        boolean deliver = false;
-        ByteBuffer next = null;
-        synchronized (lock) {
-            PendingRead<?> current = reader;
-            if (current != null) {
-                if (!current.future.isDone()) {
-                    return AsyncFuture.failed(new IllegalStateException(
-                            "a read is already pending on this connection: one read operation at a time"));
-                }
-                settle(current);
-            }
-            if (state == CLOSED) {
-                r.failWaiting(closeCause);
-                deliver = true;
-            } else {
-                reader = r;
-                deliver = r.tryClaim(inbound, eof, readFailure);
-                if (shouldRead()) {
-                    readInFlight = true;
-                    next = nextReadBuffer();
-                }
-            }
-        }
-        if (next != null) {
-            issueRead(next);
-        }
-        if (deliver) {
-            executor.execute(r);
+        if (executor.inRunner()) {
+            beginRead(r);
+        } else {
+            executor.execute(() -> beginRead(r));
         }
         return r.future;
+    }
+
+    /** On the executor: makes {@code r} the reader, completing it from the buffer if it can. */
+    private void beginRead(PendingRead<?> r) {
+        PendingRead<?> current = reader;
+        if (current != null) {
+            if (!current.future.isDone()) {
+                r.future.completeExceptionally(new IllegalStateException(
+                        "a read is already pending on this connection: one read operation at a time"));
+                return;
+            }
+            settle(current);
+        }
+        if (state == CLOSED) {
+            r.failWaiting(closeCause);
+            executor.execute(r);
+            return;
+        }
+        reader = r;
+        if (r.tryClaim(inbound, eof, readFailure)) {
+            executor.execute(r); // queued, not nested: a loop of reads served from the buffer keeps its stack
+        }
+        readIfWanted();
     }
 
     /**
      * A read's cancellation won: detach it, and put back the bytes it had claimed but not delivered. Runs from the
      * cancel and again from a delivery that finds the read cancelled; the later call finds the read detached and
-     * does nothing.
+     * does nothing. A cancel from another thread reaches the executor behind anything that thread queued before.
      */
     void readCancelled(PendingRead<?> r) {
-        ByteBuffer next = null;
-        synchronized (lock) {
-            if (reader != r) {
-                return;
-            }
-            settle(r);
-            if (shouldRead()) {
-                readInFlight = true;
-                next = nextReadBuffer();
-            }
-        }
-        if (next != null) {
-            issueRead(next);
+        if (executor.inRunner()) {
+            detachCancelled(r);
+        } else {
+            executor.execute(() -> detachCancelled(r));
         }
     }
 
-    /** Under lock: retires the current reader once its future is done, undoing a claim that a cancel beat. */
+    private void detachCancelled(PendingRead<?> r) {
+        if (reader != r) {
+            return;
+        }
+        settle(r);
+        readIfWanted();
+    }
+
+    /** On the executor: retires the current reader once its future is done, undoing a claim that a cancel beat. */
     private void settle(PendingRead<?> r) {
         if (r.state == PendingRead.State.CLAIMED && r.future.isCancelled()) {
             r.restore(inbound);
@@ -289,7 +360,7 @@ final class StreamConnection implements Connection {
         }
     }
 
-    /** Under lock: gives buffered bytes (or the end of the stream) to the waiting reader, if it can use them. */
+    /** On the executor: gives buffered bytes (or the end of the stream) to the waiting reader, if it can use them. */
     private PendingRead<?> claimForReader() {
         PendingRead<?> r = reader;
         if (r == null || r.state != PendingRead.State.WAITING) {
@@ -302,15 +373,22 @@ final class StreamConnection implements Connection {
         return r.tryClaim(inbound, eof, readFailure) ? r : null;
     }
 
-    /** Under lock: whether the pump should have a socket read outstanding now. */
+    /** On the executor: whether the pump should have a socket read outstanding now. */
     private boolean shouldRead() {
         return state != CLOSED && !eof && readFailure == null && !readInFlight
                 && (inbound.size() < options.readHighWatermark()
                     || reader != null && reader.state == PendingRead.State.WAITING);
     }
 
+    /** On the executor: has {@link #flush} issue the socket read once this batch of callbacks is done. */
+    private void readIfWanted() {
+        if (shouldRead()) {
+            executor.runWhenIdle();
+        }
+    }
+
     /**
-     * Under lock: the buffer for the next socket read. The connection reads into one direct buffer of its own,
+     * On the executor: the buffer for the next socket read. The connection reads into one direct buffer of its own,
      * so the JDK copies nothing on the way in, and copies what arrived into a heap buffer the reader owns. The
      * buffer's size follows the traffic (see {@link #adaptReadSize}); it is replaced only when that size changes.
      */
@@ -325,9 +403,9 @@ final class StreamConnection implements Connection {
     }
 
     /**
-     * Under lock: when a {@code read(dst)} or {@code read(max, allocator)} waits and nothing is buffered, copies the
-     * bytes just read straight into the reader's buffer: a reader that reuses its buffers then costs no allocation
-     * per read.
+     * On the executor: when a {@code read(dst)} or {@code read(max, allocator)} waits and nothing is buffered, copies
+     * the bytes just read straight into the reader's buffer: a reader that reuses its buffers then costs no
+     * allocation per read.
      */
     private PendingRead<?> intoWaitingReader(ByteBuffer buf) {
         PendingRead<?> r = reader;
@@ -345,8 +423,8 @@ final class StreamConnection implements Connection {
     }
 
     /**
-     * Under lock: the next read's size doubles after a read of {@code n} bytes filled the buffer and halves after
-     * two that used less than a quarter of it, between {@link #MIN_READ} and {@link #MAX_READ}: small while a
+     * On the executor: the next read's size doubles after a read of {@code n} bytes filled the buffer and halves
+     * after two that used less than a quarter of it, between {@link #MIN_READ} and {@link #MAX_READ}: small while a
      * connection is idle, large while data streams in.
      */
     private void adaptReadSize(int n, int capacity) {
@@ -365,72 +443,94 @@ final class StreamConnection implements Connection {
 
     private void issueRead(ByteBuffer buf) {
         try {
-            transport.read(buf, buf, readHandler);
+            transport.read(buf, buf, readCompletion);
         } catch (RuntimeException e) {
-            readHandler.failed(e, buf);
+            readCompletion.failed(e, buf);
         }
     }
 
-    private final class ReadHandler implements CompletionHandler<Integer, ByteBuffer> {
+    /** On the executor: a socket read returned {@code n} bytes in {@code buf}, or -1 at the end of the stream. */
+    private void readCompleted(int n, ByteBuffer buf) {
+        readInFlight = false;
+        if (state == CLOSED) {
+            return;
+        }
+        PendingRead<?> deliver;
+        if (n < 0) {
+            eof = true;
+            deliver = claimForReader();
+        } else {
+            if (idleNanos > 0) {
+                lastActivity = System.nanoTime();
+            }
+            buf.flip();
+            deliver = intoWaitingReader(buf);
+            if (buf.hasRemaining()) {
+                inbound.append(copyOut(buf));
+            }
+            spareReadBuffer = buf;
+            adaptReadSize(n, buf.capacity());
+            if (deliver == null) {
+                deliver = claimForReader();
+            }
+        }
+        readIfWanted(); // issued by flush(), after the replies the delivery writes
+        if (deliver != null) {
+            deliver.run();
+        }
+    }
+
+    /** On the executor: a socket read failed. */
+    private void readFailed(Throwable e) {
+        readInFlight = false;
+        if (e instanceof ClosedChannelException) {
+            // Closed underneath us (the loop was closed): nothing more will come, release everything.
+            finish(e);
+            return;
+        }
+        if (state == CLOSED) {
+            return;
+        }
+        readFailure = e;
+        PendingRead<?> deliver = claimForReader();
+        if (deliver != null) {
+            deliver.run();
+        }
+    }
+
+    /**
+     * The socket read's handler, and the task that hands its outcome to the executor: one object per connection,
+     * since at most one socket read is outstanding and the next is issued only after this task has run.
+     */
+    private final class ReadCompletion implements CompletionHandler<Integer, ByteBuffer>, Runnable {
+        private int count;
+        private ByteBuffer buffer;
+        private Throwable failure;
+
         @Override
         public void completed(Integer n, ByteBuffer buf) {
-            PendingRead<?> deliver;
-            ByteBuffer next = null;
-            synchronized (lock) {
-                readInFlight = false;
-                if (state == CLOSED) {
-                    return;
-                }
-                if (n < 0) {
-                    eof = true;
-                    deliver = claimForReader();
-                } else {
-                    if (idleNanos > 0) {
-                        lastActivity = System.nanoTime();
-                    }
-                    buf.flip();
-                    deliver = intoWaitingReader(buf);
-                    if (buf.hasRemaining()) {
-                        inbound.append(copyOut(buf));
-                    }
-                    spareReadBuffer = buf;
-                    adaptReadSize(n, buf.capacity());
-                    if (deliver == null) {
-                        deliver = claimForReader();
-                    }
-                }
-                if (shouldRead()) {
-                    readInFlight = true;
-                    next = nextReadBuffer();
-                }
-            }
-            // Deliver first: a reply the reader writes goes out before this thread polls the socket again.
-            if (deliver != null) {
-                executor.execute(deliver);
-            }
-            if (next != null) {
-                issueRead(next);
-            }
+            count = n;
+            buffer = buf;
+            executor.execute(this);
         }
 
         @Override
         public void failed(Throwable e, ByteBuffer buf) {
-            if (e instanceof ClosedChannelException) {
-                // Closed underneath us (the loop was closed): nothing more will come, release everything.
-                finish(e);
-                return;
-            }
-            PendingRead<?> deliver;
-            synchronized (lock) {
-                readInFlight = false;
-                if (state == CLOSED) {
-                    return;
-                }
-                readFailure = e;
-                deliver = claimForReader();
-            }
-            if (deliver != null) {
-                executor.execute(deliver);
+            failure = e;
+            buffer = buf;
+            executor.execute(this);
+        }
+
+        @Override
+        public void run() {
+            ByteBuffer buf = buffer;
+            Throwable e = failure;
+            buffer = null;
+            failure = null;
+            if (e == null) {
+                readCompleted(count, buf);
+            } else {
+                readFailed(e);
             }
         }
     }
@@ -440,41 +540,23 @@ final class StreamConnection implements Connection {
     @Override
     public AsyncFuture<Void> write(ByteBuffer buffer) {
         Objects.requireNonNull(buffer, "buffer");
-        WriteRequest w = new WriteRequest(buffer, this);
         long size = buffer.remaining();
-        boolean start = false;
-        boolean cork = false;
-        synchronized (lock) {
-            if (state != OPEN || outputShutdown != null) {
-                return AsyncFuture.failed(state == OPEN ? new ClosedChannelException() : closeCause);
-            }
-            if (queuedBytes + size > options.maxQueuedWriteBytes()) {
-                return AsyncFuture.failed(new WriteQueueFullException(queuedBytes, size,
-                        options.maxQueuedWriteBytes()));
-            }
+        if (state != OPEN || outputShutdown != null) {
+            return AsyncFuture.failed(closedFailure());
+        }
+        if (!reserve(size)) {
+            return AsyncFuture.failed(new WriteQueueFullException(queuedBytes, size, options.maxQueuedWriteBytes()));
+        }
+        if (executor.inRunner()) {
             if (size == 0 && writes.isEmpty()) {
                 return AsyncFuture.completed(null);
             }
-            writes.add(w);
-            queuedBytes += size;
-            if (!writeInFlight) {
-                writeInFlight = true;
-                if (executor.inRunner()) {
-                    // Written from this connection's callback: hold it until the callbacks queued now are done,
-                    // so that the replies to pipelined requests leave in one write.
-                    corked = true;
-                    cork = true;
-                } else {
-                    fillBatch();
-                    start = true;
-                }
-            }
+            WriteRequest w = new WriteRequest(buffer, this);
+            enqueue(w);
+            return w.future;
         }
-        if (start) {
-            issueWrite();
-        } else if (cork) {
-            executor.runWhenIdle();
-        }
+        WriteRequest w = new WriteRequest(buffer, this);
+        executor.execute(() -> enqueue(w));
         return w.future;
     }
 
@@ -490,35 +572,93 @@ final class StreamConnection implements Connection {
         return write(charset.encode(CharBuffer.wrap(text)));
     }
 
+    /** What a write, drain or shutdown refused because the connection is closing or closed fails with. */
+    private Throwable closedFailure() {
+        if (state == CLOSED) {
+            return closeCause;
+        }
+        Throwable aborted = abortCause;
+        return aborted != null ? aborted : new ClosedChannelException();
+    }
+
+    /** Takes {@code size} bytes of the write queue's cap for a write; {@code false} if they do not fit. */
+    private boolean reserve(long size) {
+        long max = options.maxQueuedWriteBytes();
+        while (true) {
+            long queued = queuedBytes;
+            if (queued + size > max) {
+                return false;
+            }
+            if (QUEUED_BYTES.weakCompareAndSet(this, queued, queued + size)) {
+                return true;
+            }
+        }
+    }
+
+    private void release(long bytes) {
+        QUEUED_BYTES.getAndAdd(this, -bytes);
+    }
+
+    /**
+     * On the executor: queues a write whose bytes {@code write} reserved, to be sent at the end of this batch of
+     * callbacks so that the replies to pipelined requests leave in one write. A write that reaches the executor
+     * after the connection closed or its output was shut down (by another thread, after this write was accepted)
+     * fails; one cancelled on its way is dropped.
+     */
+    private void enqueue(WriteRequest w) {
+        long size = w.buffer.remaining();
+        if (w.future.isDone() || state == CLOSED || outputShutIssued || size == 0 && writes.isEmpty()) {
+            w.state = WriteRequest.State.DONE;
+            release(size);
+            if (size == 0 && state != CLOSED && !outputShutIssued) {
+                w.future.complete(null);
+            } else {
+                w.future.completeExceptionally(closedFailure()); // does nothing to a cancelled one
+            }
+            return;
+        }
+        writes.add(w);
+        bytesInQueue += size;
+        if (!writeInFlight) {
+            writeInFlight = true;
+            corked = true;
+            executor.runWhenIdle();
+        }
+    }
+
     /**
      * A write's cancellation won: drop it if it is still only queued, else the stream is broken: abort. Does nothing
      * once the write is done (sent before the cancel, or already dropped: the cancel and a delivery that finds the
      * write cancelled both call this) or the connection closed (its queue was emptied then).
      */
     void writeCancelled(WriteRequest w) {
-        List<AsyncFuture<Void>> drained = null;
-        boolean started;
-        synchronized (lock) {
-            if (w.state == WriteRequest.State.DONE || state == CLOSED) {
-                return;
-            }
-            started = w.state == WriteRequest.State.IN_FLIGHT;
-            if (!started) {
-                writes.remove(w);
-                queuedBytes -= w.buffer.remaining();
-                w.state = WriteRequest.State.DONE;
-                drained = takeDrainWaitersIfDrained();
-            }
-        }
-        if (drained != null) {
-            completeAll(drained);
-        } else if (started) {
-            abort("a write was cancelled after the socket had started sending it", null);
+        if (executor.inRunner()) {
+            dropCancelled(w);
+        } else {
+            executor.execute(() -> dropCancelled(w));
         }
     }
 
+    private void dropCancelled(WriteRequest w) {
+        if (w.state == WriteRequest.State.DONE || state == CLOSED) {
+            return;
+        }
+        if (w.state == WriteRequest.State.IN_FLIGHT) {
+            abort("a write was cancelled after the socket had started sending it", null);
+            return;
+        }
+        if (!writes.remove(w)) {
+            return; // cancelled on its way from another thread: enqueue() drops it when it arrives
+        }
+        long size = w.buffer.remaining();
+        bytesInQueue -= size;
+        release(size);
+        w.state = WriteRequest.State.DONE;
+        releaseDrainWaiters();
+    }
+
     /**
-     * Under lock: puts the first queued requests into the gathering batch and marks them in flight. A large
+     * On the executor: puts the first queued requests into the gathering batch and marks them in flight. A large
      * buffer goes in as a window of {@link #MAX_WRITE_SLICE} bytes: the JDK copies each heap buffer whole into a
      * temporary direct buffer before every write, so handing it megabytes at once would copy them again and
      * again and cache a direct buffer that large per I/O thread.
@@ -545,7 +685,7 @@ final class StreamConnection implements Connection {
         batchCount = i;
     }
 
-    /** Under lock: moves each in-flight request past the bytes its window of the batch sent. */
+    /** On the executor: moves each in-flight request past the bytes its window of the batch sent. */
     private void advanceWindows() {
         int i = 0;
         for (WriteRequest w : writes) {
@@ -559,177 +699,153 @@ final class StreamConnection implements Connection {
         }
     }
 
-    /**
-     * The executor's idle hook: sends what callbacks wrote during the batch that just ended. Queued writes that
-     * were all cancelled meanwhile leave nothing to send; the write side then settles as after a completed write.
-     */
-    private void flushCorked() {
-        boolean send;
-        synchronized (lock) {
-            if (!corked) {
-                return;
-            }
-            corked = false;
-            if (state == CLOSED) {
-                return;
-            }
-            send = !writes.isEmpty();
-            if (send) {
-                fillBatch();
-            } else {
-                batchCount = 0;
-            }
-        }
-        if (send) {
-            issueWrite();
-        } else {
-            writeHandler.written(0);
-        }
-    }
-
     private void issueWrite() {
         try {
             if (batchCount == 1) {
                 // The JDK's single-buffer write is cheaper than its gathering path.
-                transport.write(batch[0], null, singleWriteHandler);
+                transport.write(batch[0], null, singleWriteCompletion);
             } else {
-                transport.write(batch, 0, batchCount, null, writeHandler);
+                transport.write(batch, 0, batchCount, null, writeCompletion);
             }
         } catch (RuntimeException e) {
-            writeHandler.failed(e, null);
+            writeCompletion.failed(e, null);
         }
     }
 
-    private final class SingleWriteHandler implements CompletionHandler<Integer, Void> {
-        @Override
-        public void completed(Integer n, Void unused) {
-            writeHandler.written(n);
+    /**
+     * On the executor: the socket took {@code n} bytes of the batch. Completes the writes it finished (queued on
+     * the executor, behind this task), sends the rest, and once the queue is empty carries out a pending output
+     * shutdown or graceful close.
+     */
+    private void writeCompleted(long n) {
+        writeInFlight = false;
+        if (state == CLOSED) {
+            Arrays.fill(batch, 0, batchCount, null);
+            return;
         }
-
-        @Override
-        public void failed(Throwable e, Void unused) {
-            writeHandler.failed(e, null);
+        advanceWindows();
+        Arrays.fill(batch, 0, batchCount, null);
+        if (idleNanos > 0) {
+            lastActivity = System.nanoTime();
         }
+        if (n > 0) {
+            bytesInQueue -= n;
+            release(n);
+        }
+        WriteRequest head;
+        while ((head = writes.peek()) != null && !head.buffer.hasRemaining()) {
+            writes.poll();
+            head.state = WriteRequest.State.DONE;
+            executor.execute(head);
+        }
+        if (!writes.isEmpty()) {
+            writeInFlight = true;
+            fillBatch();
+            issueWrite();
+        } else {
+            shutdownOutputIfFlushed();
+            if (state == CLOSING) {
+                finish(new ClosedChannelException());
+            }
+        }
+        releaseDrainWaiters();
     }
 
-    private final class WriteHandler implements CompletionHandler<Long, Void> {
+    /** On the executor: a socket write failed; the stream is broken. */
+    private void writeFailed(Throwable e) {
+        writeInFlight = false;
+        Arrays.fill(batch, 0, batchCount, null);
+        finish(e);
+    }
+
+    /**
+     * The gathering write's handler, and the task that hands its outcome to the executor: one object per
+     * connection, since at most one socket write is outstanding.
+     */
+    private final class WriteCompletion implements CompletionHandler<Long, Void>, Runnable {
+        private long count;
+        private Throwable failure;
+
         @Override
         public void completed(Long n, Void unused) {
             written(n);
         }
 
         void written(long n) {
-            WriteRequest firstDone = null;
-            List<WriteRequest> moreDone = null;
-            List<AsyncFuture<Void>> drained;
-            boolean again = false;
-            boolean shut = false;
-            boolean close = false;
-            synchronized (lock) {
-                writeInFlight = false;
-                if (state == CLOSED) {
-                    Arrays.fill(batch, 0, batchCount, null);
-                    return;
-                }
-                advanceWindows();
-                Arrays.fill(batch, 0, batchCount, null);
-                if (idleNanos > 0) {
-                    lastActivity = System.nanoTime();
-                }
-                queuedBytes -= n;
-                WriteRequest head;
-                while ((head = writes.peek()) != null && !head.buffer.hasRemaining()) {
-                    writes.poll();
-                    head.state = WriteRequest.State.DONE;
-                    if (firstDone == null) {
-                        firstDone = head;
-                    } else {
-                        if (moreDone == null) {
-                            moreDone = new ArrayList<>(Math.max(4, batchCount)); // a response per buffer, say
-                        }
-                        moreDone.add(head);
-                    }
-                }
-                if (!writes.isEmpty()) {
-                    writeInFlight = true;
-                    fillBatch();
-                    again = true;
-                } else {
-                    shut = outputShutdown != null && !outputShutdown.isDone();
-                    close = state == CLOSING;
-                }
-                drained = takeDrainWaitersIfDrained();
-            }
-            if (again) {
-                issueWrite();
-            }
-            if (firstDone != null) {
-                executor.execute(firstDone);
-            }
-            if (moreDone != null) {
-                for (WriteRequest w : moreDone) {
-                    executor.execute(w);
-                }
-            }
-            if (drained != null) {
-                completeAll(drained);
-            }
-            if (shut) {
-                shutdownOutputNow();
-            }
-            if (close) {
-                finish(closeCause);
-            }
+            count = n;
+            executor.execute(this);
         }
 
         @Override
         public void failed(Throwable e, Void unused) {
-            synchronized (lock) {
-                writeInFlight = false;
-                Arrays.fill(batch, 0, batchCount, null);
+            failure = e;
+            executor.execute(this);
+        }
+
+        @Override
+        public void run() {
+            Throwable e = failure;
+            failure = null;
+            if (e == null) {
+                writeCompleted(count);
+            } else {
+                writeFailed(e);
             }
-            finish(e);
+        }
+    }
+
+    /** The single-buffer write's handler: the JDK types its count as an {@code Integer}. */
+    private final class SingleWriteCompletion implements CompletionHandler<Integer, Void> {
+        @Override
+        public void completed(Integer n, Void unused) {
+            writeCompletion.written(n);
+        }
+
+        @Override
+        public void failed(Throwable e, Void unused) {
+            writeCompletion.failed(e, null);
         }
     }
 
     @Override
     public AsyncFuture<Void> drain() {
-        AsyncFuture<Void> waiter;
-        synchronized (lock) {
-            if (state == CLOSED) {
-                // As asyncio's drain on a lost connection: a write-then-drain loop that ignores its writes' futures
-                // ends here instead of spinning on a connection that takes nothing.
-                return AsyncFuture.failed(closeCause);
+        if (state == CLOSED) {
+            // As asyncio's drain on a lost connection: a write-then-drain loop that ignores its writes' futures
+            // ends here instead of spinning on a connection that takes nothing.
+            return AsyncFuture.failed(closeCause);
+        }
+        if (queuedBytes <= options.writeLowWatermark()) {
+            return AsyncFuture.completed(null);
+        }
+        AsyncFuture<Void> waiter = new AsyncFuture<>();
+        onExecutor(() -> addDrainWaiter(waiter));
+        return waiter.onCancel(() -> onExecutor(() -> {
+            if (drainWaiters != null) {
+                drainWaiters.remove(waiter);
             }
-            if (queuedBytes <= options.writeLowWatermark()) {
-                return AsyncFuture.completed(null);
-            }
-            waiter = new AsyncFuture<>();
+        }));
+    }
+
+    private void addDrainWaiter(AsyncFuture<Void> waiter) {
+        if (state == CLOSED) {
+            waiter.completeExceptionally(closeCause);
+        } else if (queuedBytes <= options.writeLowWatermark()) {
+            waiter.complete(null);
+        } else {
             if (drainWaiters == null) {
                 drainWaiters = new ArrayList<>(2);
             }
             drainWaiters.add(waiter);
         }
-        return waiter.onCancel(() -> {
-            synchronized (lock) {
-                if (drainWaiters != null) {
-                    drainWaiters.remove(waiter);
-                }
-            }
-        });
     }
 
-    /** Under lock: the drain waiters to release, if queued output is down to the low watermark. */
-    private List<AsyncFuture<Void>> takeDrainWaitersIfDrained() {
+    /** On the executor: releases the drain waiters, on the executor, if queued output is down to the low watermark. */
+    private void releaseDrainWaiters() {
         if (drainWaiters == null || queuedBytes > options.writeLowWatermark()) {
-            return null;
+            return;
         }
-        List<AsyncFuture<Void>> w = drainWaiters;
+        List<AsyncFuture<Void>> waiters = drainWaiters;
         drainWaiters = null;
-        return w;
-    }
-
-    private void completeAll(List<AsyncFuture<Void>> waiters) {
         executor.execute(() -> {
             for (AsyncFuture<Void> w : waiters) {
                 w.complete(null);
@@ -739,36 +855,35 @@ final class StreamConnection implements Connection {
 
     @Override
     public long pendingOutputBytes() {
-        synchronized (lock) {
-            return queuedBytes;
-        }
+        return queuedBytes;
     }
 
     @Override
     public AsyncFuture<Void> shutdownOutput() {
-        boolean now;
-        CompletableFuture<Void> f;
-        synchronized (lock) {
-            if (state == CLOSED) {
-                return AsyncFuture.failed(closeCause);
-            }
-            if (outputShutdown != null) {
-                return Async.shield(outputShutdown);
-            }
-            f = outputShutdown = new CompletableFuture<>();
-            now = !writeInFlight && writes.isEmpty();
+        if (state == CLOSED) {
+            return AsyncFuture.failed(closeCause);
         }
-        if (now) {
-            shutdownOutputNow();
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Void> earlier = (CompletableFuture<Void>) OUTPUT_SHUTDOWN.compareAndExchange(this, null, f);
+        if (earlier != null) {
+            return Async.shield(earlier);
         }
+        onExecutor(this::shutdownOutputIfFlushed);
         return Async.shield(f);
     }
 
-    private void shutdownOutputNow() {
-        CompletableFuture<Void> f;
-        synchronized (lock) {
-            f = outputShutdown;
+    /** On the executor: shuts the socket's output once a requested shutdown has no write before it. */
+    private void shutdownOutputIfFlushed() {
+        CompletableFuture<Void> f = outputShutdown;
+        if (f == null || outputShutIssued || writeInFlight || !writes.isEmpty()) {
+            return;
         }
+        if (state == CLOSED) {
+            f.completeExceptionally(closeCause); // closed before the request reached the executor
+            return;
+        }
+        outputShutIssued = true;
         try {
             transport.shutdownOutput();
             executor.execute(() -> f.complete(null));
@@ -781,18 +896,17 @@ final class StreamConnection implements Connection {
 
     @Override
     public AsyncFuture<Void> close() {
-        boolean now = false;
-        synchronized (lock) {
-            if (state == OPEN) {
-                state = CLOSING;
-                closeCause = new ClosedChannelException();
-                now = !writeInFlight && writes.isEmpty();
-            }
-        }
-        if (now) {
-            finish(closeCause);
+        if (STATE.compareAndSet(this, OPEN, CLOSING)) {
+            onExecutor(this::closeIfFlushed);
         }
         return closed();
+    }
+
+    /** On the executor: finishes a graceful close once no write is queued or in flight. */
+    private void closeIfFlushed() {
+        if (state == CLOSING && !writeInFlight && writes.isEmpty()) {
+            finish(new ClosedChannelException());
+        }
     }
 
     @Override
@@ -800,42 +914,51 @@ final class StreamConnection implements Connection {
         abort("connection aborted", null);
     }
 
-    /** Closes now; pending and later operations fail with a {@link ConnectionAbortedException}. */
+    /**
+     * Closes now, or as soon as the executor is free when another thread holds it; pending and later operations
+     * fail with a {@link ConnectionAbortedException}. From any thread: the connection refuses new operations at once.
+     */
     void abort(String reason, Throwable cause) {
-        finish(new ConnectionAbortedException(reason, cause));
+        if (state == CLOSED) {
+            return;
+        }
+        ConnectionAbortedException e = new ConnectionAbortedException(reason, cause);
+        ABORT_CAUSE.compareAndSet(this, null, e);
+        STATE.compareAndSet(this, OPEN, CLOSING);
+        onExecutor(() -> finish(e));
     }
 
     /**
-     * Closes the socket and fails what is pending with {@code cause} (a pending reader of a graceful close gets
-     * an {@link AsynchronousCloseException}). Idempotent: the first cause stays.
+     * On the executor: closes the socket and fails what is pending with {@code cause}, or with the first abort's
+     * failure if an abort is under way (a pending reader of a graceful close gets an
+     * {@link AsynchronousCloseException}). Idempotent: the first cause stays.
      */
     private void finish(Throwable cause) {
+        if (state == CLOSED) {
+            return;
+        }
+        Throwable aborted = abortCause;
+        if (aborted != null) {
+            cause = aborted;
+        }
+        closeCause = cause;
+        state = CLOSED;
+        Throwable failure = cause instanceof ClosedChannelException && !(cause instanceof AsynchronousCloseException)
+                ? new AsynchronousCloseException() : cause;
         PendingRead<?> r = null;
-        List<WriteRequest> dropped;
-        List<AsyncFuture<Void>> drains;
-        CompletableFuture<Void> shut;
-        Throwable failure;
-        synchronized (lock) {
-            if (state == CLOSED) {
-                return;
-            }
-            state = CLOSED;
-            closeCause = cause;
-            failure = cause instanceof ClosedChannelException && !(cause instanceof AsynchronousCloseException)
-                    ? new AsynchronousCloseException() : cause;
-            if (reader != null && reader.state == PendingRead.State.WAITING && !reader.future.isDone()) {
-                r = reader;
-                r.failWaiting(failure);
-            }
-            dropped = new ArrayList<>(writes);
-            writes.clear();
-            queuedBytes = 0;
-            drains = drainWaiters;
-            drainWaiters = null;
-            shut = outputShutdown;
-            if (idleTimer != null) {
-                idleTimer.cancel();
-            }
+        if (reader != null && reader.state == PendingRead.State.WAITING && !reader.future.isDone()) {
+            r = reader;
+            r.failWaiting(failure);
+        }
+        List<WriteRequest> dropped = new ArrayList<>(writes);
+        writes.clear();
+        release(bytesInQueue);
+        bytesInQueue = 0;
+        List<AsyncFuture<Void>> drains = drainWaiters;
+        drainWaiters = null;
+        CompletableFuture<Void> shut = outputShutdown;
+        if (idleTimer != null) {
+            idleTimer.cancel();
         }
         try {
             transport.close();
@@ -848,6 +971,7 @@ final class StreamConnection implements Connection {
                 failedReader.run();
             }
             for (WriteRequest w : dropped) {
+                w.state = WriteRequest.State.DONE;
                 w.future.completeExceptionally(failure);
             }
             if (drains != null) {
@@ -866,17 +990,17 @@ final class StreamConnection implements Connection {
         });
     }
 
+    /** On the executor. */
     private void scheduleIdleCheck(long delayNanos) {
-        TimerHandle h = timer.schedule(Duration.ofNanos(delayNanos), this::checkIdle);
-        synchronized (lock) {
-            if (state == CLOSED) {
-                h.cancel();
-            } else {
-                idleTimer = h;
-            }
+        TimerHandle h = timer.schedule(Duration.ofNanos(delayNanos), () -> onExecutor(this::checkIdle));
+        if (state == CLOSED) {
+            h.cancel();
+        } else {
+            idleTimer = h;
         }
     }
 
+    /** On the executor, from the idle timer. */
     private void checkIdle() {
         if (state == CLOSED) {
             return;
@@ -933,19 +1057,26 @@ final class StreamConnection implements Connection {
         executor.executeThenHandOff(start, handoff);
     }
 
-    /** Under lock, for tests: how many received bytes wait in the buffer. */
+    /**
+     * For tests: how many received bytes wait in the buffer, read on the executor (behind what the calling thread
+     * queued there before). Blocks a caller that is not on the executor until it has its turn.
+     */
     long bufferedInputBytes() {
-        synchronized (lock) {
+        if (executor.inRunner()) {
             return inbound.size();
         }
+        CompletableFuture<Long> size = new CompletableFuture<>();
+        executor.execute(() -> size.complete(inbound.size()));
+        return size.join();
     }
 
     @Override
     public String toString() {
-        // Read without the lock: a snapshot for diagnostics, possibly torn.
+        // Read off the executor: a snapshot for diagnostics, possibly torn.
         PendingRead<?> r = reader;
+        int s = state;
         return "Connection[" + transport.localAddress() + " <-> " + transport.remoteAddress()
-                + (state == OPEN ? ", open" : state == CLOSING ? ", closing" : ", closed")
+                + (s == OPEN ? ", open" : s == CLOSING ? ", closing" : ", closed")
                 + (r == null ? "" : ", " + r.getClass().getSimpleName().toLowerCase(Locale.ROOT) + " read "
                         + r.state.name().toLowerCase(Locale.ROOT))
                 + (readInFlight ? ", socket read in flight" : "") + (eof ? ", end of stream" : "")

@@ -492,7 +492,7 @@ class ReadFrameTest extends AcceptedConnectionFixture {
             return text(all);
         });
         AsyncFuture<String> read = conn.readFrame(decoder, 100);
-        sendAndWait("abc".getBytes(US_ASCII), 3);             // the decoder has declined them (under the lock)
+        sendAndWait("abc".getBytes(US_ASCII), 3);             // the decoder has declined them (on the executor)
         accept.set(true);
         peer.setSoLinger(true, 0);
         peer.close();                                              // RST

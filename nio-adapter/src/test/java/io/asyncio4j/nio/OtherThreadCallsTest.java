@@ -1,0 +1,241 @@
+package io.asyncio4j.nio;
+
+import io.asyncio4j.AsyncFuture;
+import io.asyncio4j.Connection;
+import io.asyncio4j.ConnectionAbortedException;
+import io.asyncio4j.ConnectionOptions;
+import io.asyncio4j.Server;
+import io.asyncio4j.ServerOptions;
+import io.asyncio4j.WriteQueueFullException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static io.asyncio4j.nio.LoopFixture.await;
+import static io.asyncio4j.nio.LoopFixture.eventually;
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Calls made from a thread other than the connection's executor while that executor is busy: a connection's state
+ * is its executor's, so such a call is queued there and takes effect, in call order, once the executor is free;
+ * what must be refused at once (a full write queue, a closed connection) is refused on the calling thread.
+ */
+class OtherThreadCallsTest {
+
+    private static EventLoop loop;
+    private final CompletableFuture<Connection> accepted = new CompletableFuture<>();
+    private final CompletableFuture<Void> release = new CompletableFuture<>();
+    private Server server;
+    private Socket peer;
+
+    @BeforeAll
+    static void startLoop() {
+        loop = EventLoop.builder().name("other-thread-test").ioThreads(2).build();
+    }
+
+    @AfterAll
+    static void stopLoop() {
+        loop.close();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        release.complete(null);
+        if (peer != null) {
+            peer.close();
+        }
+        server.close();
+    }
+
+    private StreamConnection accept(ConnectionOptions options) throws Exception {
+        server = LoopFixture.listen(loop, c -> {
+            accepted.complete(c);
+            return release;
+        }, ServerOptions.defaults().withConnectionOptions(options));
+        peer = new Socket("127.0.0.1", server.port());
+        return (StreamConnection) await(accepted);
+    }
+
+    private StreamConnection accept() throws Exception {
+        return accept(ConnectionOptions.defaults());
+    }
+
+    /**
+     * A task that holds the connection's executor, on a thread of its own, until {@link #free} is called: what the
+     * test thread calls meanwhile is queued behind it.
+     */
+    private static final class Busy {
+        private final CountDownLatch entered = new CountDownLatch(1);
+        private final CountDownLatch freed = new CountDownLatch(1);
+        private final Thread holder;
+
+        Busy(Connection c, Runnable onFree) throws InterruptedException {
+            holder = new Thread(() -> c.executor().execute(() -> {
+                entered.countDown();
+                try {
+                    freed.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                onFree.run();
+            }), "busy-executor");
+            holder.start();
+            assertThat(entered.await(LoopFixture.WAIT.toSeconds(), TimeUnit.SECONDS)).as("executor held").isTrue();
+        }
+
+        Busy(Connection c) throws InterruptedException {
+            this(c, () -> { });
+        }
+
+        void free() throws InterruptedException {
+            freed.countDown();
+            holder.join(LoopFixture.WAIT.toMillis());
+        }
+    }
+
+    private String readFromPeer(int n) throws Exception {
+        byte[] b = peer.getInputStream().readNBytes(n);
+        return new String(b, US_ASCII);
+    }
+
+    @Test
+    void writesQueuedWhileTheExecutorIsBusyLeaveInCallOrderOnceItIsFree() throws Exception {
+        StreamConnection c = accept();
+        Busy busy = new Busy(c);
+        AsyncFuture<Void> a = c.write("first,", US_ASCII);
+        AsyncFuture<Void> b = c.write("second,", US_ASCII);
+        AsyncFuture<Void> d = c.write("third", US_ASCII);
+        assertThat(c.pendingOutputBytes()).as("reserved on the calling thread").isEqualTo(18);
+        assertThat(a).as("sent only once the executor is free").isNotDone();
+        busy.free();
+        await(a);
+        await(b);
+        await(d);
+        assertThat(readFromPeer(18)).isEqualTo("first,second,third");
+        eventually("queue empty", () -> c.pendingOutputBytes() == 0);
+    }
+
+    @Test
+    void theWriteCapHoldsAtOnceForWritesFromAnotherThread() throws Exception {
+        StreamConnection c = accept(ConnectionOptions.defaults().withWriteBuffer(1024, 4096));
+        Busy busy = new Busy(c);
+        AsyncFuture<Void> fits = c.write(new byte[3000]);
+        AsyncFuture<Void> over = c.write(new byte[2000]);
+        assertThat(over).as("refused on the calling thread, the executor busy").isCompletedExceptionally();
+        assertThatThrownBy(over::join).hasCauseInstanceOf(WriteQueueFullException.class);
+        assertThat(c.pendingOutputBytes()).isEqualTo(3000);
+        busy.free();
+        await(fits);
+        assertThat(peer.getInputStream().readNBytes(3000)).hasSize(3000);
+        await(c.write("more", US_ASCII));
+        assertThat(readFromPeer(4)).isEqualTo("more");
+    }
+
+    @Test
+    void aWriteCancelledOnItsWayToTheExecutorIsDroppedAndReleasedOnce() throws Exception {
+        StreamConnection c = accept();
+        CompletableFuture<AsyncFuture<Void>> toCancel = new CompletableFuture<>();
+        // The executor's own thread cancels a write that another thread queued behind it: the write is not in the
+        // connection's queue yet when the cancel runs.
+        Busy busy = new Busy(c, () -> toCancel.join().cancel(false));
+        AsyncFuture<Void> cancelled = c.write("lost", US_ASCII);
+        AsyncFuture<Void> kept = c.write("kept", US_ASCII);
+        toCancel.complete(cancelled);
+        busy.free();
+        await(kept);
+        assertThat(cancelled).isCancelled();
+        await(c.write("!", US_ASCII));
+        assertThat(readFromPeer(5)).isEqualTo("kept!");
+        eventually("queue empty", () -> c.pendingOutputBytes() <= 0);
+        assertThat(c.pendingOutputBytes()).as("each write's bytes released once").isZero();
+    }
+
+    @Test
+    void aWriteCancelledFromAnotherThreadWhileQueuedIsDroppedOnceTheExecutorIsFree() throws Exception {
+        StreamConnection c = accept();
+        Busy busy = new Busy(c);
+        AsyncFuture<Void> cancelled = c.write("lost", US_ASCII);
+        AsyncFuture<Void> kept = c.write("kept", US_ASCII);
+        assertThat(cancelled.cancel(false)).isTrue();
+        busy.free();
+        await(kept);
+        await(c.write("!", US_ASCII));
+        assertThat(readFromPeer(5)).isEqualTo("kept!");
+        eventually("queue empty", () -> c.pendingOutputBytes() <= 0);
+        assertThat(c.pendingOutputBytes()).isZero();
+    }
+
+    @Test
+    void abortFromAnotherThreadRefusesAtOnceAndFailsPendingWorkOnceTheExecutorIsFree() throws Exception {
+        StreamConnection c = accept();
+        Busy busy = new Busy(c);
+        AsyncFuture<ByteBuffer> read = c.read(16);
+        AsyncFuture<Void> queued = c.write("never", US_ASCII);
+        c.abort();
+        assertThat(c.isOpen()).as("closed for the caller at once").isFalse();
+        AsyncFuture<Void> late = c.write("late", US_ASCII);
+        assertThat(late).isCompletedExceptionally();
+        assertThatThrownBy(late::join).hasCauseInstanceOf(ConnectionAbortedException.class);
+        busy.free();
+        assertThatThrownBy(() -> await(read)).hasCauseInstanceOf(ConnectionAbortedException.class);
+        assertThatThrownBy(() -> await(queued)).hasCauseInstanceOf(ConnectionAbortedException.class);
+        await(c.closed());
+        // The write accepted before the abort was sent when it reached the executor; the abort, queued behind it,
+        // failed it before its completion was counted. Nothing written after the abort leaves.
+        assertThat(new String(peer.getInputStream().readAllBytes(), US_ASCII)).as("then the end").isIn("", "never");
+        assertThat(c.pendingOutputBytes()).isZero();
+    }
+
+    @Test
+    void closeFromAnotherThreadFlushesTheWritesAcceptedBeforeIt() throws Exception {
+        StreamConnection c = accept();
+        Busy busy = new Busy(c);
+        AsyncFuture<Void> written = c.write("hello", US_ASCII);
+        AsyncFuture<Void> closed = c.close();
+        assertThat(c.isOpen()).isFalse();
+        AsyncFuture<Void> late = c.write("late", US_ASCII);
+        assertThat(late).isCompletedExceptionally();
+        assertThatThrownBy(late::join).hasCauseInstanceOf(ClosedChannelException.class);
+        busy.free();
+        await(written);
+        await(closed);
+        assertThat(new String(peer.getInputStream().readAllBytes(), US_ASCII)).isEqualTo("hello");
+    }
+
+    @Test
+    void shutdownOutputFromAnotherThreadComesAfterTheWritesBeforeIt() throws Exception {
+        StreamConnection c = accept();
+        Busy busy = new Busy(c);
+        AsyncFuture<Void> written = c.write("data", US_ASCII);
+        AsyncFuture<Void> shut = c.shutdownOutput();
+        AsyncFuture<Void> late = c.write("late", US_ASCII);
+        assertThat(late).as("refused at once").isCompletedExceptionally();
+        busy.free();
+        await(written);
+        await(shut);
+        assertThat(new String(peer.getInputStream().readAllBytes(), US_ASCII)).isEqualTo("data");
+        peer.getOutputStream().write("ping".getBytes(US_ASCII));
+        assertThat(US_ASCII.decode(await(c.read(16))).toString()).as("the input side still works").isEqualTo("ping");
+    }
+
+    @Test
+    void aReadStartedWhileTheExecutorIsBusyGetsTheBytesThatArrived() throws Exception {
+        StreamConnection c = accept();
+        Busy busy = new Busy(c);
+        AsyncFuture<byte[]> line = c.readLine(64);
+        peer.getOutputStream().write("over the wall\n".getBytes(US_ASCII));
+        busy.free();
+        assertThat(new String(await(line), US_ASCII)).isEqualTo("over the wall");
+        assertThat(c.bufferedInputBytes()).isZero();
+    }
+}
