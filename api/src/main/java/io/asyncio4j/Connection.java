@@ -47,11 +47,15 @@ import java.util.function.IntFunction;
  *
  * <p>A connection's state belongs to its executor, as a Netty channel's belongs to its event loop, and nothing in
  * it is locked. An operation called from one of the connection's callbacks takes effect at once; one called from
- * another thread is handed to the executor, where it runs on the calling thread if the executor is idle, else
- * after the callbacks it is running, in call order with that thread's other calls. Whatever the thread, the cap on
- * queued output ({@link WriteQueueFullException}), a closed connection and a shut-down output are checked on the
- * calling thread, before the operation returns; {@link #isOpen()} is false and {@link #pendingOutputBytes()}
- * counts a write as soon as the call returns.
+ * another thread is handed to the executor, where it runs on the calling thread if the executor is idle (that
+ * thread runs its own operation there, not the connection's other work), else after the callbacks it is running,
+ * in call order with that thread's other calls. A {@link #close()} or {@link #shutdownOutput()} called from a
+ * callback takes effect after the writes other threads made before it. Whatever the thread, the cap on queued
+ * output ({@link WriteQueueFullException}), a closed connection and a shut-down output are checked on the calling
+ * thread, before the operation returns; {@link #isOpen()} is false as soon as {@code close} or {@code abort}
+ * returns, and {@link #pendingOutputBytes()} counts a write as soon as {@code write} returns. Once {@code cancel}
+ * of a {@link #read(ByteBuffer)} or {@link #read(int, IntFunction)} returns, the connection no longer touches the
+ * buffer, whatever thread cancels.
  */
 public interface Connection {
 
@@ -133,7 +137,7 @@ public interface Connection {
      * stream) and the read fails with the error if it returns {@code null}. Cancelling the read before its
      * delivery puts the consumed bytes back, as for the other reads.
      *
-     * @param decoder decodes the message; see {@link FrameDecoder} for the thread and lock it runs under
+     * @param decoder decodes the message; see {@link FrameDecoder} for the thread it runs on
      * @param limit   the most bytes the message may have; the decoder never sees more
      * @param <T>     the message type
      * @return a future of the message, or of {@code null} if the decoder returned {@code null} at the end of the

@@ -49,13 +49,6 @@ final class InboundBuffer {
         size += chunk.remaining();
     }
 
-    /** Puts back at the front a copy of {@code n} bytes of {@code src} from {@code from}; src stays the caller's. */
-    void pushFrontCopy(ByteBuffer src, int from, int n) {
-        ByteBuffer copy = ByteBuffer.allocate(n);
-        copy.put(0, src, from, n);
-        pushFront(copy);
-    }
-
     /** Takes 1 to {@code max} bytes, sharing memory with the chunk; the result's capacity is its own. */
     ByteBuffer takeUpTo(int max) {
         ByteBuffer first = chunks[head];

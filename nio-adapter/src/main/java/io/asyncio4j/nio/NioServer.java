@@ -196,7 +196,6 @@ final class NioServer implements Server {
                 c.abort("server closed", null);
                 return;
             }
-            c.start();
             c.startHandler(() -> runHandler(c), timer::execute);
         } catch (Throwable e) { // the loop is closing (its timer refuses tasks), say
             c.abort("the connection could not be served", e);

@@ -5,6 +5,8 @@ import io.asyncio4j.FrameDecoder;
 import io.asyncio4j.IncompleteReadException;
 import io.asyncio4j.LimitOverrunException;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.function.IntFunction;
 
@@ -79,6 +81,14 @@ abstract class PendingRead<T> implements Runnable {
         }
     }
 
+    /**
+     * Called once a cancel has won, on the cancelling thread before {@code cancel} returns and on the executor
+     * before a restore: after it, the connection no longer touches a buffer the caller owns. Nothing to do for reads
+     * into the connection's own buffers.
+     */
+    void letGoOfCallerBuffer() {
+    }
+
     /** Fails a read still waiting, when the connection closes. */
     final void failWaiting(Throwable cause) {
         this.failure = cause;
@@ -93,6 +103,7 @@ abstract class PendingRead<T> implements Runnable {
     @Override
     public final void run() {
         if (future.isCancelled()) {
+            letGoOfCallerBuffer();
             owner.readCancelled(this);
         } else if (failure == null) {
             future.complete(value);
@@ -126,11 +137,7 @@ abstract class PendingRead<T> implements Runnable {
      * {@code read(dst)}: copies up to {@code dst.remaining()} bytes into the caller's buffer, so a reader that
      * reuses one buffer allocates nothing per read; -1 at the end of the stream.
      */
-    static final class Into extends PendingRead<Integer> {
-        private final ByteBuffer dst;
-        private int start;
-        /** Bytes {@link #claimFrom} copied into {@code dst}; {@code taken} covers a claim from the buffer. */
-        private int copied;
+    static final class Into extends IntoCallerBuffer<Integer> {
 
         Into(ByteBuffer dst) {
             this.dst = dst;
@@ -139,9 +146,13 @@ abstract class PendingRead<T> implements Runnable {
         @Override
         boolean claim(InboundBuffer in, boolean eof, Throwable streamFailure) {
             if (in.size() > 0) {
+                if (!beginCopy()) {
+                    return false;
+                }
                 start = dst.position();
-                int n = in.transferTo(dst);
-                return succeed(n, dst.duplicate().position(start).limit(start + n));
+                copied = in.transferTo(dst);
+                endCopy();
+                return succeed(copied, null);
             }
             if (streamFailure != null) {
                 return fail(streamFailure, null);
@@ -151,24 +162,101 @@ abstract class PendingRead<T> implements Runnable {
 
         @Override
         boolean claimFromSocket(ByteBuffer read) {
+            if (!beginCopy()) {
+                return false;
+            }
             start = dst.position();
             int n = Math.min(read.remaining(), dst.remaining());
             dst.put(start, read, read.position(), n);
             dst.position(start + n);
             read.position(read.position() + n);
             copied = n;
+            endCopy();
             succeed(n, null);
             state = State.CLAIMED;
             return true;
         }
 
         @Override
-        void restore(InboundBuffer in) {
-            int n = taken != null ? taken.remaining() : copied;
-            if (n > 0) {
-                // The caller may reuse its buffer once the cancel returned: keep a copy, and rewind its position.
-                in.pushFrontCopy(dst, start, n);
-                dst.position(start);
+        void saved() {
+            dst.position(start); // the caller's buffer reads as if this read had never happened
+        }
+    }
+
+    /**
+     * A read that copies into a buffer the caller owns ({@code read(dst)}, or the allocator's for
+     * {@code read(max, allocator)}). The caller may reuse that buffer as soon as a cancel returns, while the
+     * executor may be copying into it on another thread: the copy and a cancel's let-go exclude each other through
+     * {@code guard} (a compare-and-set per read on the executor, a short spin on a cancelling thread that finds a copy
+     * under way), and bytes copied before the cancel are saved from the buffer before the cancel returns, to be put
+     * back from that copy.
+     */
+    abstract static class IntoCallerBuffer<T> extends PendingRead<T> {
+        private static final VarHandle GUARD;
+        private static final int FREE = 0;
+        private static final int COPYING = 1;
+        private static final int COPIED = 2;
+        private static final int SAVING = 3;
+        private static final int LET_GO = 4;
+
+        static {
+            try {
+                GUARD = MethodHandles.lookup().findVarHandle(IntoCallerBuffer.class, "guard", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private volatile int guard;
+        /** The bytes copied into the caller's buffer, saved by the let-go; published by its release store. */
+        private byte[] saved;
+        ByteBuffer dst;
+        int start;
+        int copied;
+
+        /** On the executor, before writing into the caller's buffer: {@code false} once a cancel has let go of it. */
+        final boolean beginCopy() {
+            return GUARD.compareAndSet(this, FREE, COPYING);
+        }
+
+        /** On the executor, once the copy is done ({@code dst}, {@code start} and {@code copied} set). */
+        final void endCopy() {
+            GUARD.setRelease(this, COPIED);
+        }
+
+        @Override
+        final void letGoOfCallerBuffer() {
+            while (true) {
+                int g = guard;
+                if (g == LET_GO) {
+                    return;
+                }
+                if (g == FREE && GUARD.compareAndSet(this, FREE, LET_GO)) {
+                    return;
+                }
+                if (g == COPIED && GUARD.compareAndSet(this, COPIED, SAVING)) {
+                    if (copied > 0) {
+                        byte[] b = new byte[copied];
+                        dst.get(start, b);
+                        saved = b;
+                    }
+                    saved();
+                    GUARD.setRelease(this, LET_GO);
+                    return;
+                }
+                Thread.onSpinWait(); // a copy, or another thread's save, under way: a few microseconds at most
+            }
+        }
+
+        /** Called by the let-go once the copied bytes are saved, still before the cancel returns. */
+        void saved() {
+        }
+
+        @Override
+        final void restore(InboundBuffer in) {
+            letGoOfCallerBuffer();
+            if (saved != null) {
+                in.pushFront(ByteBuffer.wrap(saved));
             }
         }
     }
@@ -241,12 +329,9 @@ abstract class PendingRead<T> implements Runnable {
      * {@code read(max, allocator)}: up to max bytes into a buffer the allocator supplies once they are there, so an
      * idle connection holds no buffer and a pooling reader allocates nothing per read.
      */
-    static final class Allocated extends PendingRead<ByteBuffer> {
+    static final class Allocated extends IntoCallerBuffer<ByteBuffer> {
         private final int max;
         private final IntFunction<ByteBuffer> allocator;
-        private ByteBuffer dst;
-        private int start;
-        private int copied;
 
         Allocated(int max, IntFunction<ByteBuffer> allocator) {
             this.max = max;
@@ -258,6 +343,9 @@ abstract class PendingRead<T> implements Runnable {
             if (in.size() > 0) {
                 if (!allocate((int) Math.min(max, in.size()))) {
                     return true;
+                }
+                if (!beginCopy()) {
+                    return false; // cancelled meanwhile: the buffer is dropped, the bytes stay
                 }
                 in.transferTo(dst.limit(start + copied));
                 return deliver();
@@ -271,6 +359,9 @@ abstract class PendingRead<T> implements Runnable {
         @Override
         boolean claimFromSocket(ByteBuffer read) {
             if (allocate(Math.min(max, read.remaining()))) {
+                if (!beginCopy()) {
+                    return false; // cancelled meanwhile: the buffer is dropped, the bytes go to the connection's
+                }
                 dst.put(start, read, read.position(), copied);
                 read.position(read.position() + copied);
                 deliver();
@@ -305,15 +396,8 @@ abstract class PendingRead<T> implements Runnable {
 
         private boolean deliver() {
             dst.limit(start + copied).position(start);
+            endCopy();
             return succeed(dst, null);
-        }
-
-        @Override
-        void restore(InboundBuffer in) {
-            if (dst != null && copied > 0) {
-                // The buffer is the allocator's: keep a copy of the bytes, not the buffer.
-                in.pushFrontCopy(dst, start, copied);
-            }
         }
     }
 

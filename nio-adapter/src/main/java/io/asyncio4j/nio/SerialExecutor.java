@@ -110,6 +110,15 @@ final class SerialExecutor implements Executor {
         this.idleHook = hook;
     }
 
+    /**
+     * From a running task only: runs {@code task} after the tasks other threads have submitted so far, where
+     * {@link #execute} would run it before them (as soon as the running task is done).
+     */
+    void executeAfterSubmitted(Runnable task) {
+        remote.offer(task);
+        PENDING.getAndAdd(this, 1); // never from 0: the running task is counted until it is done
+    }
+
     /** Whether the calling thread is running this executor's tasks now. */
     boolean inRunner() {
         return runner == Thread.currentThread();

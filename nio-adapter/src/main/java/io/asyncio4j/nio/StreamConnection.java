@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -150,20 +151,41 @@ final class StreamConnection implements Connection {
 
     /** Starts the read pump and the idle timer. */
     void start() {
-        onExecutor(() -> {
-            if (idleNanos > 0) {
-                scheduleIdleCheck(idleNanos);
-            }
-            readIfWanted();
-        });
+        onExecutor(this::begin);
     }
 
-    /** Runs {@code task} on this connection's executor: directly when the caller is on it, else as a task. */
+    /** On the executor: starts the idle timer, and has the first socket read issued at the end of this batch. */
+    private void begin() {
+        if (idleNanos > 0) {
+            scheduleIdleCheck(idleNanos);
+        }
+        readIfWanted();
+    }
+
+    /**
+     * Runs {@code task} on this connection's executor: directly when the caller is on it, else as a task, on the
+     * calling thread if the executor is idle. A thread from outside runs its own task there, not the connection's
+     * other work: what arrives meanwhile is handed to the loop's workers, so a thread writing to many connections
+     * is not held up running their callbacks.
+     */
     private void onExecutor(Runnable task) {
         if (executor.inRunner()) {
             task.run();
         } else {
-            executor.execute(task);
+            executor.executeThenHandOff(task, timer::execute);
+        }
+    }
+
+    /**
+     * Runs {@code task} on this connection's executor after every task other threads have handed it so far, the
+     * writes they made before this call among them: a close or an output shutdown called from a callback then
+     * still sends what another thread wrote just before.
+     */
+    private void afterSubmitted(Runnable task) {
+        if (executor.inRunner()) {
+            executor.executeAfterSubmitted(task);
+        } else {
+            executor.executeThenHandOff(task, timer::execute);
         }
     }
 
@@ -190,13 +212,7 @@ final class StreamConnection implements Connection {
         if (corked) {
             corked = false;
             if (state != CLOSED) {
-                if (!writes.isEmpty()) {
-                    fillBatch();
-                    issueWrite();
-                } else {
-                    batchCount = 0;
-                    writeCompleted(0);
-                }
+                sendQueued();
             }
         }
         if (shouldRead()) {
@@ -299,13 +315,16 @@ final class StreamConnection implements Connection {
         if (executor.inRunner()) {
             beginRead(r);
         } else {
-            executor.execute(() -> beginRead(r));
+            executor.executeThenHandOff(() -> beginRead(r), timer::execute);
         }
         return r.future;
     }
 
     /** On the executor: makes {@code r} the reader, completing it from the buffer if it can. */
     private void beginRead(PendingRead<?> r) {
+        if (r.future.isDone()) {
+            return; // cancelled on its way from another thread
+        }
         PendingRead<?> current = reader;
         if (current != null) {
             if (!current.future.isDone()) {
@@ -333,11 +352,7 @@ final class StreamConnection implements Connection {
      * does nothing. A cancel from another thread reaches the executor behind anything that thread queued before.
      */
     void readCancelled(PendingRead<?> r) {
-        if (executor.inRunner()) {
-            detachCancelled(r);
-        } else {
-            executor.execute(() -> detachCancelled(r));
-        }
+        onExecutor(() -> detachCancelled(r));
     }
 
     private void detachCancelled(PendingRead<?> r) {
@@ -556,7 +571,7 @@ final class StreamConnection implements Connection {
             return w.future;
         }
         WriteRequest w = new WriteRequest(buffer, this);
-        executor.execute(() -> enqueue(w));
+        executor.executeThenHandOff(() -> enqueue(w), timer::execute);
         return w.future;
     }
 
@@ -606,10 +621,11 @@ final class StreamConnection implements Connection {
      * fails; one cancelled on its way is dropped.
      */
     private void enqueue(WriteRequest w) {
-        long size = w.buffer.remaining();
+        long size = w.size;
         if (w.future.isDone() || state == CLOSED || outputShutIssued || size == 0 && writes.isEmpty()) {
             w.state = WriteRequest.State.DONE;
             release(size);
+            releaseDrainWaiters();
             if (size == 0 && state != CLOSED && !outputShutIssued) {
                 w.future.complete(null);
             } else {
@@ -632,11 +648,7 @@ final class StreamConnection implements Connection {
      * write cancelled both call this) or the connection closed (its queue was emptied then).
      */
     void writeCancelled(WriteRequest w) {
-        if (executor.inRunner()) {
-            dropCancelled(w);
-        } else {
-            executor.execute(() -> dropCancelled(w));
-        }
+        onExecutor(() -> dropCancelled(w));
     }
 
     private void dropCancelled(WriteRequest w) {
@@ -650,25 +662,49 @@ final class StreamConnection implements Connection {
         if (!writes.remove(w)) {
             return; // cancelled on its way from another thread: enqueue() drops it when it arrives
         }
-        long size = w.buffer.remaining();
-        bytesInQueue -= size;
-        release(size);
-        w.state = WriteRequest.State.DONE;
+        drop(w);
         releaseDrainWaiters();
     }
 
+    /** On the executor: forgets a queued write that was cancelled before the socket started on it. */
+    private void drop(WriteRequest w) {
+        bytesInQueue -= w.size;
+        release(w.size);
+        w.state = WriteRequest.State.DONE;
+    }
+
     /**
-     * On the executor: puts the first queued requests into the gathering batch and marks them in flight. A large
-     * buffer goes in as a window of {@link #MAX_WRITE_SLICE} bytes: the JDK copies each heap buffer whole into a
-     * temporary direct buffer before every write, so handing it megabytes at once would copy them again and
-     * again and cache a direct buffer that large per I/O thread.
+     * On the executor, with {@code writeInFlight} set: sends the queued writes, or settles the write side as after
+     * a completed write when cancels left none to send.
+     */
+    private void sendQueued() {
+        fillBatch();
+        if (batchCount > 0) {
+            issueWrite();
+        } else {
+            writeCompleted(0);
+        }
+    }
+
+    /**
+     * On the executor: puts the first queued requests into the gathering batch and marks them in flight, dropping
+     * those cancelled from another thread whose cancel has not reached the executor yet (once in flight, their cancel
+     * would abort the connection). A large buffer goes in as a window of {@link #MAX_WRITE_SLICE} bytes: the JDK
+     * copies each heap buffer whole into a temporary direct buffer before every write, so handing it megabytes at
+     * once would copy them again and again and cache a direct buffer that large per I/O thread.
      */
     private void fillBatch() {
         int i = 0;
         long bytes = 0;
-        for (WriteRequest w : writes) {
+        for (Iterator<WriteRequest> it = writes.iterator(); it.hasNext(); ) {
+            WriteRequest w = it.next();
             if (i == MAX_GATHER || bytes >= MAX_WRITE_SLICE) {
                 break;
+            }
+            if (w.state == WriteRequest.State.QUEUED && w.future.isCancelled()) {
+                it.remove();
+                drop(w);
+                continue;
             }
             if (i == batch.length) {
                 batch = Arrays.copyOf(batch, Math.min(MAX_GATHER, i * 4));
@@ -740,8 +776,7 @@ final class StreamConnection implements Connection {
         }
         if (!writes.isEmpty()) {
             writeInFlight = true;
-            fillBatch();
-            issueWrite();
+            sendQueued();
         } else {
             shutdownOutputIfFlushed();
             if (state == CLOSING) {
@@ -869,19 +904,22 @@ final class StreamConnection implements Connection {
         if (earlier != null) {
             return Async.shield(earlier);
         }
-        onExecutor(this::shutdownOutputIfFlushed);
+        afterSubmitted(this::shutdownOutputIfFlushed);
         return Async.shield(f);
     }
 
     /** On the executor: shuts the socket's output once a requested shutdown has no write before it. */
     private void shutdownOutputIfFlushed() {
         CompletableFuture<Void> f = outputShutdown;
-        if (f == null || outputShutIssued || writeInFlight || !writes.isEmpty()) {
+        if (f == null || outputShutIssued) {
             return;
         }
         if (state == CLOSED) {
             f.completeExceptionally(closeCause); // closed before the request reached the executor
             return;
+        }
+        if (writeInFlight || !writes.isEmpty()) {
+            return; // the last write's completion comes back here
         }
         outputShutIssued = true;
         try {
@@ -897,7 +935,7 @@ final class StreamConnection implements Connection {
     @Override
     public AsyncFuture<Void> close() {
         if (STATE.compareAndSet(this, OPEN, CLOSING)) {
-            onExecutor(this::closeIfFlushed);
+            afterSubmitted(this::closeIfFlushed);
         }
         return closed();
     }
@@ -1050,11 +1088,16 @@ final class StreamConnection implements Connection {
     }
 
     /**
-     * Runs a server's handler start on this connection's executor, on the calling thread (the accept thread),
-     * handing whatever other threads submit meanwhile to {@code handoff}, so that the caller gets back to accepting.
+     * Starts the read pump and the idle timer (as {@link #start()}), then a server's handler, on this connection's
+     * executor, on the calling thread (the accept thread), handing whatever other threads submit meanwhile to
+     * {@code handoff}, so that the caller gets back to accepting. The first socket read is issued once the handler's
+     * first step has run, so bytes already there cannot take the executor, and that step, to an I/O thread.
      */
     void startHandler(Runnable start, Executor handoff) {
-        executor.executeThenHandOff(start, handoff);
+        executor.executeThenHandOff(() -> {
+            begin();
+            start.run();
+        }, handoff);
     }
 
     /**

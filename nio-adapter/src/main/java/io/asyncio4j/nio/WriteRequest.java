@@ -13,6 +13,8 @@ final class WriteRequest implements Runnable {
     enum State { QUEUED, IN_FLIGHT, DONE }
 
     final ByteBuffer buffer;
+    /** The bytes {@code write} reserved for it: {@code buffer}'s remaining bytes when it was written. */
+    final long size;
     /** Cancelling it runs this request ({@link #run}), which calls {@code writeCancelled}. */
     final AsyncFuture<Void> future = new AsyncFuture<>(this);
     State state = State.QUEUED;
@@ -20,6 +22,7 @@ final class WriteRequest implements Runnable {
 
     WriteRequest(ByteBuffer buffer, StreamConnection owner) {
         this.buffer = buffer;
+        this.size = buffer.remaining();
         this.owner = owner;
     }
 

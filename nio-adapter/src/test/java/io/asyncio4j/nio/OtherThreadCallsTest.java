@@ -97,9 +97,15 @@ class OtherThreadCallsTest {
             this(c, () -> { });
         }
 
-        void free() throws InterruptedException {
+        /** Lets the holding task finish; the holder thread then runs what was queued behind it. */
+        void free() {
             freed.countDown();
+        }
+
+        /** Waits until the holder thread has run the holding task and everything queued behind it. */
+        void awaitDone() throws InterruptedException {
             holder.join(LoopFixture.WAIT.toMillis());
+            assertThat(holder.isAlive()).as("holder done").isFalse();
         }
     }
 
@@ -226,6 +232,81 @@ class OtherThreadCallsTest {
         assertThat(new String(peer.getInputStream().readAllBytes(), US_ASCII)).isEqualTo("data");
         peer.getOutputStream().write("ping".getBytes(US_ASCII));
         assertThat(US_ASCII.decode(await(c.read(16))).toString()).as("the input side still works").isEqualTo("ping");
+    }
+
+    @Test
+    void aCorkedWriteCancelledFromAnotherThreadIsDroppedWithoutAbortingTheConnection() throws Exception {
+        StreamConnection c = accept();
+        CompletableFuture<AsyncFuture<Void>> corked = new CompletableFuture<>();
+        CountDownLatch cancelled = new CountDownLatch(1);
+        // A callback writes (held until the callbacks are done), another thread cancels that write before the
+        // flush: its cancel reaches the executor only after the flush, which must not send it.
+        Busy busy = new Busy(c, () -> {
+            corked.complete(c.write("dropped", US_ASCII));
+            try {
+                cancelled.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        busy.free();
+        AsyncFuture<Void> w = await(corked);
+        assertThat(w.cancel(false)).isTrue();
+        cancelled.countDown();
+        await(c.write("kept", US_ASCII));
+        assertThat(c.isOpen()).as("not aborted").isTrue();
+        assertThat(readFromPeer(4)).isEqualTo("kept");
+        eventually("queue empty", () -> c.pendingOutputBytes() <= 0);
+        assertThat(c.pendingOutputBytes()).isZero();
+    }
+
+    @Test
+    void aDrainWaiterIsReleasedWhenAWriteCancelledOnItsWayIsDropped() throws Exception {
+        StreamConnection c = accept(ConnectionOptions.defaults().withWriteBuffer(1024, 64 * 1024));
+        CompletableFuture<AsyncFuture<Void>> drain = new CompletableFuture<>();
+        Busy busy = new Busy(c, () -> drain.complete(c.drain()));
+        AsyncFuture<Void> big = c.write(new byte[2000]);
+        assertThat(big.cancel(false)).isTrue();
+        busy.free();
+        // The drain started on the executor before the cancelled write reached it, with 2000 bytes counted.
+        await(await(drain));
+        assertThat(c.pendingOutputBytes()).isZero();
+    }
+
+    @Test
+    void closeFromACallbackSendsWhatAnotherThreadWroteJustBefore() throws Exception {
+        StreamConnection c = accept();
+        CountDownLatch written = new CountDownLatch(1);
+        Busy busy = new Busy(c, () -> {
+            try {
+                written.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            c.close(); // on the executor, ahead of the write that is still on its way to it
+        });
+        AsyncFuture<Void> w = c.write("before the close", US_ASCII);
+        written.countDown();
+        busy.free();
+        await(w);
+        await(c.closed());
+        assertThat(new String(peer.getInputStream().readAllBytes(), US_ASCII)).isEqualTo("before the close");
+    }
+
+    @Test
+    void aReadIntoTheCallersBufferCancelledOnItsWayNeverTouchesTheBuffer() throws Exception {
+        StreamConnection c = accept();
+        peer.getOutputStream().write("payload".getBytes(US_ASCII));
+        eventually("bytes buffered", () -> c.bufferedInputBytes() == 7);
+        Busy busy = new Busy(c);
+        ByteBuffer dst = ByteBuffer.allocate(16);
+        AsyncFuture<Integer> read = c.read(dst);
+        assertThat(read.cancel(false)).isTrue();
+        busy.free();
+        busy.awaitDone();
+        assertThat(dst.position()).isZero();
+        assertThat(dst.array()).containsOnly(0);
+        assertThat(new String(await(c.readExactly(7)), US_ASCII)).isEqualTo("payload");
     }
 
     @Test
