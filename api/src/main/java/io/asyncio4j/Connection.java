@@ -55,7 +55,8 @@ import java.util.function.IntFunction;
  * thread, before the operation returns; {@link #isOpen()} is false as soon as {@code close} or {@code abort}
  * returns, and {@link #pendingOutputBytes()} counts a write as soon as {@code write} returns. Once {@code cancel}
  * of a {@link #read(ByteBuffer)} or {@link #read(int, IntFunction)} returns, the connection no longer touches the
- * buffer, whatever thread cancels.
+ * buffer, whatever thread cancels; stages that depend on the cancelled read run inside {@code cancel}, before that
+ * point, so reuse the buffer after {@code cancel} returns (a timeout of {@code Async.waitFor} completes after it).
  */
 public interface Connection {
 

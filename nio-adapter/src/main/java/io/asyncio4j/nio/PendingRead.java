@@ -149,9 +149,12 @@ abstract class PendingRead<T> implements Runnable {
                 if (!beginCopy()) {
                     return false;
                 }
-                start = dst.position();
-                copied = in.transferTo(dst);
-                endCopy();
+                try {
+                    start = dst.position();
+                    copied = in.transferTo(dst);
+                } finally {
+                    endCopy();
+                }
                 return succeed(copied, null);
             }
             if (streamFailure != null) {
@@ -165,13 +168,17 @@ abstract class PendingRead<T> implements Runnable {
             if (!beginCopy()) {
                 return false;
             }
-            start = dst.position();
-            int n = Math.min(read.remaining(), dst.remaining());
-            dst.put(start, read, read.position(), n);
-            dst.position(start + n);
-            read.position(read.position() + n);
-            copied = n;
-            endCopy();
+            int n;
+            try {
+                start = dst.position();
+                n = Math.min(read.remaining(), dst.remaining());
+                dst.put(start, read, read.position(), n);
+                dst.position(start + n);
+                read.position(read.position() + n);
+                copied = n;
+            } finally {
+                endCopy();
+            }
             succeed(n, null);
             state = State.CLAIMED;
             return true;
@@ -235,13 +242,16 @@ abstract class PendingRead<T> implements Runnable {
                     return;
                 }
                 if (g == COPIED && GUARD.compareAndSet(this, COPIED, SAVING)) {
-                    if (copied > 0) {
-                        byte[] b = new byte[copied];
-                        dst.get(start, b);
-                        saved = b;
+                    try {
+                        if (copied > 0) {
+                            byte[] b = new byte[copied];
+                            dst.get(start, b);
+                            saved = b;
+                        }
+                        saved();
+                    } finally {
+                        GUARD.setRelease(this, LET_GO); // even if the caller broke its buffer: lose bytes, never hang
                     }
-                    saved();
-                    GUARD.setRelease(this, LET_GO);
                     return;
                 }
                 Thread.onSpinWait(); // a copy, or another thread's save, under way: a few microseconds at most
@@ -347,8 +357,13 @@ abstract class PendingRead<T> implements Runnable {
                 if (!beginCopy()) {
                     return false; // cancelled meanwhile: the buffer is dropped, the bytes stay
                 }
-                in.transferTo(dst.limit(start + copied));
-                return deliver();
+                try {
+                    in.transferTo(dst.limit(start + copied));
+                    dst.position(start);
+                } finally {
+                    endCopy();
+                }
+                return succeed(dst, null);
             }
             if (streamFailure != null) {
                 return fail(streamFailure, null);
@@ -362,9 +377,14 @@ abstract class PendingRead<T> implements Runnable {
                 if (!beginCopy()) {
                     return false; // cancelled meanwhile: the buffer is dropped, the bytes go to the connection's
                 }
-                dst.put(start, read, read.position(), copied);
-                read.position(read.position() + copied);
-                deliver();
+                try {
+                    dst.put(start, read, read.position(), copied);
+                    read.position(read.position() + copied);
+                    dst.limit(start + copied).position(start);
+                } finally {
+                    endCopy();
+                }
+                succeed(dst, null);
             }
             state = State.CLAIMED;
             return true;
@@ -392,12 +412,6 @@ abstract class PendingRead<T> implements Runnable {
             start = b.position();
             copied = Math.min(n, b.remaining());
             return true;
-        }
-
-        private boolean deliver() {
-            dst.limit(start + copied).position(start);
-            endCopy();
-            return succeed(dst, null);
         }
     }
 

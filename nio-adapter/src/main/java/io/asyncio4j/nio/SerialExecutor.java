@@ -79,8 +79,9 @@ final class SerialExecutor implements Executor {
     /**
      * Runs {@code task} here if this executor is idle, with the tasks it queues itself and the idle hook, but does
      * not stay for tasks other threads submit meanwhile: those are handed to {@code handoff}, which drains them as
-     * {@link #execute} would. For a thread that must get back to other work soon, such as a listener's accept
-     * thread starting a handler. If this executor is busy, {@code task} is queued as by {@link #execute}.
+     * {@link #execute} would. For a thread that must get back to other work soon: a listener's accept thread
+     * starting a handler, any thread calling a connection's operation from outside. If this executor is busy,
+     * {@code task} is queued as by {@link #execute}.
      */
     void executeThenHandOff(Runnable task, Executor handoff) {
         if (runner == Thread.currentThread() || !PENDING.compareAndSet(this, 0, 1)) {
@@ -96,7 +97,7 @@ final class SerialExecutor implements Executor {
         Runnable next = remote.poll();
         try {
             handoff.execute(() -> drain(next));
-        } catch (RuntimeException rejected) { // the hand-off is shut down: drain here after all
+        } catch (RuntimeException | Error rejected) { // the hand-off is shut down (or broke): drain here after all
             drain(next);
         }
     }

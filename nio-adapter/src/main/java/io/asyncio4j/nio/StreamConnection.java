@@ -127,6 +127,11 @@ final class StreamConnection implements Connection {
     private List<AsyncFuture<Void>> drainWaiters;
     /** Set once, by the first {@code shutdownOutput} from any thread; later writes are refused at once. */
     private volatile CompletableFuture<Void> outputShutdown;
+    /**
+     * The executor's: the shutdown request has reached the executor, behind the writes handed over before it; from
+     * then on the last write's completion carries it out.
+     */
+    private boolean outputShutRequested;
     /** The executor's: the socket's output was shut down (writes arriving after it fail). */
     private boolean outputShutIssued;
 
@@ -135,6 +140,8 @@ final class StreamConnection implements Connection {
     private volatile int state = OPEN;
     /** Set by {@link #finish} before {@code state} becomes CLOSED: a thread that reads CLOSED sees it. */
     private Throwable closeCause;
+    /** The executor's: as {@link #outputShutRequested}, for a graceful close. */
+    private boolean closeRequested;
     /** The first {@code abort}'s failure: it wins over the cause of a close that its own task races with. */
     private volatile Throwable abortCause;
     private TimerHandle idleTimer;
@@ -154,12 +161,21 @@ final class StreamConnection implements Connection {
         onExecutor(this::begin);
     }
 
-    /** On the executor: starts the idle timer, and has the first socket read issued at the end of this batch. */
-    private void begin() {
+    /**
+     * On the executor: starts the idle timer, and has the first socket read issued at the end of this batch.
+     * Returns {@code false}, the connection aborted, if the timer refuses (its loop is closing).
+     */
+    private boolean begin() {
         if (idleNanos > 0) {
-            scheduleIdleCheck(idleNanos);
+            try {
+                scheduleIdleCheck(idleNanos);
+            } catch (RuntimeException e) {
+                abort("the connection could not be served", e);
+                return false;
+            }
         }
         readIfWanted();
+        return true;
     }
 
     /**
@@ -779,7 +795,7 @@ final class StreamConnection implements Connection {
             sendQueued();
         } else {
             shutdownOutputIfFlushed();
-            if (state == CLOSING) {
+            if (closeRequested) {
                 finish(new ClosedChannelException());
             }
         }
@@ -904,14 +920,20 @@ final class StreamConnection implements Connection {
         if (earlier != null) {
             return Async.shield(earlier);
         }
-        afterSubmitted(this::shutdownOutputIfFlushed);
+        afterSubmitted(() -> {
+            outputShutRequested = true;
+            shutdownOutputIfFlushed();
+        });
         return Async.shield(f);
     }
 
-    /** On the executor: shuts the socket's output once a requested shutdown has no write before it. */
+    /**
+     * On the executor: shuts the socket's output once a shutdown request has reached the executor and no write is
+     * left before it.
+     */
     private void shutdownOutputIfFlushed() {
         CompletableFuture<Void> f = outputShutdown;
-        if (f == null || outputShutIssued) {
+        if (!outputShutRequested || outputShutIssued) {
             return;
         }
         if (state == CLOSED) {
@@ -935,12 +957,18 @@ final class StreamConnection implements Connection {
     @Override
     public AsyncFuture<Void> close() {
         if (STATE.compareAndSet(this, OPEN, CLOSING)) {
-            afterSubmitted(this::closeIfFlushed);
+            afterSubmitted(() -> {
+                closeRequested = true;
+                closeIfFlushed();
+            });
         }
         return closed();
     }
 
-    /** On the executor: finishes a graceful close once no write is queued or in flight. */
+    /**
+     * On the executor, once the close request has reached it (behind the writes handed over before it): finishes
+     * the close if no write is queued or in flight, else the last write's completion does.
+     */
     private void closeIfFlushed() {
         if (state == CLOSING && !writeInFlight && writes.isEmpty()) {
             finish(new ClosedChannelException());
@@ -1095,8 +1123,9 @@ final class StreamConnection implements Connection {
      */
     void startHandler(Runnable start, Executor handoff) {
         executor.executeThenHandOff(() -> {
-            begin();
-            start.run();
+            if (begin()) {
+                start.run();
+            }
         }, handoff);
     }
 

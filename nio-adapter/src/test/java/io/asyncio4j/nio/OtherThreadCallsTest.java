@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -158,12 +159,8 @@ class OtherThreadCallsTest {
         AsyncFuture<Void> kept = c.write("kept", US_ASCII);
         toCancel.complete(cancelled);
         busy.free();
-        await(kept);
+        assertOnlyTheKeptWriteLeftAndNothingStaysCounted(c, kept);
         assertThat(cancelled).isCancelled();
-        await(c.write("!", US_ASCII));
-        assertThat(readFromPeer(5)).isEqualTo("kept!");
-        eventually("queue empty", () -> c.pendingOutputBytes() <= 0);
-        assertThat(c.pendingOutputBytes()).as("each write's bytes released once").isZero();
     }
 
     @Test
@@ -174,11 +171,17 @@ class OtherThreadCallsTest {
         AsyncFuture<Void> kept = c.write("kept", US_ASCII);
         assertThat(cancelled.cancel(false)).isTrue();
         busy.free();
+        assertOnlyTheKeptWriteLeftAndNothingStaysCounted(c, kept);
+    }
+
+    /** After a cancelled write and a kept one: the peer gets "kept", then a later write; each byte counted once. */
+    private void assertOnlyTheKeptWriteLeftAndNothingStaysCounted(Connection c, AsyncFuture<Void> kept)
+            throws Exception {
         await(kept);
         await(c.write("!", US_ASCII));
         assertThat(readFromPeer(5)).isEqualTo("kept!");
         eventually("queue empty", () -> c.pendingOutputBytes() <= 0);
-        assertThat(c.pendingOutputBytes()).isZero();
+        assertThat(c.pendingOutputBytes()).as("each write's bytes released once").isZero();
     }
 
     @Test
@@ -291,6 +294,35 @@ class OtherThreadCallsTest {
         await(w);
         await(c.closed());
         assertThat(new String(peer.getInputStream().readAllBytes(), US_ASCII)).isEqualTo("before the close");
+    }
+
+    @Test
+    void aReadIntoTheCallersBufferCancelledFromAnotherThreadAfterItsCopyPutsBackTheBytesNotTheBuffer()
+            throws Exception {
+        StreamConnection c = accept();
+        peer.getOutputStream().write("payload".getBytes(US_ASCII));
+        eventually("bytes buffered", () -> c.bufferedInputBytes() == 7);
+        ByteBuffer dst = ByteBuffer.allocate(16);
+        CompletableFuture<AsyncFuture<Integer>> copied = new CompletableFuture<>();
+        CountDownLatch reused = new CountDownLatch(1);
+        // On the executor: the read copies the buffered bytes into dst at once, its delivery waits behind this task,
+        // and the task holds the executor while the test thread cancels the read and reuses dst.
+        Busy busy = new Busy(c, () -> {
+            copied.complete(c.read(dst));
+            try {
+                reused.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        busy.free();
+        AsyncFuture<Integer> read = await(copied);
+        assertThat(dst.position()).as("copied, not yet delivered").isEqualTo(7);
+        assertThat(read.cancel(false)).isTrue();
+        assertThat(dst.position()).as("rewound before cancel returned").isZero();
+        Arrays.fill(dst.array(), (byte) 'X');
+        reused.countDown();
+        assertThat(new String(await(c.readExactly(7)), US_ASCII)).isEqualTo("payload");
     }
 
     @Test
