@@ -83,11 +83,7 @@ class OtherThreadCallsTest {
         Busy(Connection c, Runnable onFree) throws InterruptedException {
             holder = new Thread(() -> c.executor().execute(() -> {
                 entered.countDown();
-                try {
-                    freed.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                awaitQuietly(freed);
                 onFree.run();
             }), "busy-executor");
             holder.start();
@@ -107,6 +103,15 @@ class OtherThreadCallsTest {
         void awaitDone() throws InterruptedException {
             holder.join(LoopFixture.WAIT.toMillis());
             assertThat(holder.isAlive()).as("holder done").isFalse();
+        }
+    }
+
+    /** Waits on a latch from a task on the executor, which cannot throw the interruption. */
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -246,11 +251,7 @@ class OtherThreadCallsTest {
         // flush: its cancel reaches the executor only after the flush, which must not send it.
         Busy busy = new Busy(c, () -> {
             corked.complete(c.write("dropped", US_ASCII));
-            try {
-                cancelled.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            awaitQuietly(cancelled);
         });
         busy.free();
         AsyncFuture<Void> w = await(corked);
@@ -281,11 +282,7 @@ class OtherThreadCallsTest {
         StreamConnection c = accept();
         CountDownLatch written = new CountDownLatch(1);
         Busy busy = new Busy(c, () -> {
-            try {
-                written.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            awaitQuietly(written);
             c.close(); // on the executor, ahead of the write that is still on its way to it
         });
         AsyncFuture<Void> w = c.write("before the close", US_ASCII);
@@ -309,11 +306,7 @@ class OtherThreadCallsTest {
         // and the task holds the executor while the test thread cancels the read and reuses dst.
         Busy busy = new Busy(c, () -> {
             copied.complete(c.read(dst));
-            try {
-                reused.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            awaitQuietly(reused);
         });
         busy.free();
         AsyncFuture<Integer> read = await(copied);
