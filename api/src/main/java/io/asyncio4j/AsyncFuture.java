@@ -8,46 +8,67 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The future returned by every asyncio4j operation: a {@link CompletableFuture} whose {@link #cancel cancel}
  * reaches the operation in flight, as cancelling an asyncio task delivers {@code CancelledError} where the task
  * waits.
  *
- * <h2>Cancellation contract</h2>
+ * <h2>Two sides</h2>
+ * The operation behind a future (a read, a write, a timer, a lock's waiter) <em>settles</em> it:
+ * {@link #settle(Object) settle} and {@link #settleExceptionally settleExceptionally}. Everybody else who completes
+ * it <em>gives it up</em>: {@link #cancel cancel}, {@link #complete complete}, {@link #completeExceptionally
+ * completeExceptionally}, {@link #orTimeout orTimeout}, {@link #completeOnTimeout completeOnTimeout},
+ * {@link #completeAsync(java.util.function.Supplier) completeAsync} and {@code obtrude*}. A future is settled or
+ * given up, never both: the first of the two to claim it wins, and the other is refused ({@code settle} and
+ * {@code complete} return {@code false}).
+ *
+ * <h2>Giving up releases the operation first</h2>
  * <ul>
- *   <li>An operation registers what cancelling it means with {@link #onCancel(Runnable)}, or creates its future
- *       with it ({@link #AsyncFuture(Runnable)}): a read detaches its reader, a queued write leaves the queue, a
- *       timer is removed, a connect closes its socket.</li>
- *   <li>{@link #cancel(boolean)} completes this future with a {@link CancellationException}, then runs the
- *       registered actions on the calling thread, once, in reverse order of registration. A future that is
- *       already complete is not cancelled and runs no action.</li>
- *   <li>Cancellation travels up to the stage in flight and flows back down: the stages in between complete
- *       with the {@code CancellationException} (wrapped in a {@code CompletionException}, as
- *       {@code CompletableFuture} relays failures), so their cleanup runs.</li>
- *   <li>Every dependent created from an {@code AsyncFuture} ({@code thenApply}, {@code thenCompose},
- *       {@code handle}, {@code whenComplete}, {@code exceptionallyCompose}, their {@code Async} forms, ...) is an
- *       {@code AsyncFuture} too, and cancelling it cancels its source; for {@code thenCompose} and
- *       {@code exceptionallyCompose} it also cancels the inner stage that the function returned. So cancelling
- *       the last future of a pipeline cancels the stage in flight, and the stages in between see a
- *       {@code CancellationException} and run ({@code whenComplete}/{@code handle} cleanup still runs).</li>
- *   <li>A future shared by several consumers must be shielded (see the combinators' {@code shield}) before one
- *       of them may cancel its view without cancelling the others.</li>
- *   <li>{@link #completeExceptionally} with a {@code CancellationException}, {@code orTimeout} and
- *       {@code obtrude*} complete this future but run no cancellation action: only {@code cancel} does.</li>
+ *   <li>An operation registers what giving it up means with {@link #onCancel(Runnable)}, or creates its future with
+ *       it ({@link #AsyncFuture(Runnable)}): a read detaches its reader and puts back the bytes it had claimed, a
+ *       queued write leaves the queue, a timer is removed, a lock's waiter leaves the queue and passes its wake-up
+ *       on, a connect closes its socket.</li>
+ *   <li>Giving a future up runs those actions on the calling thread, once, in reverse order of registration,
+ *       <em>before</em> the future completes: no dependent of the future sees its outcome while the operation
+ *       still holds anything (claimed bytes, the caller's buffer, a place in a queue).</li>
+ *   <li>Giving up a stage derived from an operation's future ({@code thenApply}, {@code thenCompose},
+ *       {@code handle}, {@code whenComplete}, {@code exceptionallyCompose}, their {@code Async} forms, ...: every
+ *       dependent of an {@code AsyncFuture} is an {@code AsyncFuture}) releases the stage in flight the same way,
+ *       up the chain of sources and through the stage a {@code thenCompose} function returned. So
+ *       {@code conn.readLine(n).thenApply(parse).orTimeout(1, SECONDS)} times out like {@code Async.waitFor}: the
+ *       read is detached and its bytes stay buffered for the next read.</li>
+ *   <li>A stage whose operation has already settled cannot be given up: its value is on its way to it (a
+ *       {@code thenApply} function may be running, an {@code Async} stage may wait for its executor), and
+ *       dropping it would lose what the operation delivered. {@code cancel} and {@code complete} then return
+ *       {@code false}, and the stage completes with that value.</li>
+ *   <li>{@code cancel}: once the stage in flight is released, the cancellation flows down through the stages in
+ *       between, innermost first, so their {@code whenComplete}/{@code handle} cleanup runs as asyncio unwinds
+ *       {@code finally} blocks. A stage in between that handles the cancellation by starting more work
+ *       ({@code exceptionallyCompose} returning a cleanup stage) is waited for: the cancelled future completes when
+ *       that cleanup has settled, with its outcome (a cleanup that returns a value suppresses the cancellation, as
+ *       a task that catches {@code CancelledError}). Cancelling again reaches the cleanup in flight.</li>
+ *   <li>{@code complete}, {@code completeExceptionally}, {@code orTimeout}, {@code obtrude*}: once the stage in
+ *       flight is released, this future completes with the given outcome at once; the stages in between then
+ *       complete with the cancellation, and cleanup they start runs to completion unobserved. To wait for that
+ *       cleanup, use {@code Async.waitFor} rather than {@code orTimeout}.</li>
+ *   <li>Cancelling a dependent cancels its source: a future shared by several consumers must be shielded (see the
+ *       combinators' {@code shield}) before one of them may give up its view without giving up the others.</li>
  * </ul>
  *
  * <h2>Threads</h2>
  * Dependent actions run as in {@link CompletableFuture}: on the thread that completes this future, or on the
  * thread that attaches them if it is already complete. The operations of asyncio4j document which thread
- * completes their futures. Cancellation actions run on the thread calling {@code cancel}. Hand futures to other
+ * completes their futures. Cancellation actions run on the thread that gives the future up. Hand futures to other
  * threads as any object with mutable state (through a future's completion, an executor, a lock or a volatile
  * field): a future created with its action, or by {@code thenCompose}, sets that action without a fence, and a
- * thread that reads the future through a data race may cancel it without running the action.
+ * thread that reads the future through a data race may give it up without running the action.
  *
  * @param <T> the result type
  */
@@ -55,29 +76,45 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
 
     private static final VarHandle ACTIONS;
     private static final VarHandle CALLBACKS;
+    private static final VarHandle INNER;
 
     static {
         try {
-            ACTIONS = MethodHandles.lookup().findVarHandle(AsyncFuture.class, "actions", Object.class);
-            CALLBACKS = MethodHandles.lookup().findVarHandle(AsyncFuture.class, "callbacks", DoneCallback.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            ACTIONS = l.findVarHandle(AsyncFuture.class, "actions", Object.class);
+            CALLBACKS = l.findVarHandle(AsyncFuture.class, "callbacks", DoneCallback.class);
+            INNER = l.findVarHandle(AsyncFuture.class, "inner", Inner.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    /** Marks the actions as consumed: actions registered afterwards run at once. */
-    private static final Object RAN = new Object();
+    /** The operation settled this future: its actions are dropped, giving it up is refused. */
+    private static final Object SETTLED = new Object();
+    /** Completed from outside: its actions ran, its outcome is decided and flows down to its dependents. */
+    private static final Object COMPLETING = new Object();
+    /**
+     * Given up with a cancellation (cancelled, or released as the stage in flight under a stage given up): its
+     * actions ran; an operation's future then completes with a {@code CancellationException}, a derived stage or a
+     * task with the outcome that settles it.
+     */
+    private static final Object RELEASED = new Object();
 
-    /** The future this one was derived from; cancelling this one cancels it. */
+    /** The future this one was derived from; giving this one up gives it up. */
     private final CompletableFuture<?> source;
 
     /**
-     * The cancellation actions: {@code null}, the one {@code Runnable} registered (most operations register one,
-     * and it then costs no node), or a Treiber stack of {@link Action}s whose last node's {@code next} is the first
-     * action; {@link #RAN} once they ran.
+     * The gate: {@code null} or the cancellation actions while nobody has claimed this future — the one
+     * {@code Runnable} registered (most operations register one, and it then costs no node), or a Treiber stack of
+     * {@link Action}s whose last node's {@code next} is the first action — a {@link TaskCancel} for a task's
+     * future; then {@link #SETTLED}, {@link #COMPLETING} or {@link #RELEASED}, whichever claimed it first.
      */
     @SuppressWarnings("unused") // accessed through ACTIONS
     private volatile Object actions;
+
+    /** For a {@code thenCompose}/{@code exceptionallyCompose} dependent: its function and the stage it returned. */
+    @SuppressWarnings("unused") // accessed through INNER
+    private Inner<?, ?> inner;
 
     /** A Treiber stack of done callbacks (newest first); {@link DoneCallback#RAN} once they ran. */
     @SuppressWarnings("unused") // accessed through CALLBACKS
@@ -89,17 +126,17 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
     }
 
     /**
-     * Creates an incomplete future whose cancellation runs {@code onCancel}: the same as
+     * Creates an incomplete future whose giving up runs {@code onCancel}: the same as
      * {@code new AsyncFuture<>().onCancel(onCancel)}, without the atomic update a registration on a published future
      * needs. For code that creates a future per operation (a connection's reads and writes do).
      *
-     * <p>The action runs as {@link #onCancel} describes: once, on the thread whose {@link #cancel} call cancels this
-     * future, after any action registered later; never when the future completes, even exceptionally with a
-     * {@code CancellationException}. Hand the future to other threads as any object with mutable state, through a
-     * future's completion, an executor, a lock or a volatile field: a thread that reads it through a data race may
-     * cancel it without running the action.
+     * <p>The action runs as {@link #onCancel} describes: once, on the thread that gives this future up, after any
+     * action registered later and before the future completes; never when the operation {@linkplain #settle
+     * settles} it. Hand the future to other threads as any object with mutable state, through a future's
+     * completion, an executor, a lock or a volatile field: a thread that reads it through a data race may give it up
+     * without running the action.
      *
-     * @param onCancel what cancelling this future means for the operation behind it
+     * @param onCancel what giving this future up means for the operation behind it
      * @throws NullPointerException if {@code onCancel} is null
      */
     public AsyncFuture(Runnable onCancel) {
@@ -112,6 +149,30 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
         this.source = source;
     }
 
+    private AsyncFuture(TaskCancel task) {
+        this.source = null;
+        ACTIONS.setRelease(this, task);
+    }
+
+    /**
+     * Creates the future of a task that finishes its own cancellation, as an asyncio {@code Task} does: cancelling
+     * it runs {@code onCancelRequest} (on every {@code cancel} call while it is pending, as cancelling an asyncio
+     * task again delivers another {@code CancelledError}) and leaves it pending until the task settles it, with a
+     * {@code CancellationException} or whatever its cleanup produced. The combinators that wait for what they
+     * cancelled ({@code waitFor}, {@code timeout}, {@code taskGroup}) return such futures.
+     *
+     * <p>Completing it from outside ({@code complete}, {@code orTimeout}, ...) runs {@code onCancelRequest} once and
+     * completes it at once. A task that never settles after a cancel request leaves its future pending.
+     *
+     * @param onCancelRequest what a cancel request asks of the task; short, non-blocking, may run more than once
+     * @param <T>             the result type
+     * @return an incomplete future
+     * @throws NullPointerException if {@code onCancelRequest} is null
+     */
+    public static <T> AsyncFuture<T> forTask(Runnable onCancelRequest) {
+        return new AsyncFuture<>(new TaskCancel(Objects.requireNonNull(onCancelRequest, "onCancelRequest")));
+    }
+
     /**
      * Returns a future already completed with {@code value}.
      *
@@ -121,7 +182,7 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
      */
     public static <T> AsyncFuture<T> completed(T value) {
         AsyncFuture<T> f = new AsyncFuture<>();
-        f.complete(value);
+        f.settle(value);
         return f;
     }
 
@@ -134,7 +195,7 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
      */
     public static <T> AsyncFuture<T> failed(Throwable failure) {
         AsyncFuture<T> f = new AsyncFuture<>();
-        f.completeExceptionally(Objects.requireNonNull(failure, "failure"));
+        f.settleExceptionally(Objects.requireNonNull(failure, "failure"));
         return f;
     }
 
@@ -158,9 +219,9 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
         AsyncFuture<T> f = new AsyncFuture<>();
         stage.whenComplete((v, e) -> {
             if (e == null) {
-                f.complete(v);
+                f.settle(v);
             } else {
-                f.completeExceptionally(e);
+                f.settleExceptionally(e);
             }
         });
         f.onCancel(() -> cancelQuietly(stage));
@@ -182,44 +243,437 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
     }
 
     /**
-     * {@link #onCancel} for a dependent this future's composition method has just created: until it is returned,
-     * no thread can cancel it or register an action, so a release store does; one already completed (the function
-     * ran at once) can no longer be cancelled and needs none.
-     */
-    private AsyncFuture<T> onCancelOfNew(Runnable action) {
-        if (!isDone()) {
-            ACTIONS.setRelease(this, action);
-        }
-        return this;
-    }
-
-    /**
-     * Registers what cancelling this future means for the operation behind it.
+     * Registers what giving this future up means for the operation behind it.
      *
-     * <p>The action runs once, on the thread that calls {@link #cancel}, if and only if this future is
-     * cancelled; at once on this thread if it already was. It must be short and must not block; if it throws,
-     * the other actions still run and the first exception is rethrown from {@code cancel}.
+     * <p>The action runs once, on the thread that gives this future up ({@link #cancel}, or a completion from
+     * outside such as {@link #complete} or {@link #orTimeout}), before the future completes; at once on this thread
+     * if it already was given up; never if the operation {@linkplain #settle settles} it. It must be short and must
+     * not block; if it throws, the other actions still run, the future is still given up, and the first exception
+     * is rethrown to the thread giving it up.
      *
-     * @param action what to do on cancellation
+     * @param action what to do when this future is given up
      * @return this future
      */
     public AsyncFuture<T> onCancel(Runnable action) {
         Objects.requireNonNull(action, "action");
-        if (isDone() && !isCancelled()) {
-            // It can never be cancelled now; keeping the action would only leak it (shared completed futures).
-            return this;
-        }
         for (;;) {
             Object head = ACTIONS.getVolatile(this);
-            if (head == RAN) {
+            if (head == RELEASED || head == COMPLETING) {
                 action.run();
                 return this;
             }
-            Object node = head == null ? action : new Action(action, head);
+            if (head == SETTLED || isDone()) {
+                // It can never be given up now; keeping the action would only leak it (shared completed futures).
+                return this;
+            }
+            Object node;
+            if (head instanceof TaskCancel) {
+                node = ((TaskCancel) head).with(action);
+            } else {
+                node = head == null ? action : new Action(action, head);
+            }
             if (ACTIONS.compareAndSet(this, head, node)) {
                 return this;
             }
         }
+    }
+
+    /**
+     * Completes this future with {@code value} as the operation behind it: the operation's own completion, which
+     * no cancellation action follows.
+     *
+     * <p>Refused if this future was given up first (cancelled or completed from outside), in which case the
+     * operation's actions have run or are running and the operation must keep what it would have delivered (a read
+     * puts its bytes back). A stage derived from another one, completed by hand as some combinators do, may settle
+     * after it was cancelled: that settles the cancellation.
+     *
+     * @param value the result
+     * @return whether this call completed the future
+     */
+    public boolean settle(T value) {
+        return claimForSettle() && super.complete(value);
+    }
+
+    /**
+     * Completes this future with {@code failure} as the operation behind it; see {@link #settle}.
+     *
+     * @param failure the exception
+     * @return whether this call completed the future
+     * @throws NullPointerException if {@code failure} is null
+     */
+    public boolean settleExceptionally(Throwable failure) {
+        Objects.requireNonNull(failure, "failure");
+        return claimForSettle() && super.completeExceptionally(failure);
+    }
+
+    private boolean claimForSettle() {
+        for (;;) {
+            Object head = ACTIONS.getVolatile(this);
+            if (head == SETTLED || head == COMPLETING) {
+                return false;
+            }
+            if (head == RELEASED) {
+                // An operation released is not allowed to deliver; a derived stage or a task finishes its cancellation.
+                return source != null;
+            }
+            if (ACTIONS.compareAndSet(this, head, SETTLED)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Gives this future up and completes it with {@code value}: the operation behind it, or behind the stage it
+     * waits for, is released first (see the class documentation), then this future completes and its dependents
+     * run, then the stages in between complete with a cancellation.
+     *
+     * @param value the result
+     * @return whether this call completed the future; {@code false} if it was complete, settled, given up by
+     *         another call, or if the operation it waits for had already delivered its value
+     */
+    @Override
+    public boolean complete(T value) {
+        return completeFromOutside(value, null);
+    }
+
+    /**
+     * Gives this future up and completes it with {@code failure}; see {@link #complete}.
+     *
+     * @param failure the exception
+     * @return whether this call completed the future
+     */
+    @Override
+    public boolean completeExceptionally(Throwable failure) {
+        return completeFromOutside(null, Objects.requireNonNull(failure, "failure"));
+    }
+
+    /**
+     * Gives this future up if it is pending (see {@link #complete}), then sets its value, as
+     * {@link CompletableFuture#obtrudeValue} does: the operation is released first, but a value it had already
+     * delivered is overwritten.
+     *
+     * @param value the result
+     */
+    @Override
+    public void obtrudeValue(T value) {
+        if (!isDone()) {
+            completeFromOutside(value, null);
+        }
+        super.obtrudeValue(value);
+    }
+
+    /**
+     * Gives this future up if it is pending (see {@link #complete}), then sets its failure, as
+     * {@link CompletableFuture#obtrudeException} does.
+     *
+     * @param failure the exception
+     */
+    @Override
+    public void obtrudeException(Throwable failure) {
+        if (!isDone()) {
+            completeFromOutside(null, Objects.requireNonNull(failure, "failure"));
+        }
+        super.obtrudeException(failure);
+    }
+
+    /**
+     * As {@link CompletableFuture#completeAsync(Supplier, Executor)}, completing through {@link #complete}: the
+     * supplier's value or failure gives this future up.
+     *
+     * @param supplier what produces the value
+     * @param executor where it runs
+     * @return this future
+     */
+    @Override
+    public AsyncFuture<T> completeAsync(Supplier<? extends T> supplier, Executor executor) {
+        Objects.requireNonNull(supplier, "supplier");
+        Objects.requireNonNull(executor, "executor");
+        executor.execute(() -> {
+            T value;
+            try {
+                value = supplier.get();
+            } catch (Throwable t) {
+                completeExceptionally(t);
+                return;
+            }
+            complete(value);
+        });
+        return this;
+    }
+
+    /**
+     * As {@link #completeAsync(Supplier, Executor)} in the default executor.
+     *
+     * @param supplier what produces the value
+     * @return this future
+     */
+    @Override
+    public AsyncFuture<T> completeAsync(Supplier<? extends T> supplier) {
+        return completeAsync(supplier, defaultExecutor());
+    }
+
+    /**
+     * As {@link CompletableFuture#orTimeout}: if this future is still pending after the timeout, it is given up and
+     * fails with a {@link java.util.concurrent.TimeoutException} (see {@link #completeExceptionally}), on the JDK's
+     * delay thread: the operation in flight is released first, so nothing it held is lost.
+     *
+     * @param timeout how long to wait, in units of {@code unit}
+     * @param unit    the unit of {@code timeout}
+     * @return this future
+     */
+    @Override
+    public AsyncFuture<T> orTimeout(long timeout, TimeUnit unit) {
+        super.orTimeout(timeout, unit);
+        return this;
+    }
+
+    /**
+     * As {@link CompletableFuture#completeOnTimeout}: if this future is still pending after the timeout, it is given
+     * up and completes with {@code value} (see {@link #complete}), on the JDK's delay thread.
+     *
+     * @param value   the value to complete with
+     * @param timeout how long to wait, in units of {@code unit}
+     * @param unit    the unit of {@code timeout}
+     * @return this future
+     */
+    @Override
+    public AsyncFuture<T> completeOnTimeout(T value, long timeout, TimeUnit unit) {
+        super.completeOnTimeout(value, timeout, unit);
+        return this;
+    }
+
+    private boolean completeFromOutside(T value, Throwable failure) {
+        if (isDone() || !releaseUpstream()) {
+            return false;
+        }
+        Object head;
+        for (;;) {
+            head = ACTIONS.getVolatile(this);
+            if (head == SETTLED || head == COMPLETING) {
+                finishUpstream();
+                return false;
+            }
+            if (head == RELEASED || ACTIONS.compareAndSet(this, head, COMPLETING)) {
+                break;
+            }
+        }
+        Throwable actionFailure = head == RELEASED ? null : runActions(head);
+        boolean won = failure == null ? super.complete(value) : super.completeExceptionally(failure);
+        finishUpstream();
+        rethrow(actionFailure);
+        return won;
+    }
+
+    /**
+     * Releases the stage in flight under this one (see {@link #release}): the source while it is pending, else the
+     * stage a compose function returned. Returns {@code false} if there is none to release because a value is on
+     * its way: the source completed and this stage is being completed from it.
+     */
+    private boolean releaseUpstream() {
+        CompletableFuture<?> s = source;
+        Inner<?, ?> in = (Inner<?, ?>) INNER.getAcquire(this);
+        if (s != null && !s.isDone()) {
+            if (s instanceof AsyncFuture && !((AsyncFuture<?>) s).release()) {
+                return false;
+            }
+            if (in != null) {
+                in.sourceReleased();
+            }
+            return true;
+        }
+        if (in != null) {
+            return in.releaseStage();
+        }
+        return s == null;
+    }
+
+    /**
+     * Gives up the operation in flight behind this future without completing this future: runs its actions, or
+     * those of the stage it waits for. The single point of decision is the operation's own future, whose gate
+     * either this call or the operation's settle claims. Returns whether the operation is released (by this call or
+     * an earlier one), {@code false} if it delivered first.
+     */
+    private boolean release() {
+        if (isDone() || !releaseUpstream()) {
+            return false;
+        }
+        for (;;) {
+            Object head = ACTIONS.getVolatile(this);
+            if (head == SETTLED || head == COMPLETING) {
+                finishUpstream();
+                return false;
+            }
+            if (head == RELEASED) {
+                return true;
+            }
+            if (head instanceof TaskCancel) {
+                ((TaskCancel) head).request();
+                return true;
+            }
+            if (ACTIONS.compareAndSet(this, head, RELEASED)) {
+                rethrow(runActions(head));
+                return true;
+            }
+        }
+    }
+
+    /**
+     * After this future was given up: completes the stages released under it with a cancellation, which then flows
+     * down through the stages in between.
+     */
+    private void finishUpstream() {
+        CompletableFuture<?> s = source;
+        if (s != null && !s.isDone()) {
+            finish(s);
+            return;
+        }
+        Inner<?, ?> in = (Inner<?, ?>) INNER.getAcquire(this);
+        Object st = in == null ? null : in.stage;
+        if (st instanceof CompletionStage) {
+            finish((CompletionStage<?>) st);
+        }
+    }
+
+    private static void finish(CompletionStage<?> stage) {
+        if (stage instanceof AsyncFuture) {
+            ((AsyncFuture<?>) stage).finishReleased();
+        } else {
+            cancelQuietly(stage);
+        }
+    }
+
+    private void finishReleased() {
+        if (isDone()) {
+            return;
+        }
+        finishUpstream();
+        if (!isDone() && source == null && ACTIONS.getVolatile(this) == RELEASED) {
+            super.completeExceptionally(new CancellationException());
+        }
+    }
+
+    /**
+     * Cancels this future and, through it, the operation in flight.
+     *
+     * <p>First the operation in flight is released (see the class documentation): the source chain is walked up to
+     * the stage in flight, whose cancellation actions run, as do this future's own. Then the cancellation flows
+     * down through the stages in between, innermost first, so their {@code whenComplete}/{@code handle} cleanup runs
+     * with the {@code CancellationException}, as asyncio unwinds {@code finally} blocks. This future then completes:
+     * with a plain {@link CancellationException}, so that {@link #isCancelled()} holds; or, if a stage in between
+     * recovered with a value, with that value (the cancellation was suppressed, as an asyncio task that catches
+     * {@code CancelledError}), and this method returns {@code false}; or later, if a stage in between started
+     * asynchronous cleanup ({@code exceptionallyCompose}), once that cleanup has settled — this method then returns
+     * {@code true} with this future still pending, and cancelling again cancels the cleanup.
+     *
+     * <p>A stage whose operation has already delivered its value is not cancelled (its value is on its way): this
+     * method returns {@code false}.
+     *
+     * @param mayInterruptIfRunning passed on to foreign stages; asyncio4j's own operations ignore it
+     * @return whether this future is now cancelled or its cancellation is under way
+     */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        if (isDone()) {
+            return isCancelled();
+        }
+        Object head = ACTIONS.getVolatile(this);
+        if (head == SETTLED || head == COMPLETING) {
+            return false;
+        }
+        if (head instanceof TaskCancel) {
+            ((TaskCancel) head).request();
+            return !isDone() || isCancelled();
+        }
+        if (!releaseUpstream()) {
+            return false;
+        }
+        for (;;) {
+            head = ACTIONS.getVolatile(this);
+            if (head == SETTLED || head == COMPLETING) {
+                finishUpstream();
+                return false;
+            }
+            if (head == RELEASED || ACTIONS.compareAndSet(this, head, RELEASED)) {
+                break;
+            }
+        }
+        Throwable actionFailure = head == RELEASED ? null : runActions(head);
+        finishUpstream();
+        if (!isDone() && source == null) {
+            super.completeExceptionally(new CancellationException());
+        }
+        boolean cancelled;
+        if (isDone()) {
+            if (isCompletedExceptionally() && !isCancelled() && causedByCancellation()) {
+                super.obtrudeException(new CancellationException());
+            }
+            cancelled = isCancelled();
+        } else {
+            cancelled = true; // a stage in between is cleaning up; it completes this future when it has settled
+        }
+        rethrow(actionFailure);
+        return cancelled;
+    }
+
+    private boolean causedByCancellation() {
+        try {
+            join();
+            return false;
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            while (cause instanceof CompletionException && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            return cause instanceof CancellationException;
+        } catch (CancellationException e) {
+            return true;
+        }
+    }
+
+    /** Runs the actions claimed from the gate, newest first; returns the first failure, the others suppressed. */
+    private static Throwable runActions(Object a) {
+        Throwable first = null;
+        while (a != null) {
+            Runnable run;
+            if (a instanceof Action) {
+                run = ((Action) a).run;
+                a = ((Action) a).next;
+            } else {
+                run = (Runnable) a;
+                a = null;
+            }
+            try {
+                run.run();
+            } catch (Throwable t) {
+                if (first == null) {
+                    first = t;
+                } else {
+                    first.addSuppressed(t);
+                }
+            }
+        }
+        return first;
+    }
+
+    private static void rethrow(Throwable first) {
+        if (first instanceof RuntimeException) {
+            throw (RuntimeException) first;
+        }
+        if (first instanceof Error) {
+            throw (Error) first;
+        }
+        if (first != null) {
+            throw new IllegalStateException("cancellation action failed", first);
+        }
+    }
+
+    /**
+     * Returns a new incomplete {@code AsyncFuture} whose giving up gives up this one; every
+     * {@code CompletionStage} method creates its dependents here.
+     */
+    @Override
+    public <U> AsyncFuture<U> newIncompleteFuture() {
+        return new AsyncFuture<>(this);
     }
 
     /**
@@ -269,92 +723,6 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
         for (DoneCallback<T> c = fifo; c != null; c = c.next) {
             c.runQuietly(value, failure);
         }
-    }
-
-    /**
-     * Cancels this future and, through it, the operation in flight.
-     *
-     * <p>First the future this one was derived from is cancelled, so that the cancellation flows down through
-     * the stages in between as it does in asyncio: their {@code whenComplete}/{@code handle} cleanup runs with
-     * the {@code CancellationException}. Then, if this future is not complete yet, it is completed with a
-     * {@link CancellationException} and its cancellation actions run on this thread (reverse order of
-     * registration). If the flow completed it with a cancellation as the cause, it is set to the plain
-     * {@code CancellationException}, so that {@link #isCancelled()} holds. If a stage in between recovered from
-     * the cancellation and this future completed normally, the cancellation was suppressed (as an asyncio task
-     * that catches {@code CancelledError}) and this method returns {@code false}.
-     *
-     * @param mayInterruptIfRunning passed on to the source; asyncio4j's own operations ignore it
-     * @return whether this future is now cancelled
-     */
-    @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
-        if (source != null && !isDone()) {
-            source.cancel(mayInterruptIfRunning);
-        }
-        if (super.completeExceptionally(new CancellationException())) {
-            runCancelActions();
-        } else if (isCompletedExceptionally() && !isCancelled() && causedByCancellation()) {
-            obtrudeException(new CancellationException());
-            runCancelActions();
-        }
-        return isCancelled();
-    }
-
-    private boolean causedByCancellation() {
-        try {
-            join();
-            return false;
-        } catch (CompletionException e) {
-            Throwable cause = e.getCause();
-            while (cause instanceof CompletionException && cause.getCause() != null) {
-                cause = cause.getCause();
-            }
-            return cause instanceof CancellationException;
-        } catch (CancellationException e) {
-            return true;
-        }
-    }
-
-    private void runCancelActions() {
-        Throwable first = null;
-        Object a = ACTIONS.getAndSet(this, RAN);
-        while (a != null && a != RAN) {
-            Runnable run;
-            if (a instanceof Action) {
-                run = ((Action) a).run;
-                a = ((Action) a).next;
-            } else {
-                run = (Runnable) a;
-                a = null;
-            }
-            try {
-                run.run();
-            } catch (Throwable t) {
-                if (first == null) {
-                    first = t;
-                } else {
-                    first.addSuppressed(t);
-                }
-            }
-        }
-        if (first instanceof RuntimeException) {
-            throw (RuntimeException) first;
-        }
-        if (first instanceof Error) {
-            throw (Error) first;
-        }
-        if (first != null) {
-            throw new IllegalStateException("cancellation action failed", first);
-        }
-    }
-
-    /**
-     * Returns a new incomplete {@code AsyncFuture} whose cancellation cancels this one; every
-     * {@code CompletionStage} method creates its dependents here.
-     */
-    @Override
-    public <U> AsyncFuture<U> newIncompleteFuture() {
-        return new AsyncFuture<>(this);
     }
 
     /** Returns this future. */
@@ -411,59 +779,73 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
     }
 
     /**
+     * Records the function of a compose on the dependent it has just created: until it is returned no other thread
+     * can see it, so a release store does; one already complete (the function ran at once) needs none.
+     */
+    private <U> AsyncFuture<U> withInner(Inner<?, ?> in) {
+        if (!isDone()) {
+            INNER.setRelease(this, in);
+        }
+        @SuppressWarnings("unchecked")
+        AsyncFuture<U> self = (AsyncFuture<U>) this;
+        return self;
+    }
+
+    /**
      * As {@link CompletableFuture#thenCompose}; cancelling the result cancels this future and, once {@code fn}
      * has run, the stage it returned.
      */
     @Override
     public <U> AsyncFuture<U> thenCompose(Function<? super T, ? extends CompletionStage<U>> fn) {
-        Inner<T, CompletionStage<U>> inner = new Inner<>(fn);
+        Inner<T, CompletionStage<U>> inner = new Inner<>(fn, true);
         AsyncFuture<U> d = (AsyncFuture<U>) super.thenCompose(inner);
-        return d.onCancelOfNew(inner);
+        return d.withInner(inner);
     }
 
     /** As {@link #thenCompose}, running {@code fn} asynchronously in the default executor. */
     @Override
     public <U> AsyncFuture<U> thenComposeAsync(Function<? super T, ? extends CompletionStage<U>> fn) {
-        Inner<T, CompletionStage<U>> inner = new Inner<>(fn);
+        Inner<T, CompletionStage<U>> inner = new Inner<>(fn, true);
         AsyncFuture<U> d = (AsyncFuture<U>) super.thenComposeAsync(inner);
-        return d.onCancelOfNew(inner);
+        return d.withInner(inner);
     }
 
     /** As {@link #thenCompose}, running {@code fn} in {@code executor}. */
     @Override
     public <U> AsyncFuture<U> thenComposeAsync(Function<? super T, ? extends CompletionStage<U>> fn,
                                                Executor executor) {
-        Inner<T, CompletionStage<U>> inner = new Inner<>(fn);
+        Inner<T, CompletionStage<U>> inner = new Inner<>(fn, true);
         AsyncFuture<U> d = (AsyncFuture<U>) super.thenComposeAsync(inner, executor);
-        return d.onCancelOfNew(inner);
+        return d.withInner(inner);
     }
 
     /**
      * As {@link CompletableFuture#exceptionallyCompose}; cancelling the result cancels this future and, once
-     * {@code fn} has run, the stage it returned.
+     * {@code fn} has run, the stage it returned. A stage {@code fn} starts on this future's cancellation (cleanup)
+     * is not cancelled by that same cancellation: the cancelled result waits for it (see {@link #cancel}).
      */
     @Override
     public AsyncFuture<T> exceptionallyCompose(Function<Throwable, ? extends CompletionStage<T>> fn) {
-        Inner<Throwable, CompletionStage<T>> inner = new Inner<>(fn);
+        Inner<Throwable, CompletionStage<T>> inner = new Inner<>(fn, false);
         AsyncFuture<T> d = (AsyncFuture<T>) super.exceptionallyCompose(inner);
-        return d.onCancel(inner);
+        return d.withInner(inner);
     }
 
     /** As {@link #exceptionallyCompose}, running {@code fn} asynchronously in the default executor. */
     @Override
     public AsyncFuture<T> exceptionallyComposeAsync(Function<Throwable, ? extends CompletionStage<T>> fn) {
-        Inner<Throwable, CompletionStage<T>> inner = new Inner<>(fn);
+        Inner<Throwable, CompletionStage<T>> inner = new Inner<>(fn, false);
         AsyncFuture<T> d = (AsyncFuture<T>) super.exceptionallyComposeAsync(inner);
-        return d.onCancel(inner);
+        return d.withInner(inner);
     }
 
     /** As {@link #exceptionallyCompose}, running {@code fn} in {@code executor}. */
     @Override
     public AsyncFuture<T> exceptionallyComposeAsync(Function<Throwable, ? extends CompletionStage<T>> fn,
                                                     Executor executor) {
-        Inner<Throwable, CompletionStage<T>> inner = new Inner<>(fn);
+        Inner<Throwable, CompletionStage<T>> inner = new Inner<>(fn, false);
         AsyncFuture<T> d = (AsyncFuture<T>) super.exceptionallyComposeAsync(inner, executor);
-        return d.onCancel(inner);
+        return d.withInner(inner);
     }
 
     private static final class DoneCallback<T> implements BiConsumer<T, Throwable> {
@@ -505,10 +887,34 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
     }
 
     /**
-     * The function of a compose, and then the inner stage it returned: cancelling the dependent cancels that
-     * stage, including when the cancellation came first and the stage arrives afterwards.
+     * The cancellation request of a {@link #forTask} future, kept in its gate until the task settles it: each
+     * {@code cancel} runs it again.
      */
-    private static final class Inner<A, S extends CompletionStage<?>> implements Function<A, S>, Runnable {
+    private static final class TaskCancel {
+        private final Runnable request;
+
+        TaskCancel(Runnable request) {
+            this.request = request;
+        }
+
+        void request() {
+            request.run();
+        }
+
+        TaskCancel with(Runnable more) {
+            Runnable first = request;
+            return new TaskCancel(() -> {
+                more.run();
+                first.run();
+            });
+        }
+    }
+
+    /**
+     * The function of a compose, and then the inner stage it returned: giving the dependent up releases that stage,
+     * including when the give-up came first and the stage arrives afterwards.
+     */
+    private static final class Inner<A, S extends CompletionStage<?>> implements Function<A, S> {
         private static final Object CANCELLED = new Object();
         private static final VarHandle STAGE;
 
@@ -521,11 +927,18 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
         }
 
         private final Function<? super A, ? extends S> fn;
-        @SuppressWarnings("unused") // accessed through STAGE
-        private volatile Object stage;
+        /**
+         * Whether a stage the function returns after the source was released is cancelled on arrival: yes for
+         * {@code thenCompose} (the work the pipeline was given up on), no for {@code exceptionallyCompose} (cleanup
+         * started while handling the cancellation, which runs to completion).
+         */
+        private final boolean cancelOnArrival;
+        /** {@code null}, the stage the function returned while it was pending, or {@link #CANCELLED}. */
+        volatile Object stage;
 
-        Inner(Function<? super A, ? extends S> fn) {
+        Inner(Function<? super A, ? extends S> fn, boolean cancelOnArrival) {
             this.fn = Objects.requireNonNull(fn, "fn");
+            this.cancelOnArrival = cancelOnArrival;
         }
 
         @Override
@@ -538,12 +951,24 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
             return s;
         }
 
-        @Override
-        public void run() {
-            Object s = STAGE.getAndSet(this, CANCELLED);
-            if (s instanceof CompletionStage) {
-                cancelQuietly((CompletionStage<?>) s);
+        /** The source was released before the function ran: a stage it still returns is cancelled on arrival. */
+        void sourceReleased() {
+            if (cancelOnArrival) {
+                STAGE.compareAndSet(this, null, CANCELLED);
             }
+        }
+
+        /**
+         * The source has completed: releases the stage the function returned, if it is still in flight. Returns
+         * {@code false} when there is none to release because the outcome is on its way (the function is running, or
+         * its stage has completed and is being relayed).
+         */
+        boolean releaseStage() {
+            Object s = stage;
+            if (s instanceof AsyncFuture) {
+                return ((AsyncFuture<?>) s).release();
+            }
+            return s instanceof CompletableFuture ? !((CompletableFuture<?>) s).isDone() : s instanceof CompletionStage;
         }
     }
 }

@@ -51,10 +51,10 @@ class AsyncFutureTest {
     }
 
     @Test
-    void completedFutureIsNotCancelledAndRunsNoAction() {
+    void settledFutureIsNotCancelledAndRunsNoAction() {
         AtomicInteger ran = new AtomicInteger();
         AsyncFuture<String> f = new AsyncFuture<String>().onCancel(ran::incrementAndGet);
-        f.complete("done");
+        assertThat(f.settle("done")).isTrue();
 
         assertThat(f.cancel(false)).isFalse();
         assertThat(ran).hasValue(0);
@@ -73,10 +73,10 @@ class AsyncFutureTest {
     }
 
     @Test
-    void constructorActionDoesNotRunWhenTheFutureCompletes() {
+    void constructorActionDoesNotRunWhenTheOperationSettles() {
         AtomicInteger ran = new AtomicInteger();
         AsyncFuture<String> f = new AsyncFuture<>(ran::incrementAndGet);
-        f.complete("done");
+        f.settle("done");
 
         assertThat(f.cancel(true)).isFalse();
         assertThat(ran).hasValue(0);
@@ -89,13 +89,14 @@ class AsyncFutureTest {
     }
 
     @Test
-    void completingExceptionallyWithCancellationRunsNoAction() {
+    void completingExceptionallyFromOutsideRunsTheActionOnce() {
         AtomicInteger ran = new AtomicInteger();
         AsyncFuture<String> f = new AsyncFuture<String>().onCancel(ran::incrementAndGet);
 
-        f.completeExceptionally(new CancellationException());
+        assertThat(f.completeExceptionally(new CancellationException())).isTrue();
+        assertThat(f.cancel(false)).isTrue();
 
-        assertThat(ran).hasValue(0);
+        assertThat(ran).hasValue(1);
     }
 
     @Test
