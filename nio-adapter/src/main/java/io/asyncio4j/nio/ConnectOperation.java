@@ -26,6 +26,8 @@ final class ConnectOperation implements CompletionHandler<Void, Void> {
     private volatile AsynchronousSocketChannel channel;
     private volatile TimerHandle timeout;
     private volatile boolean timedOut;
+    /** Set by the give-up, which runs before the result completes. */
+    private volatile boolean abandoned;
 
     ConnectOperation(EventLoop loop, String host, int port, ConnectionOptions options,
                      AsyncFuture<Connection> result) {
@@ -45,7 +47,7 @@ final class ConnectOperation implements CompletionHandler<Void, Void> {
     }
 
     private void connectTo(InetAddress address) {
-        if (result.isDone()) {
+        if (abandoned || result.isDone()) {
             return;
         }
         AsynchronousSocketChannel ch = null;
@@ -53,11 +55,11 @@ final class ConnectOperation implements CompletionHandler<Void, Void> {
             ch = AsynchronousSocketChannel.open(loop.group());
             EventLoop.applyOptions(ch, options);
             channel = ch;
-            if (result.isDone()) {
+            if (abandoned || result.isDone()) {
                 // Cancelled or timed out while the socket was being opened.
                 abandon();
                 if (timedOut) {
-                    result.completeExceptionally(timeoutException());
+                    result.settleExceptionally(timeoutException());
                 }
                 return;
             }
@@ -81,13 +83,13 @@ final class ConnectOperation implements CompletionHandler<Void, Void> {
             fail(e);
             return;
         }
-        if (result.isDone()) {
+        if (abandoned || result.isDone()) {
             EventLoop.closeQuietly(ch);
             return;
         }
         c.start();
         c.executor().execute(() -> {
-            if (!result.complete(c)) {
+            if (!result.settle(c)) {
                 c.abort("connect was cancelled", null);
             }
         });
@@ -101,18 +103,19 @@ final class ConnectOperation implements CompletionHandler<Void, Void> {
 
     private void fail(Throwable e) {
         cancelTimer();
-        result.completeExceptionally(timedOut ? timeoutException() : e);
+        result.settleExceptionally(timedOut ? timeoutException() : e);
     }
 
     private void timeOut() {
         timedOut = true;
         if (channel == null) {
-            result.completeExceptionally(timeoutException());
+            result.settleExceptionally(timeoutException());
         }
         EventLoop.closeQuietly(channel);
     }
 
     private void abandon() {
+        abandoned = true;
         cancelTimer();
         EventLoop.closeQuietly(channel);
     }

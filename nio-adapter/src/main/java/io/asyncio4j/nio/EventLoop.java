@@ -205,12 +205,12 @@ public final class EventLoop implements AutoCloseable {
                     return;
                 }
                 server.startAccepting(); // closes the server if its thread cannot start
-                if (!result.complete(server)) {
+                if (!result.settle(server)) {
                     server.close();
                 }
             } catch (Throwable e) { // IOException, RuntimeException, or no thread for the accept loop
                 closeQuietly(ch);
-                result.completeExceptionally(e);
+                result.settleExceptionally(e);
             }
         });
         return result;
@@ -229,7 +229,7 @@ public final class EventLoop implements AutoCloseable {
             try {
                 then.accept(InetAddress.getByName(host));
             } catch (UnknownHostException e) {
-                result.completeExceptionally(e);
+                result.settleExceptionally(e);
             }
             return;
         }
@@ -242,13 +242,13 @@ public final class EventLoop implements AutoCloseable {
                 try {
                     address = InetAddress.getByName(host);
                 } catch (UnknownHostException e) {
-                    result.completeExceptionally(e);
+                    result.settleExceptionally(e);
                     return;
                 }
                 then.accept(address);
             });
         } catch (RuntimeException closed) {
-            result.completeExceptionally(closed);
+            result.settleExceptionally(closed);
         }
     }
 

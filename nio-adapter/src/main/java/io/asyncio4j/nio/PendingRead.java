@@ -13,9 +13,10 @@ import java.util.function.IntFunction;
 /**
  * One user read waiting on a connection's {@link InboundBuffer}. On the connection's executor, {@link #tryClaim}
  * takes the bytes it needs (or decides its failure); the result is delivered there too, at once or as a task queued
- * behind the current one. The bytes taken are remembered until delivery, so that a cancellation (from any thread)
- * winning the race against delivery can put them back: no byte is lost to a cancelled read. The read is also its
- * future's cancellation action ({@link #run}).
+ * behind the current one. The bytes taken are remembered until delivery, so that giving the read up (a cancel, or a
+ * completion from outside such as {@code orTimeout}, from any thread) winning the race against delivery can put
+ * them back: no byte is lost to a read given up. The race is decided by the future's gate: the delivery settles it,
+ * a give-up claims it. The read is also its future's cancellation action ({@link #run}).
  *
  * @param <T> the result type
  */
@@ -34,6 +35,11 @@ abstract class PendingRead<T> implements Runnable {
     ByteBuffer taken;
     private T value;
     private Throwable failure;
+    /**
+     * Set by the first {@link #run} that found the future given up, before the connection hears of it: a give-up
+     * claims the future's gate before the future completes, so {@code isDone()} would come too late.
+     */
+    volatile boolean givenUp;
 
     /**
      * Tries to complete from the buffer. Returns whether the read has its outcome; {@code eof} and
@@ -96,20 +102,24 @@ abstract class PendingRead<T> implements Runnable {
     }
 
     /**
-     * Delivers the outcome (on the connection's executor); on a cancelled read (as the future's
-     * cancellation action, or a delivery the cancel beat) detaches it from the connection, which puts back what it
-     * had claimed.
+     * Delivers the outcome (on the connection's executor); on a read given up (as the future's cancellation action,
+     * run by the give-up before the future completes, or a delivery the give-up beat) lets go of the caller's buffer
+     * and detaches the read from the connection, which puts back what it had claimed.
      */
     @Override
     public final void run() {
-        if (future.isCancelled()) {
+        // As the cancellation action the gate is already claimed, so the settle is refused whatever the fields hold.
+        boolean delivered = failure == null ? future.settle(value) : future.settleExceptionally(failure);
+        if (!delivered) {
+            givenUp = true;
             letGoOfCallerBuffer();
             owner.readCancelled(this);
-        } else if (failure == null) {
-            future.complete(value);
-        } else {
-            future.completeExceptionally(failure);
         }
+    }
+
+    /** Whether this read is over from the connection's point of view: given up, or its future complete. */
+    final boolean finished() {
+        return givenUp || future.isDone();
     }
 
     /** {@code read(max)}: whatever is buffered, up to max; an empty buffer at the end of the stream. */

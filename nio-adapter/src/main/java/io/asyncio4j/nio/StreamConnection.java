@@ -338,13 +338,13 @@ final class StreamConnection implements Connection {
 
     /** On the executor: makes {@code r} the reader, completing it from the buffer if it can. */
     private void beginRead(PendingRead<?> r) {
-        if (r.future.isDone()) {
-            return; // cancelled on its way from another thread
+        if (r.finished()) {
+            return; // given up on its way from another thread
         }
         PendingRead<?> current = reader;
         if (current != null) {
-            if (!current.future.isDone()) {
-                r.future.completeExceptionally(new IllegalStateException(
+            if (!current.finished()) {
+                r.future.settleExceptionally(new IllegalStateException(
                         "a read is already pending on this connection: one read operation at a time"));
                 return;
             }
@@ -363,9 +363,10 @@ final class StreamConnection implements Connection {
     }
 
     /**
-     * A read's cancellation won: detach it, and put back the bytes it had claimed but not delivered. Runs from the
-     * cancel and again from a delivery that finds the read cancelled; the later call finds the read detached and
-     * does nothing. A cancel from another thread reaches the executor behind anything that thread queued before.
+     * A read was given up: detach it, and put back the bytes it had claimed but not delivered. Runs from the give-up
+     * (before the read's future completes) and again from a delivery that finds the read given up; the later call
+     * finds the read detached and does nothing. A give-up from another thread reaches the executor behind anything
+     * that thread queued before, and ahead of anything the read's dependents then do there.
      */
     void readCancelled(PendingRead<?> r) {
         onExecutor(() -> detachCancelled(r));
@@ -379,9 +380,9 @@ final class StreamConnection implements Connection {
         readIfWanted();
     }
 
-    /** On the executor: retires the current reader once its future is done, undoing a claim that a cancel beat. */
+    /** On the executor: retires the current reader once it is over, undoing a claim that a give-up beat. */
     private void settle(PendingRead<?> r) {
-        if (r.state == PendingRead.State.CLAIMED && r.future.isCancelled()) {
+        if (r.state == PendingRead.State.CLAIMED && r.givenUp) {
             r.restore(inbound);
         }
         r.taken = null;
@@ -397,7 +398,7 @@ final class StreamConnection implements Connection {
         if (r == null || r.state != PendingRead.State.WAITING) {
             return null;
         }
-        if (r.future.isDone()) {
+        if (r.finished()) {
             settle(r);
             return null;
         }
@@ -440,7 +441,7 @@ final class StreamConnection implements Connection {
      */
     private PendingRead<?> intoWaitingReader(ByteBuffer buf) {
         PendingRead<?> r = reader;
-        if (inbound.size() != 0 || r == null || r.state != PendingRead.State.WAITING || r.future.isDone()) {
+        if (inbound.size() != 0 || r == null || r.state != PendingRead.State.WAITING || r.finished()) {
             return null;
         }
         return r.claimFromSocket(buf) ? r : null;
@@ -638,14 +639,14 @@ final class StreamConnection implements Connection {
      */
     private void enqueue(WriteRequest w) {
         long size = w.size;
-        if (w.future.isDone() || state == CLOSED || outputShutIssued || size == 0 && writes.isEmpty()) {
+        if (w.givenUp || w.future.isDone() || state == CLOSED || outputShutIssued || size == 0 && writes.isEmpty()) {
             w.state = WriteRequest.State.DONE;
             release(size);
             releaseDrainWaiters();
             if (size == 0 && state != CLOSED && !outputShutIssued) {
-                w.future.complete(null);
+                w.future.settle(null);
             } else {
-                w.future.completeExceptionally(closedFailure()); // does nothing to a cancelled one
+                w.future.settleExceptionally(closedFailure()); // refused by one given up
             }
             return;
         }
@@ -717,7 +718,7 @@ final class StreamConnection implements Connection {
             if (i == MAX_GATHER || bytes >= MAX_WRITE_SLICE) {
                 break;
             }
-            if (w.state == WriteRequest.State.QUEUED && w.future.isCancelled()) {
+            if (w.state == WriteRequest.State.QUEUED && (w.givenUp || w.future.isDone())) {
                 it.remove();
                 drop(w);
                 continue;
@@ -869,19 +870,23 @@ final class StreamConnection implements Connection {
             return AsyncFuture.completed(null);
         }
         AsyncFuture<Void> waiter = new AsyncFuture<>();
-        onExecutor(() -> addDrainWaiter(waiter));
-        return waiter.onCancel(() -> onExecutor(() -> {
+        waiter.onCancel(() -> onExecutor(() -> {
             if (drainWaiters != null) {
                 drainWaiters.remove(waiter);
             }
         }));
+        onExecutor(() -> addDrainWaiter(waiter));
+        return waiter;
     }
 
     private void addDrainWaiter(AsyncFuture<Void> waiter) {
+        if (waiter.isDone()) {
+            return; // given up on its way from another thread
+        }
         if (state == CLOSED) {
-            waiter.completeExceptionally(closeCause);
+            waiter.settleExceptionally(closeCause);
         } else if (queuedBytes <= options.writeLowWatermark()) {
-            waiter.complete(null);
+            waiter.settle(null);
         } else {
             if (drainWaiters == null) {
                 drainWaiters = new ArrayList<>(2);
@@ -899,7 +904,7 @@ final class StreamConnection implements Connection {
         drainWaiters = null;
         executor.execute(() -> {
             for (AsyncFuture<Void> w : waiters) {
-                w.complete(null);
+                w.settle(null);
             }
         });
     }
@@ -1012,7 +1017,7 @@ final class StreamConnection implements Connection {
         Throwable failure = cause instanceof ClosedChannelException && !(cause instanceof AsynchronousCloseException)
                 ? new AsynchronousCloseException() : cause;
         PendingRead<?> r = null;
-        if (reader != null && reader.state == PendingRead.State.WAITING && !reader.future.isDone()) {
+        if (reader != null && reader.state == PendingRead.State.WAITING && !reader.finished()) {
             r = reader;
             r.failWaiting(failure);
         }
@@ -1037,12 +1042,11 @@ final class StreamConnection implements Connection {
                 failedReader.run();
             }
             for (WriteRequest w : dropped) {
-                w.state = WriteRequest.State.DONE;
-                w.future.completeExceptionally(failure);
+                w.fail(failure);
             }
             if (drains != null) {
                 for (AsyncFuture<Void> d : drains) {
-                    d.completeExceptionally(failure);
+                    d.settleExceptionally(failure);
                 }
             }
             if (shut != null) {

@@ -18,6 +18,8 @@ final class WriteRequest implements Runnable {
     /** Cancelling it runs this request ({@link #run}), which calls {@code writeCancelled}. */
     final AsyncFuture<Void> future = new AsyncFuture<>(this);
     State state = State.QUEUED;
+    /** Set by the give-up before the future completes: the connection checks it rather than {@code isDone()}. */
+    volatile boolean givenUp;
     private final StreamConnection owner;
 
     WriteRequest(ByteBuffer buffer, StreamConnection owner) {
@@ -27,17 +29,23 @@ final class WriteRequest implements Runnable {
     }
 
     /**
-     * Completes the future once the bytes are handed to the socket (on the connection's executor). As the future's
-     * cancellation action, hands the cancel to the connection, which drops the write if it is still only queued and
-     * aborts the connection if the socket had started sending it; a delivery that finds the future cancelled makes
-     * the same call, which then does nothing (the write is done).
+     * Settles the future once the bytes are handed to the socket (on the connection's executor). As the future's
+     * cancellation action (any give-up: a cancel, {@code orTimeout}, a completion from outside), hands the give-up to
+     * the connection, which drops the write if it is still only queued and aborts the connection if the socket had
+     * started sending it; a delivery that finds the future given up makes the same call, which then does nothing
+     * (the write is done).
      */
     @Override
     public void run() {
-        if (future.isCancelled()) {
+        if (!future.settle(null)) {
+            givenUp = true;
             owner.writeCancelled(this);
-        } else {
-            future.complete(null);
         }
+    }
+
+    /** Fails the write (on the connection's executor); a write given up keeps its outcome. */
+    void fail(Throwable failure) {
+        state = State.DONE;
+        future.settleExceptionally(failure);
     }
 }

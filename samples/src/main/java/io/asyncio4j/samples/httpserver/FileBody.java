@@ -57,12 +57,12 @@ final class FileBody {
         file.read(into, position, null, new CompletionHandler<Integer, Void>() {
             @Override
             public void completed(Integer n, Void attachment) {
-                result.complete(n);
+                result.settle(n);
             }
 
             @Override
             public void failed(Throwable e, Void attachment) {
-                result.completeExceptionally(e);
+                result.settleExceptionally(e);
             }
         });
         return result;

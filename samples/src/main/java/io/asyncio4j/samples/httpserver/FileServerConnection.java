@@ -311,9 +311,9 @@ final class FileServerConnection {
         }
         waiting.remove(this);
         if (failure == null) {
-            finished.complete(null);
+            finished.settle(null);
         } else {
-            finished.completeExceptionally(failure);
+            finished.settleExceptionally(failure);
         }
     }
 

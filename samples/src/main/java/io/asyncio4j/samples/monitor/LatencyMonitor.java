@@ -78,9 +78,9 @@ public final class LatencyMonitor {
         AsyncFuture<Long> running = Async.runInExecutor(worker, bottles::drinkBottles);
         running.addDoneCallback((n, failure) -> {
             if (failure == null) {
-                job.complete(n);
+                job.settle(n);
             } else {
-                job.completeExceptionally(Async.unwrap(failure));
+                job.settleExceptionally(Async.unwrap(failure));
             }
         });
         job.onCancel(() -> running.cancel(true));
