@@ -55,8 +55,9 @@ import java.util.function.Supplier;
  *       {@link CancellationException}.</li>
  *   <li>Threads: the returned future completes on the thread that completes the stage it was waiting for, or on
  *       the calling thread if that stage was already complete, or, for a timeout or a delay, on the timer's
- *       callback executor. Nothing runs on a timer's own thread. A dependent action attached to the returned
- *       future without an executor runs on that same thread.</li>
+ *       callback executor, in the timer's lane: timer work runs one task at a time, in deadline order, as
+ *       asyncio's timer callbacks do (see {@link AsyncTimer}). Nothing runs on a timer's own thread. A dependent
+ *       action attached to the returned future without an executor runs on that same thread.</li>
  *   <li>A method taking no {@link AsyncTimer} uses {@link AsyncTimer#shared()}.</li>
  *   <li>{@code null} arguments are rejected with a {@link NullPointerException}, at the call.</li>
  * </ul>
@@ -751,7 +752,8 @@ public final class Async {
 
     /**
      * Runs {@code task} after {@code delay} on {@code timer}'s callback executor, never on the timer's own
-     * thread (asyncio {@code loop.call_later}).
+     * thread (asyncio {@code loop.call_later}): in the timer's lane, after every task due before it, or due at the
+     * same moment and scheduled earlier, has finished.
      *
      * @param delay how long to wait; zero or negative means as soon as possible
      * @param task  what to run
@@ -778,7 +780,8 @@ public final class Async {
 
     /**
      * Runs {@code task} at {@code deadlineNanos} on {@code timer}'s callback executor, never on the timer's own
-     * thread (asyncio {@code loop.call_at}).
+     * thread (asyncio {@code loop.call_at}): in the timer's lane, after every task due before it, or due at the
+     * same moment and scheduled earlier, has finished.
      *
      * @param deadlineNanos when, on the {@link AsyncTimer#nanoTime()} clock
      * @param task          what to run

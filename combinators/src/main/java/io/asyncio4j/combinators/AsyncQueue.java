@@ -27,8 +27,11 @@ import java.util.function.Supplier;
  * Waiting getters and putters are each served first come, first served, and a new call never overtakes a
  * waiting one. A put while getters wait hands its item straight to the first of them; the item never occupies a
  * slot, so a getter's continuation sees the queue without it, as after asyncio's {@code await q.get()}. A woken
- * putter's slot is reserved for it until its item is in. The queue never holds more than its capacity (a
- * shutdown may exceed it only by the few items given back in the race described below).
+ * putter's slot is reserved for it, and its item is in the queue (or, if a getter waits, handed to it) from the
+ * moment its future completes: its continuation sees it in {@link #size}, {@link #isFull},
+ * {@link #unfinishedTasks} and {@link #poll}, as after asyncio's {@code await q.put(item)}. The queue never holds
+ * more than its capacity (a shutdown may exceed it only by the few items given back in the race described
+ * below).
  *
  * <h2>Cancellation</h2>
  * Cancelling a pending {@code get} or {@code put} removes the waiter: a cancelled put never enqueues its item, a
@@ -55,10 +58,11 @@ import java.util.function.Supplier;
  * <h2>Threads</h2>
  * All methods may be called from any thread and never block. A pending future is completed, and its
  * continuations run, on the thread whose call satisfied it (a {@code put} for a waiting getter, a {@code get}
- * for a waiting putter, a {@code taskDone} for {@code join}), after the queue's internal lock is released; if
- * that thread is already completing a waiter of an asyncio4j primitive, the completion runs as soon as the
- * current one returns, so hand-overs never nest on the stack. Putting an item happens-before the continuations
- * of the get that receives it.
+ * or {@code poll} for a waiting putter, a {@code taskDone} for {@code join}), after the queue's internal lock is
+ * released; if that thread is already completing a waiter of an asyncio4j primitive, the completion runs as soon
+ * as the current one returns, so hand-overs never nest on the stack. Putting an item happens-before the
+ * continuations of the get that receives it, and a put's completion happens-before what any call made after it
+ * sees of the queue.
  *
  * @param <T> the item type
  */
@@ -72,8 +76,11 @@ public final class AsyncQueue<T> {
     private final ArrayDeque<AsyncFuture<T>> getters = new ArrayDeque<>();
     private final ArrayDeque<Putter<T>> putters = new ArrayDeque<>();
     private ArrayList<AsyncFuture<Void>> joiners;
-    /** Woken putters whose items are not in yet; their slots are reserved. */
-    private int admitting;
+    /**
+     * The woken putter whose future is being completed, if any; its slot is reserved. Its item is in the queue from
+     * the moment that future completes, and is placed by whoever takes the mutex next ({@link #settleAdmission}).
+     */
+    private Putter<T> admitted;
     private long unfinished;
     private State state = State.OPEN;
     /** The loop waiters resume through (asyncio's scheduling), or {@code null} for direct hand-over. */
@@ -177,8 +184,11 @@ public final class AsyncQueue<T> {
      *
      * @param item the item
      * @return a completed future (a shared instance) if the item went in at once; otherwise a future completed
-     *         with {@code null} once the item is accepted. It fails with {@link QueueShutdownException} if the
-     *         queue is or gets shut down first. Cancelling it before it completes withdraws the item.
+     *         with {@code null} once the item is in, on the thread of the call that let it in (as a rule the
+     *         {@code get} or {@code poll} that made room): its continuations find it in the queue, or already
+     *         handed to a getter that was waiting. It fails with
+     *         {@link QueueShutdownException} if the queue is or gets shut down first. Cancelling it before it
+     *         completes withdraws the item.
      * @throws NullPointerException if {@code item} is null
      */
     public AsyncFuture<Void> put(T item) {
@@ -186,20 +196,20 @@ public final class AsyncQueue<T> {
         if (loop != null) {
             return loopPut(item);
         }
-        AsyncFuture<T> getter;
+        AsyncFuture<T> getter = null;
         Putter<T> putter = null;
+        boolean shutDown = false;
+        List<Runnable> wakeUps;
         mutex.lock();
         try {
+            wakeUps = settleAdmission(null);
             if (state != State.OPEN) {
-                return AsyncFuture.failed(shutDown("put"));
-            }
-            getter = nobodyAheadToPut() ? pollLive(getters) : null;
-            if (getter != null) {
+                shutDown = true;
+            } else if (nobodyAheadToPut() && (getter = pollLive(getters)) != null) {
                 unfinished++;
             } else if (nobodyAheadToPut() && store.size() < capacity) {
                 store.add(item);
                 unfinished++;
-                return Wakeups.DONE;
             } else {
                 putter = new Putter<>(item, new AsyncFuture<>());
                 putters.addLast(putter);
@@ -207,8 +217,14 @@ public final class AsyncQueue<T> {
         } finally {
             mutex.unlock();
         }
+        runAll(wakeUps);
+        if (shutDown) {
+            return AsyncFuture.failed(shutDown("put"));
+        }
         if (getter != null) {
             handOver(getter, item);
+        }
+        if (putter == null) {
             return Wakeups.DONE;
         }
         Putter<T> p = putter;
@@ -230,27 +246,34 @@ public final class AsyncQueue<T> {
         if (loop != null) {
             return loopOffer(item);
         }
-        AsyncFuture<T> getter;
+        AsyncFuture<T> getter = null;
+        boolean accepted = true;
+        boolean shutDown = false;
+        List<Runnable> wakeUps;
         mutex.lock();
         try {
+            wakeUps = settleAdmission(null);
             if (state != State.OPEN) {
-                throw shutDown("offer");
-            }
-            getter = nobodyAheadToPut() ? pollLive(getters) : null;
-            if (getter != null) {
+                shutDown = true;
+            } else if (nobodyAheadToPut() && (getter = pollLive(getters)) != null) {
                 unfinished++;
             } else if (nobodyAheadToPut() && store.size() < capacity) {
                 store.add(item);
                 unfinished++;
-                return true;
             } else {
-                return false;
+                accepted = false;
             }
         } finally {
             mutex.unlock();
         }
-        handOver(getter, item);
-        return true;
+        runAll(wakeUps);
+        if (shutDown) {
+            throw shutDown("offer");
+        }
+        if (getter != null) {
+            handOver(getter, item);
+        }
+        return accepted;
     }
 
     /**
@@ -264,29 +287,30 @@ public final class AsyncQueue<T> {
         if (loop != null) {
             return loopGet();
         }
-        T item;
+        T item = null;
         AsyncFuture<T> getter = null;
-        List<Runnable> wakeUps = null;
+        List<Runnable> wakeUps;
         mutex.lock();
         try {
-            if (state == State.SHUT_DOWN_IMMEDIATELY) {
-                return AsyncFuture.failed(shutDown("get"));
+            wakeUps = settleAdmission(null);
+            if (state != State.SHUT_DOWN_IMMEDIATELY) {
+                item = store.poll(); // never overtakes a waiting getter: getters wait only while the store is empty
             }
-            item = store.poll(); // never overtakes a waiting getter: getters wait only while the store is empty
             if (item != null) {
-                wakeUps = wakePutters(null);
-            } else if (state == State.SHUT_DOWN) {
-                return AsyncFuture.failed(shutDown("get"));
-            } else {
+                wakeUps = wakePutters(wakeUps);
+            } else if (state == State.OPEN) {
                 getter = new AsyncFuture<>();
                 getters.addLast(getter);
             }
         } finally {
             mutex.unlock();
         }
+        runAll(wakeUps);
         if (item != null) {
-            runAll(wakeUps);
             return AsyncFuture.completed(item);
+        }
+        if (getter == null) {
+            return AsyncFuture.failed(shutDown("get"));
         }
         AsyncFuture<T> g = getter;
         g.onCancel(() -> forget(g));
@@ -303,18 +327,17 @@ public final class AsyncQueue<T> {
         if (loop != null) {
             return loopPoll();
         }
-        T item;
+        T item = null;
         List<Runnable> wakeUps;
         mutex.lock();
         try {
-            if (state == State.SHUT_DOWN_IMMEDIATELY) {
-                return null;
+            wakeUps = settleAdmission(null);
+            if (state != State.SHUT_DOWN_IMMEDIATELY) {
+                item = store.poll();
             }
-            item = store.poll();
-            if (item == null) {
-                return null;
+            if (item != null) {
+                wakeUps = wakePutters(wakeUps);
             }
-            wakeUps = wakePutters(null);
         } finally {
             mutex.unlock();
         }
@@ -330,16 +353,24 @@ public final class AsyncQueue<T> {
      * @throws IllegalStateException if called more times than items were put
      */
     public void taskDone() {
-        List<AsyncFuture<Void>> finished;
+        List<AsyncFuture<Void>> finished = null;
+        List<Runnable> wakeUps;
+        boolean underflow = false;
         mutex.lock();
         try {
+            wakeUps = settleAdmission(null); // a put whose future completed counts, though not placed yet
             if (unfinished <= 0) {
-                throw new IllegalStateException("taskDone() called more times than items were put");
+                underflow = true;
+            } else {
+                unfinished--;
+                finished = unfinished == 0 ? takeJoiners() : null;
             }
-            unfinished--;
-            finished = unfinished == 0 ? takeJoiners() : null;
         } finally {
             mutex.unlock();
+        }
+        runAll(wakeUps);
+        if (underflow) {
+            throw new IllegalStateException("taskDone() called more times than items were put");
         }
         completeAll(finished);
     }
@@ -354,17 +385,24 @@ public final class AsyncQueue<T> {
      */
     public AsyncFuture<Void> join() {
         AsyncFuture<Void> joiner = new AsyncFuture<>();
+        boolean finished;
+        List<Runnable> wakeUps;
         mutex.lock();
         try {
-            if (unfinished == 0) {
-                return Wakeups.DONE;
+            wakeUps = settleAdmission(null);
+            finished = unfinished == 0;
+            if (!finished) {
+                if (joiners == null) {
+                    joiners = new ArrayList<>(2);
+                }
+                joiners.add(joiner);
             }
-            if (joiners == null) {
-                joiners = new ArrayList<>(2);
-            }
-            joiners.add(joiner);
         } finally {
             mutex.unlock();
+        }
+        runAll(wakeUps);
+        if (finished) {
+            return Wakeups.DONE;
         }
         joiner.onCancel(() -> forgetJoiner(joiner));
         return joiner;
@@ -380,6 +418,14 @@ public final class AsyncQueue<T> {
      * @param immediately whether to discard the items left
      */
     public void shutdown(boolean immediately) {
+        List<Runnable> wakeUps;
+        mutex.lock();
+        try {
+            wakeUps = settleAdmission(null); // a put whose future completed before the shutdown took effect
+        } finally {
+            mutex.unlock();
+        }
+        runAll(wakeUps);
         List<AsyncFuture<T>> failedGetters;
         List<Putter<T>> failedPutters;
         List<AsyncFuture<Void>> finished = null;
@@ -458,13 +504,13 @@ public final class AsyncQueue<T> {
     }
 
     /**
-     * Returns the number of items a {@code get} could take now (asyncio {@code qsize()}), not counting items
-     * coming from woken putters.
+     * Returns the number of items a {@code get} could take now (asyncio {@code qsize()}): a woken putter's item
+     * counts from the moment its future completes.
      *
      * @return the stored items, a snapshot, at most {@link #capacity()}
      */
     public int size() {
-        return underMutex(() -> store.size());
+        return underMutex(() -> store.size() + (admittedItemStored() ? 1 : 0));
     }
 
     /**
@@ -477,7 +523,7 @@ public final class AsyncQueue<T> {
     }
 
     /**
-     * Returns whether the stored items and the slots reserved for woken putters fill the capacity (asyncio
+     * Returns whether the stored items and the slot reserved for a woken putter fill the capacity (asyncio
      * {@code full()}). A put may still wait when this is false, if other puts wait before it.
      *
      * @return true if full
@@ -519,17 +565,18 @@ public final class AsyncQueue<T> {
      * @return the unfinished tasks, a snapshot
      */
     public long unfinishedTasks() {
-        return underMutex(() -> unfinished);
+        return underMutex(() -> unfinished + (admittedItemIn() ? 1 : 0));
     }
 
     @Override
     public String toString() {
         mutex.lock();
         try {
-            return "AsyncQueue[capacity=" + capacity + ", size=" + store.size()
+            long tasks = unfinished + (admittedItemIn() ? 1 : 0);
+            return "AsyncQueue[capacity=" + capacity + ", size=" + (store.size() + (admittedItemStored() ? 1 : 0))
                     + (getters.isEmpty() ? "" : ", getters=" + getters.size())
                     + (putters.isEmpty() ? "" : ", putters=" + putters.size())
-                    + (unfinished == 0 ? "" : ", tasks=" + unfinished)
+                    + (tasks == 0 ? "" : ", tasks=" + tasks)
                     + (state == State.OPEN ? "" : ", " + state.name().toLowerCase(java.util.Locale.ROOT)) + "]";
         } finally {
             mutex.unlock();
@@ -691,13 +738,42 @@ public final class AsyncQueue<T> {
 
     // ---- hand-over; every method below that takes the mutex is called without it ----
 
+    /**
+     * Under the mutex: the stored items and the admitted putter's slot, reserved until its future completes and
+     * then held by its item (unless a getter waits for that item or an immediate shutdown discards it).
+     */
     private int occupancy() {
-        return store.size() + admitting;
+        boolean reserved = admitted != null && !admitted.future.isDone();
+        return store.size() + (reserved || admittedItemStored() ? 1 : 0);
     }
 
     /** Under the mutex: no putter waits or is being let in, so a new item may go straight in. */
     private boolean nobodyAheadToPut() {
-        return putters.isEmpty() && admitting == 0;
+        return putters.isEmpty() && admitted == null;
+    }
+
+    /**
+     * Under the mutex: whether the admitted putter's put has taken effect (its future completed normally) and its
+     * item counts as put, though {@link #settleAdmission} has not placed it yet. Read-only views (size, isFull,
+     * unfinishedTasks) count it without placing it, so that looking at the queue never completes a waiter.
+     */
+    private boolean admittedItemIn() {
+        Putter<T> p = admitted;
+        return p != null && p.future.isDone() && !p.future.isCompletedExceptionally()
+                && state != State.SHUT_DOWN_IMMEDIATELY;
+    }
+
+    /** Under the mutex: whether the admitted putter's item, once placed, goes to the store rather than a getter. */
+    private boolean admittedItemStored() {
+        if (!admittedItemIn()) {
+            return false;
+        }
+        for (AsyncFuture<T> g : getters) {
+            if (!g.isDone()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void handOver(AsyncFuture<T> getter, T item) {
@@ -709,14 +785,15 @@ public final class AsyncQueue<T> {
         if (getter.complete(item)) {
             return;
         }
-        List<Runnable> wakeUps = null;
+        List<Runnable> wakeUps;
         List<AsyncFuture<Void>> finished = null;
         mutex.lock();
         try {
+            wakeUps = settleAdmission(null); // the item given back goes after one whose put took effect first
             if (state == State.SHUT_DOWN_IMMEDIATELY) {
                 finished = discardAccepted(); // like the items left at the immediate shutdown
             } else {
-                wakeUps = place(item, true, null);
+                wakeUps = place(item, true, wakeUps);
             }
         } finally {
             mutex.unlock();
@@ -726,30 +803,49 @@ public final class AsyncQueue<T> {
     }
 
     /**
-     * Completes a woken putter, then lets its item in, or frees its slot if it was cancelled meanwhile. An item
-     * given back by a cancelled getter has no future: it was accepted long ago.
+     * Completes a woken putter's future, the moment its put takes effect, then places its item (or, if the put was
+     * cancelled first, frees its slot), unless a call on another thread has already done so.
      */
     private void admit(Putter<T> putter) {
-        boolean accepted = putter.future == null || putter.future.complete(null);
-        List<Runnable> wakeUps = null;
-        List<AsyncFuture<Void>> finished = null;
+        completePut(putter.future);
+        List<Runnable> wakeUps;
         mutex.lock();
         try {
-            admitting--;
-            if (accepted && state == State.SHUT_DOWN_IMMEDIATELY) {
-                finished = putter.future == null ? discardAccepted() : null;
-            } else if (accepted) {
-                if (putter.future != null) {
-                    unfinished++;
-                }
-                wakeUps = place(putter.item, putter.future == null, null);
-            }
-            wakeUps = wakePutters(wakeUps);
+            wakeUps = settleAdmission(null);
         } finally {
             mutex.unlock();
         }
         runAll(wakeUps);
-        completeAll(finished);
+    }
+
+    /**
+     * The one place where a waiting put's future completes with success. Its continuations may run at once and
+     * look at the queue: every method first settles the admission this completion decides, so they find the item
+     * in. A put cancelled first stays cancelled and its item never goes in.
+     */
+    private static void completePut(AsyncFuture<Void> put) {
+        put.complete(null);
+    }
+
+    /**
+     * Under the mutex: once the admitted putter's future is complete, places its item (its put took effect when
+     * the future completed; an immediate shutdown since discards the item) or, if the put was cancelled, drops it;
+     * either way its slot is settled and the next putter may be woken. Every method that changes the queue calls
+     * this first, and the read-only views count the item as placed, so nobody sees the moment between a put's
+     * completion and its item.
+     */
+    private List<Runnable> settleAdmission(List<Runnable> wakeUps) {
+        Putter<T> p = admitted;
+        if (p == null || !p.future.isDone()) {
+            return wakeUps;
+        }
+        boolean in = admittedItemIn();
+        admitted = null;
+        if (in) {
+            unfinished++;
+            wakeUps = place(p.item, false, wakeUps);
+        }
+        return wakePutters(wakeUps);
     }
 
     /**
@@ -779,14 +875,17 @@ public final class AsyncQueue<T> {
 
     /**
      * Under the mutex: wakes the next waiting putter if a slot is free and no other is being let in. Putters are
-     * let in one at a time, each admission waking the next: two admissions in flight could place their items in
-     * the wrong order, and one producer's items must come out in the order it put them.
+     * let in one at a time, each settled admission waking the next: two admissions in flight could complete in the
+     * wrong order, and one producer's items must come out in the order it put them. An item given back by a
+     * cancelled getter has no future to complete (it was accepted long ago) and goes in at once.
      */
     private List<Runnable> wakePutters(List<Runnable> wakeUps) {
-        while (!putters.isEmpty() && admitting == 0 && occupancy() < capacity) {
+        while (admitted == null && !putters.isEmpty() && occupancy() < capacity) {
             Putter<T> p = putters.pollFirst();
-            if (p.future == null || !p.future.isDone()) {
-                admitting++;
+            if (p.future == null) {
+                wakeUps = place(p.item, true, wakeUps);
+            } else if (!p.future.isDone()) {
+                admitted = p;
                 wakeUps = add(wakeUps, () -> admit(p));
             }
         }
@@ -848,12 +947,15 @@ public final class AsyncQueue<T> {
     }
 
     private void forget(Putter<T> putter) {
+        List<Runnable> wakeUps;
         mutex.lock();
         try {
             putters.remove(putter);
+            wakeUps = settleAdmission(null); // if it was being admitted, its slot passes on now
         } finally {
             mutex.unlock();
         }
+        runAll(wakeUps);
     }
 
     private void forgetJoiner(AsyncFuture<Void> joiner) {

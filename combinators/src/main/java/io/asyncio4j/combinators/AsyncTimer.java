@@ -17,9 +17,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Schedules tasks in time, like asyncio's {@code call_later}/{@code call_at}, without ever running them on the
  * timer's own thread.
  *
- * <p>One daemon thread keeps the queue of deadlines; when a task is due it is handed to the timer's callback
- * executor and runs there, so a slow task cannot delay the other timers. Cancelled tasks leave the queue at once
- * ({@link #pendingTasks()} counts what is left).
+ * <p>One daemon thread keeps the queue of deadlines; when tasks are due it hands them, in order, to one serial
+ * lane on the timer's callback executor. Like asyncio's timer callbacks, they run one at a time in the order of
+ * their deadlines, tasks due at the same moment in the order they were scheduled, each finished before the next
+ * starts: two equal sleeps started in order complete in order, and nested {@code timeout} scopes due together
+ * expire outermost first. So a task must be short: one that blocks delays every later timer (hand slow work to
+ * another executor, or use {@link Async#runInExecutor}). Cancelled tasks leave the queue at once
+ * ({@link #pendingTasks()} counts what is left). Tasks given to {@link #execute} and {@link Async#callSoon} go
+ * straight to the callback executor instead, outside the lane, and may run in parallel.
  *
  * <p>{@link #shared()} is the timer the combinators use when none is given; an event loop has its own, whose
  * callbacks run on the loop's worker threads.
@@ -33,6 +38,8 @@ public final class AsyncTimer implements AutoCloseable {
     private final TimerQueue queue;
     private final Executor callbacks;
     private final ExecutorService ownedCallbacks;
+    /** Where due tasks run, in order, on {@link #callbacks}. */
+    private final TimerLane lane;
 
     private AsyncTimer(String name, Executor callbackExecutor) {
         this.queue = new TimerQueue(name + "-1");
@@ -47,10 +54,12 @@ public final class AsyncTimer implements AutoCloseable {
             this.ownedCallbacks = null;
             this.callbacks = callbackExecutor;
         }
+        this.lane = new TimerLane(callbacks);
     }
 
     /**
-     * Creates a timer with its own daemon thread, running due tasks on {@code callbackExecutor}.
+     * Creates a timer with its own daemon thread, running due tasks on {@code callbackExecutor}, one at a time in
+     * deadline order (see above); {@link #execute} tasks go to it directly.
      *
      * @param name             the timer thread's name
      * @param callbackExecutor where due tasks run; it must not run them on the calling thread
@@ -81,11 +90,13 @@ public final class AsyncTimer implements AutoCloseable {
     }
 
     /**
-     * Runs {@code task} on the callback executor after {@code delay} (asyncio {@code call_later}).
+     * Runs {@code task} on the callback executor after {@code delay} (asyncio {@code call_later}), after every
+     * task due before it or at the same moment and scheduled earlier has finished.
      *
      * @param delay how long to wait; zero or negative means as soon as possible
-     * @param task  what to run; an exception it throws is reported to the executor's thread
-     * @return a handle that cancels the task
+     * @param task  what to run; an exception it throws goes to the running thread's uncaught-exception handler,
+     *              and the next task still runs
+     * @return a handle that cancels the task until it is due
      * @throws RejectedExecutionException if the timer is closed
      */
     public TimerHandle schedule(Duration delay, Runnable task) {
@@ -95,11 +106,11 @@ public final class AsyncTimer implements AutoCloseable {
 
     /**
      * Runs {@code task} on the callback executor at {@code deadlineNanos} on the {@link #nanoTime()} clock
-     * (asyncio {@code call_at}).
+     * (asyncio {@code call_at}), in order with the other due tasks as {@link #schedule} does.
      *
      * @param deadlineNanos when to run
      * @param task          what to run
-     * @return a handle that cancels the task
+     * @return a handle that cancels the task until it is due
      * @throws RejectedExecutionException if the timer is closed
      */
     public TimerHandle scheduleAt(long deadlineNanos, Runnable task) {
@@ -107,7 +118,8 @@ public final class AsyncTimer implements AutoCloseable {
     }
 
     /**
-     * Runs {@code task} on the callback executor soon (asyncio {@code call_soon}), without the timer queue.
+     * Runs {@code task} on the callback executor soon (asyncio {@code call_soon}), without the timer queue and
+     * outside the lane of due tasks: tasks given here may run in parallel with each other and with timer tasks.
      *
      * @param task what to run
      * @throws RejectedExecutionException if the callback executor is shut down
@@ -130,16 +142,16 @@ public final class AsyncTimer implements AutoCloseable {
 
     /**
      * Schedules {@code hop} to run <em>on the timer thread</em> after {@code delay}; {@code hop} must do nothing
-     * but hand the real work to {@link #callbackExecutor()}. Lets a hot path (waitFor) skip the wrapper task and
-     * the {@link TimerHandle} of {@link #schedule}.
+     * but hand the real work to {@link #callbackExecutor()}, which keeps it in order with the other due tasks.
+     * Lets a hot path (waitFor) skip the wrapper task and the {@link TimerHandle} of {@link #schedule}.
      */
     TimerQueue.Entry scheduleOnTimerThread(Duration delay, Runnable hop) {
         return queue.schedule(saturatedNanos(delay), hop);
     }
 
-    /** Where due tasks run. */
+    /** Where due tasks run: the lane, one at a time in the order the timer thread hands them over. */
     Executor callbackExecutor() {
-        return callbacks;
+        return lane;
     }
 
     private TimerHandle scheduleIn(long deadlineNanos, Runnable task) {
@@ -147,7 +159,7 @@ public final class AsyncTimer implements AutoCloseable {
         TimerHandle handle = new TimerHandle(deadlineNanos);
         handle.bind(queue.scheduleAt(deadlineNanos, () -> {
             try {
-                callbacks.execute(task);
+                lane.execute(task);
             } catch (RejectedExecutionException closing) {
                 // The callback executor is shutting down with the loop; the task has no one left to serve.
             }
@@ -159,7 +171,8 @@ public final class AsyncTimer implements AutoCloseable {
      * Returns a future completed with {@code null} after {@code delay} (asyncio {@code sleep}).
      *
      * @param delay how long to sleep
-     * @return a future completed on the callback executor; cancelling it removes the timer task
+     * @return a future completed in the timer's lane on the callback executor, where its continuations run before
+     *         the next due task starts; cancelling it removes the timer task
      */
     public AsyncFuture<Void> sleep(Duration delay) {
         return sleep(delay, null);
@@ -171,7 +184,8 @@ public final class AsyncTimer implements AutoCloseable {
      * @param delay how long to sleep
      * @param value the result
      * @param <T>   the result type
-     * @return a future completed on the callback executor; cancelling it removes the timer task
+     * @return a future completed in the timer's lane on the callback executor, where its continuations run before
+     *         the next due task starts; cancelling it removes the timer task
      */
     public <T> AsyncFuture<T> sleep(Duration delay, T value) {
         AsyncFuture<T> f = new AsyncFuture<>();

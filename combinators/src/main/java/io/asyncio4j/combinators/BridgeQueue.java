@@ -17,9 +17,10 @@ import java.util.concurrent.TimeoutException;
  * unfinished tasks.
  *
  * <p>The blocking side waits on the same futures the asynchronous side returns, so it inherits their
- * guarantees: FIFO fairness across both sides, and no item lost when a blocked thread is interrupted or times
- * out just as an item or a slot reaches it (the operation then completes normally and, for an interrupt, the
- * thread's interrupt status is set again).
+ * guarantees: FIFO fairness across both sides, an item already in the queue when the put that waited for room
+ * returns (or its future completes), and no item lost when a blocked thread is interrupted or times out just as
+ * an item or a slot reaches it (the operation then completes normally and, for an interrupt, the thread's
+ * interrupt status is set again).
  *
  * <p>Never call the blocking side on a thread that must not block: an NIO I/O thread, a timer thread, or a
  * continuation of an asyncio4j future (whose thread may be the one that has to wake you).

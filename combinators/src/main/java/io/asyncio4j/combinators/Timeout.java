@@ -22,6 +22,17 @@ import java.util.function.Function;
  * completed anyway (its outcome got there before the cancel), that outcome is kept, as in asyncio, and
  * {@link #expired()} still says the deadline passed.
  *
+ * <p>Expiries run in the timer's lane, one at a time in deadline order. Of nested scopes due at the same moment
+ * the outermost expires first and fails with the {@link TimeoutException}; the inner ones, cancelled by it after
+ * their own deadline passed, fail with the {@link CancellationException}, and all say {@link #expired()}, as
+ * asyncio's do. A scope that ends in any way after its deadline passed says it expired.
+ *
+ * <pre>{@code
+ * Async.timeout(Duration.ofMillis(20), outer ->
+ *         Async.timeout(Duration.ofMillis(20), inner -> neverCompletes()))
+ * // fails with TimeoutException; outer.expired() and inner.expired() are both true
+ * }</pre>
+ *
  * <p>Thread-safe: the methods may be called from any thread. The deadline uses the {@link AsyncTimer#nanoTime()}
  * clock.
  */
@@ -91,8 +102,10 @@ public final class Timeout {
     }
 
     /**
-     * Returns whether the deadline passed while the body ran (asyncio {@code expired()}), even if the body's
-     * outcome then won the race against the cancellation.
+     * Returns whether the deadline passed while the body ran (asyncio {@code expired()}): true once the expiry
+     * ran, even if the body's outcome then won the race against the cancellation, and true if the scope ended
+     * (completed, or was cancelled by an enclosing scope due at the same moment) after its deadline passed but
+     * before its expiry ran.
      *
      * @return {@code true} once the deadline has passed
      */
@@ -213,14 +226,20 @@ public final class Timeout {
         }
     }
 
-    /** Leaves the active state, if still in it, and removes the timer task. */
+    /**
+     * Leaves the active state, if still in it, and removes the timer task. If the deadline has passed, the scope
+     * expired though its expiry has not run: it waits in the timer's lane behind an earlier one, typically that of
+     * an enclosing scope due at the same moment, whose cancel or timeout ended this scope. In asyncio both timer
+     * callbacks run before the task unwinds, so both scopes say they expired.
+     */
     private void finish() {
         TimerHandle old;
         synchronized (this) {
             if (state != State.ACTIVE) {
                 return;
             }
-            state = State.FINISHED;
+            boolean due = hasDeadline && deadlineNanos - timer.nanoTime() <= 0;
+            state = due ? State.EXPIRED : State.FINISHED;
             old = handle;
             handle = null;
         }

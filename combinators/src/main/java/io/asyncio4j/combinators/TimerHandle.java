@@ -30,8 +30,9 @@ public final class TimerHandle {
     }
 
     /**
-     * Cancels the task if it has not started, and removes it from the timer's queue at once. Never interrupts a
-     * task that is running.
+     * Cancels the task if it has not been handed over to run yet, and removes it from the timer's queue at once: a
+     * timer task until it falls due (from then on it is in the timer's lane, waiting for the tasks due before it),
+     * a {@link Async#callSoon} task until it starts. Never interrupts a task that is running.
      *
      * @return {@code true} if this call stopped the task from running
      */

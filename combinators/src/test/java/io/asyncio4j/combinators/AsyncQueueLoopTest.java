@@ -58,6 +58,20 @@ class AsyncQueueLoopTest {
     }
 
     @Test
+    void aWokenPutsContinuationSeesItsItemInTheQueue() {
+        // CPython 3.12: after `await q.put(2)` in a task woken by `await q.get()`, qsize 1, full, 2 tasks, get_nowait 2
+        AsyncQueue<Integer> q = AsyncQueue.fifo(1, loop);
+        q.put(1);
+        AsyncFuture<List<Object>> seen = q.put(2)
+                .thenApply(put -> List.of(q.size(), q.isFull(), q.unfinishedTasks(), String.valueOf(q.poll())));
+
+        assertThat(q.get()).isCompletedWithValue(1);
+        loop.runAll();
+
+        assertThat(seen).isCompletedWithValue(List.of(1, true, 2L, "2"));
+    }
+
+    @Test
     void aNewGetTakesAStoredItemBeforeTheWokenGetterRunsWhichThenWaitsAgain() {
         AsyncQueue<String> q = AsyncQueue.fifo(2, loop);
         AsyncFuture<String> first = q.get();

@@ -2,6 +2,9 @@ package io.asyncio4j.combinators;
 
 import io.asyncio4j.AsyncFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +15,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -209,6 +215,73 @@ class AsyncQueueTest {
         q.offer(1);
         assertThat(offeredAgain).isCompletedWithValue(true);
         assertThat(q.poll()).isEqualTo(2);
+    }
+
+    static Stream<Arguments> queueKinds() {
+        return Stream.of(
+                Arguments.of("fifo", (IntFunction<AsyncQueue<Integer>>) AsyncQueue::fifo),
+                Arguments.of("lifo", (IntFunction<AsyncQueue<Integer>>) AsyncQueue::lifo),
+                Arguments.of("priority", (IntFunction<AsyncQueue<Integer>>) AsyncQueue::<Integer>priority));
+    }
+
+    /** What a woken put's continuation sees: asyncio's qsize(), full(), the unfinished tasks, get_nowait(). */
+    private static Function<Void, List<Object>> observe(AsyncQueue<Integer> q) {
+        return put -> List.of(q.size(), q.isFull(), q.unfinishedTasks(), String.valueOf(q.poll()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("queueKinds")
+    void aPutWokenByAGetHasItsItemInTheQueueWhenItsContinuationRuns(String kind,
+                                                                     IntFunction<AsyncQueue<Integer>> make) {
+        // CPython 3.12: after `await q.put(2)` in a task woken by `await q.get()`, qsize 1, full, 2 tasks, get_nowait 2
+        AsyncQueue<Integer> q = make.apply(1);
+        q.put(1);
+        AsyncFuture<List<Object>> seen = q.put(2).thenApply(observe(q));
+
+        assertThat(q.get()).isCompletedWithValue(1);
+
+        assertThat(seen).isCompletedWithValue(List.of(1, true, 2L, "2"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("queueKinds")
+    void aPutWokenByAPollHasItsItemInTheQueueWhenItsContinuationRuns(String kind,
+                                                                      IntFunction<AsyncQueue<Integer>> make) {
+        AsyncQueue<Integer> q = make.apply(1);
+        q.put(1);
+        AsyncFuture<List<Object>> seen = q.put(2).thenApply(observe(q));
+
+        assertThat(q.poll()).isEqualTo(1);
+
+        assertThat(seen).isCompletedWithValue(List.of(1, true, 2L, "2"));
+    }
+
+    @Test
+    void eachPutOfAChainOfWokenPutsSeesItsOwnItemInTheQueue() {
+        AsyncQueue<Integer> q = AsyncQueue.fifo(1);
+        q.put(1);
+        AsyncFuture<List<Object>> second = q.put(2).thenApply(observe(q)); // its poll wakes the third
+        AsyncFuture<List<Object>> third = q.put(3).thenApply(observe(q));
+
+        assertThat(q.get()).isCompletedWithValue(1);
+
+        assertThat(second).isCompletedWithValue(List.of(1, true, 2L, "2"));
+        assertThat(third).isCompletedWithValue(List.of(1, true, 3L, "3"));
+    }
+
+    @Test
+    void aPutGivenTheSlotOfAPutterCancelledAsItWasWokenSeesItsItemInTheQueue() {
+        AsyncQueue<Integer> q = AsyncQueue.fifo(1);
+        q.put(1);
+        AsyncFuture<Void> cancelled = q.put(2);
+        AsyncFuture<List<Object>> next = q.put(3).thenApply(observe(q));
+
+        Wakeups.run(() -> {
+            assertThat(q.poll()).isEqualTo(1); // wakes the put of 2; its admission is queued behind this wake-up
+            assertThat(cancelled.cancel(false)).isTrue();
+        });
+
+        assertThat(next).isCompletedWithValue(List.of(1, true, 2L, "3")); // 1 and 3; the cancelled 2 never counted
     }
 
     @Test

@@ -59,6 +59,19 @@ class BridgeQueueTest {
     }
 
     @Test
+    void anAsyncPutWokenByABlockingTakeSeesItsItemInTheQueue() throws Exception {
+        BridgeQueue<Integer> bridge = BridgeQueue.fifo(1);
+        AsyncQueue<Integer> q = bridge.asyncSide();
+        q.put(1);
+        AsyncFuture<List<Object>> seen = q.put(2)
+                .thenApply(put -> List.of(q.size(), q.isFull(), q.unfinishedTasks(), bridge.blockingSide().poll()));
+
+        assertThat(bridge.blockingSide().take()).isEqualTo(1); // there: takes it at once, and wakes the put
+
+        assertThat(seen).isCompletedWithValue(List.of(1, true, 2L, 2));
+    }
+
+    @Test
     void pollThatTimesOutTakesNothing() throws Exception {
         BridgeQueue<String> bridge = BridgeQueue.fifo(1);
         assertThat(bridge.blockingSide().poll(Duration.ofMillis(5))).isNull();
