@@ -306,6 +306,19 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
         return claimForSettle() && super.completeExceptionally(failure);
     }
 
+    /**
+     * Returns whether this future was given up (cancelled, or completed from outside: see the class documentation):
+     * {@code true} from the moment a give-up claims it, before its cancellation actions run and before it completes,
+     * so an operation's own bookkeeping can tell a waiter given up from one still waiting; {@code false} while it is
+     * pending and if its operation settled it.
+     *
+     * @return whether this future was given up
+     */
+    public boolean isGivenUp() {
+        Object head = ACTIONS.getVolatile(this);
+        return head == RELEASED || head == COMPLETING;
+    }
+
     private boolean claimForSettle() {
         for (;;) {
             Object head = ACTIONS.getVolatile(this);

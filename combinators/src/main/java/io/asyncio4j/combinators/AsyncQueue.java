@@ -468,7 +468,7 @@ public final class AsyncQueue<T> {
         }
         if (woken != null) {
             for (AsyncFuture<Void> w : woken) {
-                onLoop(() -> w.complete(null));
+                onLoop(() -> w.settle(null));
             }
             if (finished != null) {
                 completeAll(finished);
@@ -481,14 +481,14 @@ public final class AsyncQueue<T> {
         List<AsyncFuture<Void>> joined = finished;
         Wakeups.run(() -> {
             for (AsyncFuture<T> g : failedGetters) {
-                g.completeExceptionally(shutDown("get"));
+                g.settleExceptionally(shutDown("get"));
             }
             for (Putter<T> p : failedPutters) {
-                p.future.completeExceptionally(shutDown("put"));
+                p.future.settleExceptionally(shutDown("put"));
             }
             if (joined != null) {
                 for (AsyncFuture<Void> j : joined) {
-                    j.complete(null);
+                    j.settle(null);
                 }
             }
         });
@@ -701,7 +701,7 @@ public final class AsyncQueue<T> {
             return;
         }
         onLoop(() -> {
-            if (waiter.complete(null)) {
+            if (waiter.settle(null)) {
                 return;
             }
             AsyncFuture<Void> next;
@@ -743,7 +743,7 @@ public final class AsyncQueue<T> {
      * then held by its item (unless a getter waits for that item or an immediate shutdown discards it).
      */
     private int occupancy() {
-        boolean reserved = admitted != null && !admitted.future.isDone();
+        boolean reserved = admitted != null && !over(admitted.future);
         return store.size() + (reserved || admittedItemStored() ? 1 : 0);
     }
 
@@ -759,7 +759,7 @@ public final class AsyncQueue<T> {
      */
     private boolean admittedItemIn() {
         Putter<T> p = admitted;
-        return p != null && p.future.isDone() && !p.future.isCompletedExceptionally()
+        return p != null && p.future.isDone() && !p.future.isGivenUp() && !p.future.isCompletedExceptionally()
                 && state != State.SHUT_DOWN_IMMEDIATELY;
     }
 
@@ -769,7 +769,7 @@ public final class AsyncQueue<T> {
             return false;
         }
         for (AsyncFuture<T> g : getters) {
-            if (!g.isDone()) {
+            if (!over(g)) {
                 return false;
             }
         }
@@ -782,7 +782,7 @@ public final class AsyncQueue<T> {
 
     /** Completes a woken getter with its item; if it was cancelled first, passes the item on. */
     private void deliver(AsyncFuture<T> getter, T item) {
-        if (getter.complete(item)) {
+        if (getter.settle(item)) {
             return;
         }
         List<Runnable> wakeUps;
@@ -824,7 +824,7 @@ public final class AsyncQueue<T> {
      * in. A put cancelled first stays cancelled and its item never goes in.
      */
     private static void completePut(AsyncFuture<Void> put) {
-        put.complete(null);
+        put.settle(null);
     }
 
     /**
@@ -836,7 +836,7 @@ public final class AsyncQueue<T> {
      */
     private List<Runnable> settleAdmission(List<Runnable> wakeUps) {
         Putter<T> p = admitted;
-        if (p == null || !p.future.isDone()) {
+        if (p == null || !over(p.future)) {
             return wakeUps;
         }
         boolean in = admittedItemIn();
@@ -884,7 +884,7 @@ public final class AsyncQueue<T> {
             Putter<T> p = putters.pollFirst();
             if (p.future == null) {
                 wakeUps = place(p.item, true, wakeUps);
-            } else if (!p.future.isDone()) {
+            } else if (!over(p.future)) {
                 admitted = p;
                 wakeUps = add(wakeUps, () -> admit(p));
             }
@@ -892,11 +892,16 @@ public final class AsyncQueue<T> {
         return wakeUps;
     }
 
+    /** Whether a waiter is over: given up (its action may still be running) or complete. */
+    private static boolean over(AsyncFuture<?> f) {
+        return f.isDone() || f.isGivenUp();
+    }
+
     private static <F extends AsyncFuture<?>> F pollLive(ArrayDeque<F> waiters) {
         F f;
         do {
             f = waiters.pollFirst();
-        } while (f != null && f.isDone()); // cancelled; its cancellation action will find it gone
+        } while (f != null && over(f)); // given up; its cancellation action will find it gone
         return f;
     }
 
@@ -920,7 +925,7 @@ public final class AsyncQueue<T> {
         if (joiners != null) {
             Runnable completion = () -> {
                 for (AsyncFuture<Void> j : joiners) {
-                    j.complete(null);
+                    j.settle(null);
                 }
             };
             if (loop != null) {

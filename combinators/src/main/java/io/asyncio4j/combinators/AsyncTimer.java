@@ -189,7 +189,7 @@ public final class AsyncTimer implements AutoCloseable {
      */
     public <T> AsyncFuture<T> sleep(Duration delay, T value) {
         AsyncFuture<T> f = new AsyncFuture<>();
-        TimerHandle h = schedule(delay, () -> f.complete(value));
+        TimerHandle h = schedule(delay, () -> f.settle(value));
         return f.onCancel(h::cancel);
     }
 
