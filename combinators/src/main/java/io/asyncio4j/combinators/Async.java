@@ -893,9 +893,9 @@ public final class Async {
     static <T> void relay(CompletionStage<? extends T> from, AsyncFuture<T> to) {
         BiConsumer<T, Throwable> relay = (v, e) -> {
             if (e == null) {
-                to.complete(v);
+                to.settle(v);
             } else {
-                to.completeExceptionally(unwrap(e));
+                to.settleExceptionally(unwrap(e));
             }
         };
         if (from instanceof AsyncFuture) {
