@@ -651,6 +651,9 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
             if (a instanceof Action) {
                 run = ((Action) a).run;
                 a = ((Action) a).next;
+            } else if (a instanceof TaskCancel) {
+                run = ((TaskCancel) a)::request; // a task's future completed from outside: one request
+                a = null;
             } else {
                 run = (Runnable) a;
                 a = null;

@@ -299,4 +299,30 @@ class AsyncFutureTest {
 
         assertThat(seen.get()).isSameAs(boom);
     }
+
+    @Test
+    void taskFutureCompletedFromOutsideRunsTheRequestOnceAndCompletesAtOnce() {
+        AtomicInteger requests = new AtomicInteger();
+        AsyncFuture<String> task = AsyncFuture.forTask(requests::incrementAndGet);
+
+        assertThat(task.complete("given up")).isTrue();
+
+        assertThat(task).isCompletedWithValue("given up");
+        assertThat(requests).hasValue(1);
+        assertThat(task.settle("late")).isFalse();
+    }
+
+    @Test
+    void taskFutureStaysPendingAfterACancelRequestUntilTheTaskSettlesIt() {
+        AtomicInteger requests = new AtomicInteger();
+        AsyncFuture<String> task = AsyncFuture.forTask(requests::incrementAndGet);
+
+        assertThat(task.cancel(false)).isTrue();
+        assertThat(task.cancel(false)).isTrue();
+
+        assertThat(task).isNotDone();
+        assertThat(requests).hasValue(2);
+        assertThat(task.settleExceptionally(new CancellationException())).isTrue();
+        assertThat(task).isCancelled();
+    }
 }

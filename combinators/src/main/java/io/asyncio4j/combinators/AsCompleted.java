@@ -69,9 +69,9 @@ final class AsCompleted<T> implements BiConsumer<T, Throwable>, Runnable {
         }
         AsyncFuture<T> out = outputs.get(slot);
         if (failure == null) {
-            out.complete(value);
+            out.settle(value);
         } else {
-            out.completeExceptionally(Async.unwrap(failure));
+            out.settleExceptionally(Async.unwrap(failure));
         }
     }
 
@@ -81,7 +81,7 @@ final class AsCompleted<T> implements BiConsumer<T, Throwable>, Runnable {
         int n = outputs.size();
         int first = next.getAndSet(n);
         for (int i = first; i < n; i++) {
-            outputs.get(i).completeExceptionally(new TimeoutException("asCompleted timed out after " + timeout));
+            outputs.get(i).settleExceptionally(new TimeoutException("asCompleted timed out after " + timeout));
         }
     }
 }

@@ -51,8 +51,15 @@ import java.util.function.Supplier;
  *   <li>Failures reach the returned future unwrapped: never a {@link CompletionException} around the real
  *       one (see {@link #unwrap}).</li>
  *   <li>Cancelling the returned future cancels the stages it waits for that are still running (what
- *       "cancelling" means for each method is stated on it); it completes at once with a
- *       {@link CancellationException}.</li>
+ *       "cancelling" means for each method is stated on it). {@link #waitFor}, {@link #timeout}/{@link #timeoutAt},
+ *       {@link #taskGroup} and {@link #gather} then wait, as asyncio's do, until the stages they cancelled have
+ *       settled, cleanup those stages start on the cancellation included ({@code exceptionallyCompose}, asyncio's
+ *       {@code except CancelledError: await ...}); cancelling the returned future again cancels that cleanup.
+ *       Cleanup that never ends keeps their future pending, as it keeps an asyncio task from finishing. The other
+ *       methods complete at once with a {@link CancellationException}, and cleanup of the stages they cancelled
+ *       runs to completion unobserved.</li>
+ *   <li>Completing the returned future from outside ({@code complete}, {@code orTimeout}, ...) gives it up: it
+ *       cancels the stages it waits for, as {@code cancel} does, and completes at once.</li>
  *   <li>Threads: the returned future completes on the thread that completes the stage it was waiting for, or on
  *       the calling thread if that stage was already complete, or, for a timeout or a delay, on the timer's
  *       callback executor, in the timer's lane: timer work runs one task at a time, in deadline order, as
@@ -135,22 +142,33 @@ public final class Async {
      * <ul>
      *   <li>If the stage completes in time, the result completes with its outcome and the timer task is removed
      *       from the timer at once.</li>
-     *   <li>On timeout the stage is cancelled; once that {@code cancel} call has returned (the stage's
-     *       cancellation actions and the cleanup stages it triggers synchronously have run), the result fails
-     *       with a {@link TimeoutException} whose cause is the stage's {@link CancellationException}.</li>
-     *   <li>If the stage's value or failure arrives as the timer fires and gets there before the cancel, it
-     *       wins: the result completes with it and nothing is lost.</li>
+     *   <li>On timeout the stage is cancelled, and the result waits until the stage has settled, cleanup it starts on
+     *       its cancellation included ({@code exceptionallyCompose}, asyncio's
+     *       {@code except CancelledError: await cleanup(); raise}). Then, as CPython 3.12's {@code wait_for}: if the
+     *       stage ended cancelled, the result fails with a {@link TimeoutException} whose cause is the stage's
+     *       {@link CancellationException}; if it ended otherwise (its value or failure got there before the cancel,
+     *       or its cleanup recovered with a value or failed with another exception), the result completes with
+     *       that outcome, and nothing is lost.</li>
+     *   <li>Cleanup that never ends keeps the result pending, as in asyncio. Cancelling the result then (from an
+     *       enclosing {@code waitFor} or timeout scope, say) cancels the cleanup in flight, and the result fails
+     *       with the stage's {@link CancellationException}, not a timeout.</li>
      *   <li>A zero or negative timeout cancels a stage that is not already complete at once, on the calling
      *       thread, without using the timer (asyncio's {@code timeout <= 0}).</li>
-     *   <li>Cancelling the result cancels the stage and removes the timer task.</li>
+     *   <li>Cancelling the result before the timeout cancels the stage (as cancelling a stage derived from it
+     *       would) and waits for it the same way; the result is then cancelled, or completes with the value the
+     *       stage recovered with. The timer task is removed once the stage has completed, and cancels nothing if
+     *       it fires before.</li>
+     *   <li>Completing the result from outside ({@code complete}, {@code orTimeout}, ...) cancels the stage and
+     *       completes the result at once; the stage's cleanup runs on unobserved.</li>
      * </ul>
      *
      * @param stage   the stage to wait for
      * @param timeout how long to wait
      * @param timer   the timer to use
      * @param <T>     the result type
-     * @return a future of the stage's outcome, completed on the thread completing the stage, or on the timer's
-     *         callback executor after a timeout
+     * @return a future of the stage's outcome, completed on the thread completing the stage (after a timeout,
+     *         the timer's callback executor if the stage completes within the cancel, else the thread that ends
+     *         its cleanup)
      * @throws RejectedExecutionException if the timer is closed
      */
     public static <T> AsyncFuture<T> waitFor(CompletionStage<T> stage, Duration timeout, AsyncTimer timer) {
@@ -216,20 +234,27 @@ public final class Async {
      *   <li>If the body's stage completes before the deadline, the result completes with its outcome and the
      *       timer task is removed.</li>
      *   <li>When the deadline passes, the body's stage is cancelled, which cancels the stage in flight inside it
-     *       (an I/O operation, a sleep, an inner pipeline) unless it is shielded. Once that cancel has returned,
-     *       the result fails with a {@link TimeoutException} whose cause is the body's
-     *       {@link CancellationException}. An outcome that beat the cancel is kept instead.</li>
+     *       (an I/O operation, a sleep, an inner pipeline) unless it is shielded. The result waits until the body's
+     *       stage has settled, cleanup it starts on the cancellation included; then it fails with a
+     *       {@link TimeoutException} whose cause is the body's {@link CancellationException}, as asyncio's
+     *       {@code __aexit__} raises {@code TimeoutError}. An outcome that beat the cancel, or that the body's
+     *       cleanup recovered with, is kept instead.</li>
+     *   <li>Cleanup that never ends keeps the result pending, as in asyncio. Cancelling the result then cancels
+     *       the cleanup in flight, and the result fails with the body's {@code CancellationException}.</li>
      *   <li>Nested scopes: only the scope whose deadline passed reports a {@code TimeoutException}; an inner scope
      *       cancelled by an outer one reports a {@code CancellationException}.</li>
-     *   <li>Cancelling the result cancels the body's stage; {@link Timeout#expired()} then stays {@code false}.</li>
+     *   <li>Cancelling the result removes the deadline and cancels the body's stage, then waits for it the same
+     *       way; {@link Timeout#expired()} stays {@code false}. Every further cancel cancels the body's stage
+     *       again. Completing the result from outside ({@code complete}, {@code orTimeout}, ...) cancels the
+     *       body's stage and completes the result at once.</li>
      * </ul>
      *
      * @param deadlineNanos the deadline on the {@link AsyncTimer#nanoTime()} clock
      * @param body          starts the work and returns its stage; it must not return {@code null}
      * @param timer         the timer to use
      * @param <T>           the result type
-     * @return a future completed on the thread completing the body's stage, or on the timer's callback executor
-     *         after the deadline
+     * @return a future completed on the thread completing the body's stage (after the deadline, the timer's
+     *         callback executor if the body completes within the cancel, else the thread that ends its cleanup)
      * @throws RejectedExecutionException if the timer is closed
      */
     public static <T> AsyncFuture<T> timeoutAt(long deadlineNanos,
@@ -252,7 +277,11 @@ public final class Async {
      *       fails the result at once; the other stages are <em>not</em> cancelled and keep running (asyncio's
      *       default; use {@link #taskGroup} to cancel the siblings). A stage cancelled by its owner is such a
      *       failure, with its {@link CancellationException}.</li>
-     *   <li>Cancelling the result cancels every stage not yet complete.</li>
+     *   <li>Cancelling the result cancels every stage not yet complete, then waits until all of them have
+     *       completed, cleanup they start on the cancellation included, and fails with a
+     *       {@link CancellationException} (asyncio's {@code _GatheringFuture}); cancelling it again cancels them
+     *       again, which reaches that cleanup. Completing the result from outside cancels them and completes it
+     *       at once.</li>
      * </ul>
      *
      * @param stages the stages; the same stage may appear more than once
@@ -271,8 +300,8 @@ public final class Async {
      *
      * <p>The result never fails on account of a stage: a stage's failure (a cancellation included) becomes a
      * {@link Try.Failure} in its slot, unwrapped. Cancelling the result cancels every stage not yet complete
-     * and completes the result with a {@link CancellationException} (the caller's own cancellation is never
-     * swallowed, unlike asyncio before 3.7).
+     * and, once all of them have completed, fails the result with a {@link CancellationException} (the caller's
+     * own cancellation is never swallowed, unlike asyncio before 3.7); see {@link #gather(Collection)}.
      *
      * @param stages the stages
      * @param <T>    the common result type
@@ -582,7 +611,8 @@ public final class Async {
      * the later ones attached as {@link Throwable#addSuppressed suppressed}.
      *
      * <p>The losers are left running; see {@link #anyCancellingLosers}. Cancelling the result cancels every
-     * stage not yet complete. Among stages already complete at the call, the first in argument order wins.
+     * stage not yet complete and completes the result at once: cleanup those stages start is not waited for.
+     * Among stages already complete at the call, the first in argument order wins.
      *
      * @param stages the stages, at least one
      * @param <T>    the common result type
@@ -612,8 +642,8 @@ public final class Async {
      * Completes with the first outcome of any stage, value or failure (asyncio
      * {@code wait(aws, return_when=FIRST_COMPLETED)} then {@code result()} of the first done; a typed
      * {@code CompletableFuture.anyOf}). The losers are left running; see {@link #raceCancellingLosers}.
-     * Cancelling the result cancels every stage not yet complete. Among stages already complete at the call,
-     * the first in argument order wins.
+     * Cancelling the result cancels every stage not yet complete and completes the result at once. Among stages
+     * already complete at the call, the first in argument order wins.
      *
      * @param stages the stages, at least one
      * @param <T>    the common result type
@@ -653,9 +683,16 @@ public final class Async {
      *   <li>The first failure of a child or of the body, other than a cancellation, cancels every other child and
      *       the body's stage; once all have completed, the result fails with that first failure, later failures
      *       attached as {@link Throwable#addSuppressed suppressed}.</li>
-     *   <li>Cancelling the result cancels the body's stage and every child. If the body's stage is cancelled by
-     *       other means, the children are cancelled too and the result fails with that
-     *       {@link CancellationException} once they have completed.</li>
+     *   <li>The group cancels each child and the body's stage once: cleanup they start on that cancellation
+     *       ({@code exceptionallyCompose}) runs to completion, and the result waits for it, as asyncio's
+     *       {@code __aexit__} waits for its tasks.</li>
+     *   <li>Cancelling the result cancels the body's stage and every child, waits until all of them have
+     *       completed, then fails with a {@link CancellationException} (or with the first failure, if one
+     *       happened). Cleanup that never ends keeps the result pending, as in asyncio; cancelling the result
+     *       again cancels the body's stage and every child again, which reaches that cleanup. Completing the
+     *       result from outside ({@code complete}, {@code orTimeout}, ...) cancels them and completes it at once.</li>
+     *   <li>If the body's stage is cancelled by other means, the children are cancelled too and the result fails
+     *       with that {@link CancellationException} once they have completed.</li>
      * </ul>
      *
      * @param body starts the work and returns its stage, spawning children on the group it is given
@@ -896,9 +933,9 @@ public final class Async {
     static <T> void relay(CompletionStage<? extends T> from, AsyncFuture<T> to) {
         BiConsumer<T, Throwable> relay = (v, e) -> {
             if (e == null) {
-                to.complete(v);
+                to.settle(v);
             } else {
-                to.completeExceptionally(unwrap(e));
+                to.settleExceptionally(unwrap(e));
             }
         };
         if (from instanceof AsyncFuture) {

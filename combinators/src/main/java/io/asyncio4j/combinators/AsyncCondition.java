@@ -17,9 +17,9 @@ import java.util.function.BooleanSupplier;
  *
  * <h2>Lock ownership — differs from asyncio on cancellation</h2>
  * When a future returned by {@link #await()} or {@link #waitFor} completes normally, the caller holds the lock.
- * When it fails or is cancelled, the caller does <em>not</em> hold the lock (asyncio re-acquires the lock before
- * raising {@code CancelledError}; a future cannot delay its own cancellation, so here the re-acquisition is
- * abandoned instead). Release the lock on the success path only:
+ * When it fails or is given up (cancelled, completed or timed out from outside), the caller does <em>not</em> hold
+ * the lock: asyncio re-acquires the lock before raising {@code CancelledError}, while here a given-up wait
+ * completes at once and abandons the re-acquisition. Release the lock on the success path only:
  * <pre>{@code
  * cond.acquire()
  *     .thenCompose(v -> cond.waitFor(() -> !items.isEmpty()))
@@ -27,9 +27,10 @@ import java.util.function.BooleanSupplier;
  * }</pre>
  *
  * <h2>Cancellation</h2>
- * Cancelling a wait removes its waiter. A signal is never lost to a cancelled waiter: if the waiter had already
- * been signalled (or is signalled as it is cancelled), the signal passes to the next waiter. Like asyncio's,
- * this may wake a waiter spuriously; re-check the state after a wake-up, as {@link #waitFor} does.
+ * Giving a wait up (cancelling its future or a stage derived from it, or completing either from outside) removes
+ * its waiter before the future completes. A signal is never lost to a given-up waiter: if the waiter had already
+ * been signalled (or is signalled as it is given up), the signal passes to the next waiter. Like asyncio's, this
+ * may wake a waiter spuriously; re-check the state after a wake-up, as {@link #waitFor} does.
  *
  * <h2>Threads</h2>
  * All methods may be called from any thread. A signalled waiter then re-acquires the lock, so its future is
@@ -127,7 +128,7 @@ public final class AsyncCondition {
             forget(w.signalled);
             throw notLocked;
         }
-        w.signalled.whenComplete(w);
+        w.signalled.addDoneCallback(w);
         return w.result;
     }
 
@@ -148,7 +149,7 @@ public final class AsyncCondition {
         requireLocked("cannot wait on un-acquired lock");
         WaitLoop loop = new WaitLoop(predicate);
         loop.result.onCancel(loop::cancelled);
-        loop.check();
+        loop.check(false);
         return loop.result;
     }
 
@@ -231,8 +232,8 @@ public final class AsyncCondition {
         }
         for (AsyncFuture<Void> w : woken) {
             Wakeups.run(() -> {
-                if (!w.complete(null)) {
-                    wake(1); // cancelled as it was signalled: the signal goes to the next waiter
+                if (!w.settle(null)) {
+                    wake(1); // given up as it was signalled: the signal goes to the next waiter
                 }
             });
         }
@@ -252,27 +253,30 @@ public final class AsyncCondition {
         final AsyncFuture<Void> signalled = new AsyncFuture<>();
         final AsyncFuture<Void> result = new AsyncFuture<>();
         private volatile AsyncFuture<Void> relock;
+        /** Set first by the give-up of {@link #result}, which runs before the result completes. */
+        private volatile boolean givenUp;
 
         /** Signalled (or cancelled through {@link #cancelled}): re-acquire the lock unless the wait is over. */
         @Override
         public void accept(Void ignored, Throwable failure) {
-            if (failure != null || result.isDone()) {
-                return; // cancelled; cancelled() has passed on the signal if there was one
+            if (failure != null || givenUp) {
+                return; // given up; cancelled() has passed on the signal if there was one
             }
             AsyncFuture<Void> a = lock.acquire();
             relock = a;
-            if (result.isDone()) {
-                a.cancel(false); // cancelled while we asked; if a already completed, the handler releases it
+            if (givenUp) {
+                a.cancel(false); // given up while we asked; if a already completed, the handler releases it
             }
-            a.whenComplete((v, e) -> {
-                if (e == null && !result.complete(null)) {
-                    lock.release(); // got the lock for a wait that was cancelled meanwhile
+            a.addDoneCallback((v, e) -> {
+                if (e == null && !result.settle(null)) {
+                    lock.release(); // got the lock for a wait that was given up meanwhile
                 }
             });
         }
 
         /** The cancellation action of {@link #result}. */
         void cancelled() {
+            givenUp = true;
             if (!signalled.cancel(false)) {
                 wake(1); // the signal reached us, but we will not use it
             }
@@ -288,48 +292,60 @@ public final class AsyncCondition {
         final AsyncFuture<Void> result = new AsyncFuture<>();
         private final BooleanSupplier predicate;
         private volatile AsyncFuture<Void> current;
+        /** Set first by the give-up of {@link #result}, which runs before the result completes. */
+        private volatile boolean givenUp;
 
         WaitLoop(BooleanSupplier predicate) {
             this.predicate = predicate;
         }
 
-        /** Runs holding the lock. */
-        void check() {
+        /** Runs holding the lock; {@code woken} after a wait that consumed a signal. */
+        void check(boolean woken) {
+            if (givenUp) {
+                giveBack(woken);
+                return;
+            }
             boolean satisfied;
             try {
                 satisfied = predicate.getAsBoolean();
             } catch (Throwable t) {
                 lock.release();
-                result.completeExceptionally(t);
+                result.settleExceptionally(t);
                 return;
             }
             if (satisfied) {
-                if (!result.complete(null)) {
-                    lock.release(); // cancelled meanwhile: nobody will release it
+                if (!result.settle(null)) {
+                    giveBack(woken);
                 }
-                return;
-            }
-            if (result.isDone()) {
-                lock.release();
                 return;
             }
             AsyncFuture<Void> w = await();
             current = w;
-            if (result.isDone()) {
-                w.cancel(false);
+            if (givenUp) {
+                w.cancel(false); // given up while we asked; cancelled() may have read the previous wait
             }
-            w.whenComplete((v, e) -> {
+            w.addDoneCallback((v, e) -> {
                 if (e != null) {
-                    result.completeExceptionally(Async.unwrap(e));
-                } else if (result.isDone()) {
-                    lock.release(); // re-acquired for a waitFor cancelled meanwhile
+                    result.settleExceptionally(Async.unwrap(e)); // refused: only the give-up cancels w
                 } else {
-                    check();
+                    check(true);
                 }
             });
         }
 
+        /**
+         * The loop was given up while it held the lock again: nobody will release it, and the signal that woke it
+         * (its wait had completed, so the wait's own give-up could not pass it on) goes to the next waiter.
+         */
+        private void giveBack(boolean woken) {
+            lock.release();
+            if (woken) {
+                wake(1);
+            }
+        }
+
         void cancelled() {
+            givenUp = true;
             AsyncFuture<Void> w = current;
             if (w != null) {
                 w.cancel(false);

@@ -11,7 +11,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * The flag starts lowered.
  *
  * <h2>Cancellation</h2>
- * Cancelling a pending {@code whenSet()} future removes the waiter; it affects no other waiter.
+ * Giving a pending {@code whenSet()} future up (cancelling it or a stage derived from it, or completing either
+ * from outside) removes the waiter before the future completes; it affects no other waiter.
  *
  * <h2>Threads</h2>
  * All methods may be called from any thread. Pending {@code whenSet()} futures are completed, and their
@@ -62,7 +63,7 @@ public final class AsyncEvent {
         if (!woken.isEmpty()) {
             Wakeups.run(() -> {
                 for (AsyncFuture<Void> w : woken) {
-                    w.complete(null); // false for a waiter cancelled meanwhile: nothing owed to it
+                    w.settle(null); // false for a waiter given up meanwhile: nothing owed to it
                 }
             });
         }

@@ -15,9 +15,10 @@ import java.util.function.Supplier;
  * {@link #withLock}, which cannot forget to release.
  *
  * <h2>Cancellation</h2>
- * Cancelling a pending {@code acquire()} future removes the waiter from the queue. If the cancellation races
- * with a release that is handing the lock to that waiter, the lock goes to the next waiter instead (or becomes
- * unlocked): it is never lost, and never held by a cancelled waiter.
+ * Giving a pending {@code acquire()} future up (cancelling it or a stage derived from it, or completing either
+ * from outside: {@code complete}, {@code orTimeout}, ...) removes the waiter from the queue before the future
+ * completes. If that races with a release that is handing the lock to that waiter, the lock goes to the next
+ * waiter instead (or becomes unlocked): it is never lost, and never held by a given-up waiter.
  *
  * <h2>Threads</h2>
  * All methods may be called from any thread. A pending {@code acquire()} future is completed, and its

@@ -14,9 +14,9 @@ import java.util.function.Supplier;
  * permits. Use {@link BoundedSemaphore} to make that an error.
  *
  * <h2>Cancellation</h2>
- * Cancelling a pending {@code acquire()} future removes the waiter. If it races with a release handing that
- * waiter a permit, the permit goes to the next waiter or back to the pool: permits are conserved under any
- * interleaving.
+ * Giving a pending {@code acquire()} future up (cancelling it or a stage derived from it, or completing either
+ * from outside) removes the waiter before the future completes. If it races with a release handing that waiter a
+ * permit, the permit goes to the next waiter or back to the pool: permits are conserved under any interleaving.
  *
  * <h2>Threads</h2>
  * All methods may be called from any thread. A pending {@code acquire()} future is completed, and its

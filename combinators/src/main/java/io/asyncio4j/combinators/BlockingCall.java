@@ -28,7 +28,7 @@ final class BlockingCall<T> extends FutureTask<T> {
         try {
             executor.execute(task);
         } catch (RejectedExecutionException e) {
-            task.result.completeExceptionally(e);
+            task.result.settleExceptionally(e);
         }
         return task.result;
     }
@@ -37,12 +37,12 @@ final class BlockingCall<T> extends FutureTask<T> {
     @Override
     protected void done() {
         if (isCancelled()) {
-            return; // only the result's cancel cancels this task, and it has completed the result already
+            return; // only the result's give-up cancels this task, and the give-up completes the result
         }
         try {
-            result.complete(get());
+            result.settle(get());
         } catch (ExecutionException e) {
-            result.completeExceptionally(e.getCause());
+            result.settleExceptionally(e.getCause());
         } catch (InterruptedException e) {
             // Unreachable: get() on a completed task does not wait.
             Thread.currentThread().interrupt();

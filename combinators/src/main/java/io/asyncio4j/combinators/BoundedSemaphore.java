@@ -10,8 +10,8 @@ import java.util.function.Supplier;
  * {@code BoundedSemaphore}): a {@link #release()} that would raise the free permits above the initial count
  * throws, which catches a double release at its source.
  *
- * <p>Otherwise it behaves exactly as {@link AsyncSemaphore}: FIFO waiters, a cancelled waiter is removed and a
- * permit handed to it as it is cancelled goes to the next waiter, and waiters' continuations run on the
+ * <p>Otherwise it behaves exactly as {@link AsyncSemaphore}: FIFO waiters, a given-up waiter is removed and a
+ * permit handed to it as it is given up goes to the next waiter, and waiters' continuations run on the
  * releasing thread, outside the internal lock.
  */
 public final class BoundedSemaphore {

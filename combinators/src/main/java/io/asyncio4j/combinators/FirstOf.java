@@ -59,12 +59,12 @@ final class FirstOf<T> implements BiConsumer<T, Throwable> {
     @Override
     public void accept(T value, Throwable failure) {
         if (failure == null) {
-            win(result.complete(value));
+            win(result.settle(value));
             return;
         }
         Throwable e = Async.unwrap(failure);
         if (!successOnly) {
-            win(result.completeExceptionally(e));
+            win(result.settleExceptionally(e));
             return;
         }
         failures.add(e);
@@ -73,7 +73,7 @@ final class FirstOf<T> implements BiConsumer<T, Throwable> {
             for (Throwable other; (other = failures.poll()) != null; ) {
                 Async.addSuppressed(first, other);
             }
-            result.completeExceptionally(first);
+            result.settleExceptionally(first);
         }
     }
 

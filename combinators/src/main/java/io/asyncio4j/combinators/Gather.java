@@ -4,6 +4,7 @@ import io.asyncio4j.AsyncFuture;
 import io.vavr.control.Try;
 
 import java.util.Collection;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,6 +16,10 @@ import java.util.function.Function;
  * and the result. Children already complete when the gather starts are read directly, without a callback, so
  * gathering completed futures allocates little more than the result array.
  *
+ * <p>A gather with children still running is a task ({@link AsyncFuture#forTask}): a cancel request cancels the
+ * children, and the countdown, not the request, completes the result, with a cancellation once every child has
+ * settled.
+ *
  * @param <R> the result type: a list, a tuple, or a list of {@link Try}
  */
 final class Gather<R> {
@@ -23,9 +28,11 @@ final class Gather<R> {
     private final CompletableFuture<?>[] children;
     private final boolean returnExceptions;
     private final Function<Object[], R> finish;
-    private final AsyncFuture<R> result = new AsyncFuture<>();
+    private final AsyncFuture<R> result;
     /** Children still running, plus one for the starting thread until it has looked at every child. */
     private final AtomicInteger pending;
+    /** Set by a cancel request, before it cancels the children: from then on only the countdown completes. */
+    private volatile boolean cancelling;
 
     private Gather(CompletableFuture<?>[] children, boolean returnExceptions, Function<Object[], R> finish) {
         this.children = children;
@@ -33,6 +40,16 @@ final class Gather<R> {
         this.returnExceptions = returnExceptions;
         this.finish = finish;
         this.pending = new AtomicInteger(children.length + 1);
+        this.result = anyRunning(children) ? AsyncFuture.forTask(this::cancelRequested) : new AsyncFuture<>();
+    }
+
+    private static boolean anyRunning(CompletableFuture<?>[] children) {
+        for (CompletableFuture<?> c : children) {
+            if (!c.isDone()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static <R> AsyncFuture<R> start(Collection<? extends CompletionStage<?>> stages, boolean returnExceptions,
@@ -67,30 +84,34 @@ final class Gather<R> {
                 done++;
             } else {
                 // asyncio: the first failure fails the gather; the other children are left running.
-                result.completeExceptionally(Async.failureOf(c));
+                result.settleExceptionally(Async.failureOf(c));
                 return result;
             }
         }
         if (pending.addAndGet(-(done + 1)) == 0) {
             complete();
-        } else {
-            result.onCancel(this::cancelChildren);
         }
         return result;
     }
 
     private void complete() {
+        if (cancelling) {
+            result.settleExceptionally(new CancellationException());
+            return;
+        }
         R value;
         try {
             value = finish.apply(results);
         } catch (Throwable t) {
-            result.completeExceptionally(t);
+            result.settleExceptionally(t);
             return;
         }
-        result.complete(value);
+        result.settle(value);
     }
 
-    private void cancelChildren() {
+    /** Every cancel request cancels the children still running again, which reaches cleanup they run. */
+    private void cancelRequested() {
+        cancelling = true;
         for (CompletableFuture<?> c : children) {
             if (!c.isDone()) {
                 Async.cancelQuietly(c);
@@ -112,8 +133,8 @@ final class Gather<R> {
                 results[index] = returnExceptions ? Try.success(value) : value;
             } else if (returnExceptions) {
                 results[index] = Try.failure(Async.unwrap(failure));
-            } else {
-                result.completeExceptionally(Async.unwrap(failure));
+            } else if (!cancelling) {
+                result.settleExceptionally(Async.unwrap(failure));
                 return;
             }
             // The atomic decrement publishes this slot's write to whichever thread completes the gather.

@@ -7,6 +7,7 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -18,9 +19,11 @@ import java.util.function.Supplier;
  * queued (then no permit is free). Acquiring a free permit and releasing one nobody waits for are single CAS
  * operations on {@code state}; everything that touches the waiter queue holds {@code mutex}, and {@code state}
  * leaves {@code WAITING} only under it. A release with waiters hands its permit to the first live waiter by
- * completing its future, outside the mutex; if that waiter was cancelled first, the permit is released again,
- * so it goes to the next waiter or back to the pool. A cancelled waiter's own cancellation action only removes
- * it from the queue: it never releases, so a permit is never counted twice.
+ * settling its future, outside the mutex. The waiter's future decides the race with its giving up: if it was
+ * given up first (cancelled, completed or timed out from outside, itself or through a stage derived from it),
+ * {@code settle} refuses and the permit is released again, so it goes to the next waiter or back to the pool. A
+ * given-up waiter's own cancellation action, which runs before its future completes, only removes it from the
+ * queue: it never releases, so a permit is never counted twice.
  */
 final class Permits {
 
@@ -134,7 +137,7 @@ final class Permits {
             }
             do {
                 next = waiters.pollFirst();
-            } while (next != null && next.isDone()); // cancelled; its cancellation action will find it gone
+            } while (next != null && next.isDone()); // given up; its cancellation action will find it gone
             if (next == null) {
                 state = 1;
             } else if (waiters.isEmpty()) {
@@ -146,15 +149,15 @@ final class Permits {
         if (next != null) {
             AsyncFuture<Void> waiter = next;
             Wakeups.run(() -> {
-                if (!waiter.complete(null)) {
-                    restore();
+                if (!waiter.settle(null)) {
+                    restore(); // given up first, maybe still running its cancellation action: pass the permit on
                 }
             });
         }
         return true;
     }
 
-    /** The cancellation action of a waiter: leave the queue if still in it. */
+    /** The cancellation action of a waiter, run before its future completes: leave the queue if still in it. */
     private void forget(AsyncFuture<Void> waiter) {
         mutex.lock();
         try {
@@ -187,16 +190,25 @@ final class Permits {
         Objects.requireNonNull(body, "body");
         AsyncFuture<T> result = new AsyncFuture<>();
         AsyncFuture<Void> acquired = acquire();
-        if (!acquired.isDone()) {
-            result.onCancel(() -> acquired.cancel(false));
+        if (acquired.isDone()) {
+            runHolding(body, result);
+            return result;
         }
-        acquired.whenComplete((v, failure) -> {
+        // The result's give-up runs before the result completes, so isDone() cannot tell the permit's arrival that
+        // it came too late: whichever of the two claims this first decides whether the body runs.
+        AtomicBoolean decided = new AtomicBoolean();
+        result.onCancel(() -> {
+            if (decided.compareAndSet(false, true)) {
+                acquired.cancel(false);
+            }
+        });
+        acquired.addDoneCallback((v, failure) -> {
             if (failure != null) {
-                result.completeExceptionally(Async.unwrap(failure));
-            } else if (result.isDone()) {
-                release(); // cancelled as the permit arrived: give it back, do not run the body
-            } else {
+                result.settleExceptionally(Async.unwrap(failure)); // withdrawn by the give-up, which completes it
+            } else if (decided.compareAndSet(false, true)) {
                 runHolding(body, result);
+            } else {
+                release(); // given up as the permit arrived: give it back, do not run the body
             }
         });
         return result;
@@ -214,9 +226,9 @@ final class Permits {
         stage.whenComplete((value, failure) -> {
             if (releaseInto(result, null)) {
                 if (failure == null) {
-                    result.complete(value);
+                    result.settle(value);
                 } else {
-                    result.completeExceptionally(Async.unwrap(failure));
+                    result.settleExceptionally(Async.unwrap(failure));
                 }
             }
         });
@@ -234,7 +246,7 @@ final class Permits {
             }
         }
         if (failure != null) {
-            result.completeExceptionally(failure);
+            result.settleExceptionally(failure);
             return false;
         }
         return true;

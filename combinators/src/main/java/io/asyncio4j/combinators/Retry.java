@@ -28,6 +28,8 @@ final class Retry<T> implements BiConsumer<T, Throwable> {
     private final List<Throwable> failures = new ArrayList<>();
     /** The attempt or the backoff sleep in flight, cancelled with the result. */
     private volatile CompletableFuture<?> current;
+    /** Set by the give-up of the result, which runs before the result completes: no attempt may start after it. */
+    private volatile boolean stopped;
     private int attempts;
 
     private Retry(RetryPolicy policy, Supplier<? extends CompletionStage<T>> supplier, AsyncTimer timer) {
@@ -45,7 +47,7 @@ final class Retry<T> implements BiConsumer<T, Throwable> {
     }
 
     private void attempt() {
-        if (result.isDone()) {
+        if (stopped || result.isDone()) {
             return;
         }
         attempts++;
@@ -63,13 +65,13 @@ final class Retry<T> implements BiConsumer<T, Throwable> {
     @Override
     public void accept(T value, Throwable failure) {
         if (failure == null) {
-            result.complete(value);
+            result.settle(value);
             return;
         }
         Throwable e = Async.unwrap(failure);
         boolean fatal;
         try {
-            fatal = result.isDone() || attempts >= policy.maxAttempts() || policy.isFatal(e);
+            fatal = stopped || result.isDone() || attempts >= policy.maxAttempts() || policy.isFatal(e);
         } catch (Throwable predicateFailed) {
             Async.addSuppressed(predicateFailed, e);
             e = predicateFailed;
@@ -79,7 +81,7 @@ final class Retry<T> implements BiConsumer<T, Throwable> {
             for (Throwable earlier : failures) {
                 Async.addSuppressed(e, earlier);
             }
-            result.completeExceptionally(e);
+            result.settleExceptionally(e);
             return;
         }
         failures.add(e);
@@ -91,12 +93,13 @@ final class Retry<T> implements BiConsumer<T, Throwable> {
 
     private void track(CompletableFuture<?> f) {
         current = f;
-        if (result.isCancelled()) {
+        if (stopped) { // given up meanwhile: cancelCurrent may have read the previous stage
             f.cancel(false);
         }
     }
 
     private void cancelCurrent() {
+        stopped = true;
         CompletableFuture<?> c = current;
         if (c != null) {
             Async.cancelQuietly(c);

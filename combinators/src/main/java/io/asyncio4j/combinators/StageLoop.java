@@ -32,6 +32,8 @@ final class StageLoop implements BiConsumer<Object, Throwable> {
     private final AsyncFuture<Void> result = new AsyncFuture<>();
     private final AtomicInteger wip = new AtomicInteger();
     private volatile CompletableFuture<?> current;
+    /** Set by the give-up of the result, which runs before the result completes: no iteration may start after it. */
+    private volatile boolean stopped;
     // Written by the thread completing an iteration, read by the driver after the wip counter hands over.
     private Object lastValue;
     private Throwable lastFailure;
@@ -56,6 +58,7 @@ final class StageLoop implements BiConsumer<Object, Throwable> {
     }
 
     private void cancelCurrent() {
+        stopped = true;
         CompletableFuture<?> c = current;
         if (c != null) {
             Async.cancelQuietly(c);
@@ -67,27 +70,27 @@ final class StageLoop implements BiConsumer<Object, Throwable> {
             return;
         }
         do {
-            if (result.isDone()) {
+            if (stopped || result.isDone()) {
                 return;
             }
             if (lastFailure != null) {
-                result.completeExceptionally(Async.unwrap(lastFailure));
+                result.settleExceptionally(Async.unwrap(lastFailure));
                 return;
             }
             CompletableFuture<?> next;
             try {
                 CompletionStage<?> stage = step.next(lastValue);
                 if (stage == null) {
-                    result.complete(null);
+                    result.settle(null);
                     return;
                 }
                 next = Async.view(stage);
             } catch (Throwable t) {
-                result.completeExceptionally(t);
+                result.settleExceptionally(t);
                 return;
             }
             current = next;
-            if (result.isCancelled()) {
+            if (stopped) { // given up while the step ran: cancelCurrent may have read the previous stage
                 Async.cancelQuietly(next);
             }
             Async.onDone((CompletableFuture<Object>) next, this);

@@ -2,12 +2,13 @@ package io.asyncio4j.combinators;
 
 import io.asyncio4j.AsyncFuture;
 
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -24,7 +25,9 @@ import java.util.function.Supplier;
  *       completed, the scope's future fails with that first failure, the later ones attached to it with
  *       {@link Throwable#addSuppressed} (asyncio raises an {@code ExceptionGroup}).</li>
  *   <li>A child that is cancelled, by its own future or by the abort, is not a failure (as in asyncio).</li>
- *   <li>Cancelling the scope's future cancels the body's stage and every child still running.</li>
+ *   <li>The group cancels each child and the body once: cleanup they start on that cancellation runs to
+ *       completion, and the scope's future waits for it. Cancelling the scope's future cancels the body's stage
+ *       and every child still running; cancelling it again cancels them again, which reaches their cleanup.</li>
  * </ul>
  *
  * <p>Thread-safe: children may be spawned from any thread, including from other children, for as long as the
@@ -32,11 +35,16 @@ import java.util.function.Supplier;
  */
 public final class TaskGroup {
 
-    private final AsyncFuture<Object> result = new AsyncFuture<>();
-    private final Set<AsyncFuture<?>> running = ConcurrentHashMap.newKeySet();
+    /** A task: a cancel request aborts the group, and only the last of the body and the children settles it. */
+    private final AsyncFuture<Object> result = AsyncFuture.forTask(this::cancelRequested);
+    /** The children still running, each with whether the group has cancelled it. */
+    private final Map<AsyncFuture<?>, Boolean> running = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
     /** The body and the children not yet complete; zero means the group has finished. */
     private final AtomicInteger pending = new AtomicInteger(1);
+    private final AtomicBoolean bodyCancelled = new AtomicBoolean();
+    /** Cancel requests of the scope's future; every one after the first cancels everything again. */
+    private final AtomicInteger cancelRequests = new AtomicInteger();
     private volatile boolean aborting;
     private volatile AsyncFuture<?> body;
     private Object bodyValue;
@@ -48,7 +56,6 @@ public final class TaskGroup {
     @SuppressWarnings("unchecked")
     static <T> AsyncFuture<T> start(Function<? super TaskGroup, ? extends CompletionStage<T>> body) {
         TaskGroup g = new TaskGroup();
-        g.result.onCancel(g::abort);
         AsyncFuture<T> b;
         try {
             b = AsyncFuture.of(Objects.requireNonNull(body.apply(g), "the task group body returned null"));
@@ -56,7 +63,7 @@ public final class TaskGroup {
             b = AsyncFuture.failed(e);
         }
         g.body = b;
-        if (g.aborting) {
+        if (g.aborting && g.bodyCancelled.compareAndSet(false, true)) {
             b.cancel(false);
         }
         b.addDoneCallback(g::bodyDone);
@@ -93,8 +100,8 @@ public final class TaskGroup {
         } catch (Throwable e) {
             child = AsyncFuture.failed(e);
         }
-        running.add(child);
-        if (aborting) {
+        running.put(child, Boolean.FALSE);
+        if (aborting && running.replace(child, Boolean.FALSE, Boolean.TRUE)) {
             child.cancel(false);
         }
         AsyncFuture<T> c = child;
@@ -133,7 +140,7 @@ public final class TaskGroup {
             if (e instanceof CancellationException) {
                 // Cancelled by our abort, or by the body's own code: either way the children must stop.
                 bodyCancellation = e;
-                abort();
+                abort(false);
             } else {
                 failed(e);
             }
@@ -146,24 +153,34 @@ public final class TaskGroup {
             return;
         }
         errors.add(e);
-        abort();
+        abort(false);
     }
 
-    private void abort() {
-        // No early return when another thread is already aborting: each caller cancels what still runs before it
-        // returns, so that cancel() of the scope's future has cancelled every child once it returns (cancelling
-        // a child twice is harmless).
+    /** The cancel request of the scope's future, on every {@code cancel} while it is pending. */
+    private void cancelRequested() {
+        abort(cancelRequests.getAndIncrement() > 0);
+    }
+
+    /**
+     * Cancels every child still running and the body: each once ({@code again} false), so that cleanup they start
+     * on the group's cancellation runs to completion, or all of them again, which reaches that cleanup.
+     */
+    private void abort(boolean again) {
+        // No early return when another thread is already aborting: each caller cancels what it finds not yet
+        // cancelled, so nothing spawned meanwhile is missed (the replace decides who cancels each child).
         aborting = true;
-        for (AsyncFuture<?> child : running) {
-            child.cancel(false);
+        for (AsyncFuture<?> child : running.keySet()) {
+            if (running.replace(child, Boolean.FALSE, Boolean.TRUE) || again) {
+                child.cancel(false);
+            }
         }
         AsyncFuture<?> b = body;
-        if (b != null) {
+        if (b != null && (bodyCancelled.compareAndSet(false, true) || again)) {
             b.cancel(false);
         }
     }
 
-    /** One of the body or the children has completed; the last one completes the group. */
+    /** One of the body or the children has completed; the last one settles the group. */
     private void arrive() {
         if (pending.decrementAndGet() != 0) {
             return;
@@ -173,11 +190,13 @@ public final class TaskGroup {
             for (Throwable other; (other = errors.poll()) != null; ) {
                 Async.addSuppressed(first, other);
             }
-            result.completeExceptionally(first);
+            result.settleExceptionally(first);
         } else if (bodyCancellation != null) {
-            result.completeExceptionally(bodyCancellation);
+            result.settleExceptionally(bodyCancellation);
+        } else if (cancelRequests.get() > 0) {
+            result.settleExceptionally(new CancellationException("TaskGroup cancelled"));
         } else {
-            result.complete(bodyValue);
+            result.settle(bodyValue);
         }
     }
 }

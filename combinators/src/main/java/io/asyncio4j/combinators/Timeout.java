@@ -17,10 +17,11 @@ import java.util.function.Function;
  *
  * <p>While the body's stage runs, the deadline can be moved ({@link #reschedule}, {@link #rescheduleAt}) or
  * removed ({@link #removeDeadline}). When it passes, the body's stage is cancelled (which cancels the stage in
- * flight inside it, unless shielded); once that cancel has returned, the scope's future fails with a
- * {@link TimeoutException} whose cause is the body's {@link CancellationException}. If the body's stage
- * completed anyway (its outcome got there before the cancel), that outcome is kept, as in asyncio, and
- * {@link #expired()} still says the deadline passed.
+ * flight inside it, unless shielded); once the body's stage has settled, cleanup it started on the cancellation
+ * included, the scope's future fails with a {@link TimeoutException} whose cause is the body's
+ * {@link CancellationException}. If the body's stage ended otherwise (its outcome got there before the cancel, or
+ * its cleanup recovered), that outcome is kept, as in asyncio, and {@link #expired()} still says the deadline
+ * passed.
  *
  * <p>Expiries run in the timer's lane, one at a time in deadline order. Of nested scopes due at the same moment
  * the outermost expires first and fails with the {@link TimeoutException}; the inner ones, cancelled by it after
@@ -49,9 +50,12 @@ public final class Timeout {
     }
 
     private final AsyncTimer timer;
-    private final AsyncFuture<Object> result = new AsyncFuture<>();
+    /** A task: a cancel request cancels the body, and only the body's completion settles it. */
+    private final AsyncFuture<Object> result = AsyncFuture.forTask(this::cancelRequested);
     // Guarded by this.
     private State state = State.ACTIVE;
+    /** The scope's future was cancelled (or given up): the body's cancellation is then not a timeout. */
+    private boolean cancelRequested;
     private boolean hasDeadline;
     private long deadlineNanos;
     private long generation;
@@ -72,7 +76,7 @@ public final class Timeout {
             stage = Objects.requireNonNull(body.apply(t), "the timeout body returned null");
         } catch (Throwable e) {
             t.finish();
-            t.result.completeExceptionally(e);
+            t.result.settleExceptionally(e);
             return (AsyncFuture<T>) (AsyncFuture<?>) t.result;
         }
         AsyncFuture<T> inner = AsyncFuture.of(stage);
@@ -82,12 +86,8 @@ public final class Timeout {
             expiredAlready = t.state == State.EXPIRING;
         }
         inner.addDoneCallback(t::bodyDone);
-        t.result.onCancel(() -> {
-            t.finish();
-            inner.cancel(false);
-        });
         if (expiredAlready) {
-            t.cancelBody(inner);
+            inner.cancel(false);
         }
         return (AsyncFuture<T>) (AsyncFuture<?>) t.result;
     }
@@ -105,7 +105,8 @@ public final class Timeout {
      * Returns whether the deadline passed while the body ran (asyncio {@code expired()}): true once the expiry
      * ran, even if the body's outcome then won the race against the cancellation, and true if the scope ended
      * (completed, or was cancelled by an enclosing scope due at the same moment) after its deadline passed but
-     * before its expiry ran.
+     * before its expiry ran. The scope is "expiring" from the deadline until the body's stage has settled, then
+     * "expired".
      *
      * @return {@code true} once the deadline has passed
      */
@@ -191,39 +192,48 @@ public final class Timeout {
             b = body;
         }
         if (b != null) {
-            cancelBody(b);
+            b.cancel(false); // the body's completion, after any cleanup, settles the result
         }
         // else: the body has not returned its stage yet; start() cancels it as soon as it has.
     }
 
-    private void cancelBody(AsyncFuture<?> b) {
-        b.cancel(false);
+    /**
+     * The cancel request of the scope's future, on every {@code cancel} while it is pending: cancels the body
+     * (again, which reaches cleanup it runs); the body's completion then settles the result.
+     */
+    private void cancelRequested() {
+        AsyncFuture<?> b;
         synchronized (this) {
-            state = State.EXPIRED;
+            cancelRequested = true;
+            b = body;
         }
-        // The body is complete now, by our cancel or by an outcome that beat it; its cancellation actions ran.
-        if (b.isCancelled()) {
-            TimeoutException e = new TimeoutException("timeout scope expired");
-            e.initCause(Async.failureOf(b));
-            result.completeExceptionally(e);
-        } else {
-            Async.relay(b, result);
+        finish();
+        if (b != null) {
+            b.cancel(false);
         }
+        // else: start() has not returned the scope's future yet, so nobody but the body can have cancelled it.
     }
 
     private void bodyDone(Object value, Throwable failure) {
+        boolean timedOut;
         synchronized (this) {
-            if (state == State.EXPIRING && failure != null
-                    && Async.unwrap(failure) instanceof CancellationException) {
-                return; // our cancel: cancelBody completes the result once the cancel has returned
+            if (state == State.EXPIRING) {
+                state = State.EXPIRED; // asyncio's __aexit__: the body has finished after the deadline
             }
+            timedOut = state == State.EXPIRED && !cancelRequested;
         }
         finish();
         if (failure == null) {
-            result.complete(value);
-        } else {
-            result.completeExceptionally(Async.unwrap(failure));
+            result.settle(value);
+            return;
         }
+        Throwable e = Async.unwrap(failure);
+        if (timedOut && e instanceof CancellationException) {
+            TimeoutException timeoutException = new TimeoutException("timeout scope expired");
+            timeoutException.initCause(e);
+            e = timeoutException;
+        }
+        result.settleExceptionally(e);
     }
 
     /**

@@ -80,7 +80,7 @@ final class WaitCall<S extends CompletionStage<?>> implements BiConsumer<Object,
         for (int i = 0; i < views.length; i++) {
             (views[i].isDone() ? done : notDone).add(stages.get(i));
         }
-        result.complete(new WaitResult<>(done, notDone));
+        result.settle(new WaitResult<>(done, notDone));
     }
 
     private void cancelTimer() {

@@ -10,16 +10,17 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 
 /**
- * The timer task and the completion callback of one {@link Async#waitFor} (asyncio's {@code wait_for}).
+ * The timer task and the completion callback of one {@link Async#waitFor} (CPython 3.12's {@code wait_for}).
  *
- * <p>The race between the stage completing and the timer firing is settled by the stage itself: the timeout
- * cancels it, and {@code cancel} either wins (the stage is cancelled, the result fails with a
- * {@link TimeoutException} once {@code cancel} has returned) or loses to a value or failure that got there first,
- * which is then relayed unchanged.
+ * <p>The result is settled by one thing only: the stage's completion. The timeout cancels the stage and lets it
+ * finish its cancellation, cleanup included; the stage then settles the result with a {@link TimeoutException} if
+ * it ended cancelled, or with the value or failure it ended with otherwise (an outcome that beat the cancel, or a
+ * cleanup that recovered).
  *
- * <p>Kept lean for the common case of a stage completing in time: the result is derived from the stage (so
- * cancelling it cancels the stage without a cancellation action), and the timer task is this object itself,
- * which only hops to the callback executor when it fires.
+ * <p>Kept lean for the common case of a stage completing in time: the result is derived from the stage, so
+ * cancelling it cancels the stage, and waits for the stage's cleanup, through {@link AsyncFuture}'s own machinery,
+ * without a cancellation action; the timer task is this object itself, which only hops to the callback executor
+ * when it fires.
  */
 final class WaitFor<T> implements Runnable, BiConsumer<T, Throwable> {
 
@@ -29,6 +30,8 @@ final class WaitFor<T> implements Runnable, BiConsumer<T, Throwable> {
     private final Executor callbacks;
     private volatile TimerQueue.Entry timer;
     private volatile boolean timedOut;
+    /** The result was given up after the timeout: its cancellation is the caller's, not a timeout (asyncio). */
+    private volatile boolean givenUp;
 
     private WaitFor(AsyncFuture<T> inner, AsyncFuture<T> result, Duration timeout, Executor callbacks) {
         this.inner = inner;
@@ -38,7 +41,7 @@ final class WaitFor<T> implements Runnable, BiConsumer<T, Throwable> {
     }
 
     static <T> AsyncFuture<T> start(AsyncFuture<T> inner, Duration timeout, AsyncTimer timer) {
-        // Derived from the stage: cancelling the result cancels the stage.
+        // Derived from the stage: cancelling the result cancels the stage and waits for its cleanup.
         AsyncFuture<T> result = inner.newIncompleteFuture();
         if (inner.isDone()) {
             Async.relay(inner, result);
@@ -66,21 +69,17 @@ final class WaitFor<T> implements Runnable, BiConsumer<T, Throwable> {
         }
     }
 
-    /** Cancel the stage, wait for the cancel to finish, then fail with a timeout. */
+    /** Cancels the stage; its completion, after any cleanup it runs, settles the result. */
     private void expire() {
         timedOut = true;
-        inner.cancel(false);
-        // The stage is complete now, by our cancel or by an outcome that beat it; its cancellation actions ran.
-        if (inner.isCancelled()) {
-            TimeoutException e = new TimeoutException("waitFor timed out after " + timeout);
-            e.initCause(Async.failureOf(inner));
-            result.completeExceptionally(e);
-        } else {
-            Async.relay(inner, result);
+        // Only on this rare path does the result need an action; it runs at once if the result was given up already.
+        result.onCancel(() -> givenUp = true);
+        if (!givenUp) { // a result given up has cancelled the stage already; again would cancel its cleanup
+            inner.cancel(false);
         }
     }
 
-    /** The stage's completion callback: remove the timer task and relay the outcome. */
+    /** The stage's completion callback: remove the timer task and settle the result. */
     @Override
     public void accept(T value, Throwable failure) {
         TimerQueue.Entry t = timer;
@@ -88,10 +87,15 @@ final class WaitFor<T> implements Runnable, BiConsumer<T, Throwable> {
             t.cancel();
         }
         if (failure == null) {
-            result.complete(value);
-        } else if (!(timedOut && Async.unwrap(failure) instanceof CancellationException)) {
-            result.completeExceptionally(Async.unwrap(failure));
+            result.settle(value);
+            return;
         }
-        // else: the timeout cancelled the stage and completes the result once its cancel has returned.
+        Throwable e = Async.unwrap(failure);
+        if (timedOut && !givenUp && e instanceof CancellationException) {
+            TimeoutException timeoutException = new TimeoutException("waitFor timed out after " + timeout);
+            timeoutException.initCause(e);
+            e = timeoutException;
+        }
+        result.settleExceptionally(e);
     }
 }

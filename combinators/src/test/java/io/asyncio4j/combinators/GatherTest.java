@@ -135,6 +135,41 @@ class GatherTest {
     }
 
     @Test
+    void aCancelledGatherCompletesOnceTheCleanupOfItsChildrenHasSettled() {
+        // asyncio's _GatheringFuture: cancel() cancels the children; the gather is cancelled when the last is done.
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AsyncFuture<Void> cleanup = new AsyncFuture<>();
+        AsyncFuture<Integer> plain = new AsyncFuture<>();
+        AsyncFuture<Integer> cleaning = CleanupStages.reraisingAfter(new AsyncFuture<>(), cleanup, events,
+                new CompletableFuture<>());
+        AsyncFuture<List<Integer>> g = Async.gather(List.of(plain, cleaning));
+
+        assertThat(g.cancel(false)).isTrue();
+
+        assertThat(plain).isCancelled();
+        assertThat(g).isNotDone();
+        cleanup.settle(null);
+        assertThat(g).isCancelled();
+        assertThat(events).containsExactly("cancelled", "cleanup");
+    }
+
+    @Test
+    void cancellingAGatherAgainCancelsTheCleanupOfItsChildren() {
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AsyncFuture<Void> cleanup = new AsyncFuture<>();
+        AsyncFuture<Integer> cleaning = CleanupStages.reraisingAfter(new AsyncFuture<>(), cleanup, events,
+                new CompletableFuture<>());
+        AsyncFuture<List<Try<Integer>>> g = Async.gatherReturnExceptions(List.of(cleaning));
+        g.cancel(false);
+
+        assertThat(g.cancel(false)).isTrue();
+
+        assertThat(cleanup).isCancelled();
+        assertThat(g).isCancelled();
+        assertThat(events).containsExactly("cancelled");
+    }
+
+    @Test
     void returnExceptionsCollectsEveryOutcomeAsTry() {
         AsyncFuture<Integer> a = new AsyncFuture<>();
         AsyncFuture<Integer> b = new AsyncFuture<>();

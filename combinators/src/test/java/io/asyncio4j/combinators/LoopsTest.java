@@ -157,6 +157,22 @@ class LoopsTest {
     }
 
     @Test
+    void anIterationThatRecoversFromTheLoopsCancellationStartsNoFurtherIteration() {
+        // The iteration turns its cancellation into a value while the loop is being given up, before the loop's
+        // future is complete: that value must not start the next iteration.
+        AtomicInteger calls = new AtomicInteger();
+        AsyncFuture<Void> loop = Async.repeat(100, i -> {
+            calls.incrementAndGet();
+            return new AsyncFuture<Void>().handle((v, e) -> null);
+        });
+
+        loop.cancel(false);
+
+        assertThat(failure(loop)).isInstanceOf(CancellationException.class);
+        assertThat(calls).hasValue(1);
+    }
+
+    @Test
     void whileTrueEndsOnFalseOrNull() {
         AtomicInteger n = new AtomicInteger();
         value(Async.whileTrue(() -> n.incrementAndGet() < 3 ? Async.sleep(Duration.ZERO, true) : null));

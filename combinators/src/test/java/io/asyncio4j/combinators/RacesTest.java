@@ -58,7 +58,7 @@ class RacesTest {
             boolean[] cancelled = new boolean[1];
             int v = i;
 
-            together(() -> completed[0] = stage.complete(v), () -> cancelled[0] = last.cancel(false));
+            together(() -> completed[0] = stage.settle(v), () -> cancelled[0] = last.cancel(false));
 
             if (cancelled[0]) {
                 assertThat(last).isCancelled();
@@ -79,8 +79,8 @@ class RacesTest {
             int v = i;
 
             together(() -> {
-                a.complete(v);
-                b.complete(v);
+                a.settle(v);
+                b.settle(v);
             }, () -> g.cancel(false));
 
             assertThat(a).isDone();
@@ -101,7 +101,7 @@ class RacesTest {
             AsyncFuture<Integer> shielded = Async.shield(inner);
             int v = i;
 
-            together(() -> inner.complete(v), () -> shielded.cancel(false));
+            together(() -> inner.settle(v), () -> shielded.cancel(false));
 
             assertThat(inner).isCompletedWithValue(v);
             assertThat(shielded.isCancelled() || shielded.getNow(-1) == v).isTrue();
@@ -119,7 +119,7 @@ class RacesTest {
                 return AsyncFuture.completed(null);
             });
 
-            together(() -> a.completeExceptionally(new IllegalStateException()), () -> g.cancel(false));
+            together(() -> a.settleExceptionally(new IllegalStateException()), () -> g.cancel(false));
 
             assertThat(b).isCancelled();
             Throwable e = failure(g);
@@ -135,7 +135,7 @@ class RacesTest {
             AsyncFuture<Integer> r = Async.waitFor(stage, java.time.Duration.ofMinutes(1), timer);
             int v = i;
 
-            together(() -> stage.complete(v), () -> r.cancel(false));
+            together(() -> stage.settle(v), () -> r.cancel(false));
 
             if (!r.isCancelled()) {
                 assertThat(value(r)).isEqualTo(v);

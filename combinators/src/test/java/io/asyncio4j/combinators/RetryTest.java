@@ -121,6 +121,24 @@ class RetryTest {
     }
 
     @Test
+    void anAttemptThatFailsOtherwiseWhenCancelledStartsNoBackoffOnceTheRetryIsGivenUp() {
+        // The attempt turns its cancellation into an ordinary failure while the retry is being given up, before
+        // the retry's future is complete: that failure must not schedule another attempt.
+        AtomicInteger attempts = new AtomicInteger();
+        AsyncFuture<String> r = Async.retry(fast.withInitialDelay(Duration.ofHours(1)), () -> {
+            attempts.incrementAndGet();
+            return timer.sleep(Duration.ofHours(1), "never")
+                    .exceptionallyCompose(e -> AsyncFuture.failed(new IOException("interrupted")));
+        }, timer);
+
+        r.cancel(false);
+
+        assertThat(failure(r)).isInstanceOf(CancellationException.class);
+        assertThat(attempts).hasValue(1);
+        assertThat(timer.pendingTasks()).isZero();
+    }
+
+    @Test
     void aCancelledAttemptIsNeverRetried() {
         AtomicInteger attempts = new AtomicInteger();
         AsyncFuture<String> r = Async.retry(fast, () -> {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -262,9 +263,10 @@ class TaskGroupTest {
     }
 
     @Test
-    void cancellingTheGroupWhileAnotherThreadIsAbortingItCancelsEveryChildBeforeReturning() throws Exception {
-        // Thread "aborter" fails a child, which aborts the group; it is held inside the cancel of the first child
-        // it cancels. Meanwhile this thread cancels the group: once cancel() returns, every child must be done.
+    void cancellingTheGroupWhileAnotherThreadIsAbortingItCompletesOnlyOnceEveryChildHasSettled() throws Exception {
+        // Thread "aborter" fails a child, which aborts the group; it is held inside the cancellation action of the
+        // first child it cancels, so that child is claimed but not complete. Meanwhile this thread cancels the
+        // group: it cancels the children the aborter has not reached, and the group waits for the held one.
         java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         List<AsyncFuture<Integer>> children = new ArrayList<>();
@@ -290,18 +292,99 @@ class TaskGroupTest {
             children.forEach(c -> group.spawn(() -> c));
             return body;
         });
-        Thread t = new Thread(() -> failing.completeExceptionally(new IllegalStateException("boom")), "aborter");
+        IllegalStateException boom = new IllegalStateException("boom");
+        Thread t = new Thread(() -> failing.settleExceptionally(boom), "aborter");
         aborter.set(t);
         t.start();
         try {
             assertThat(held.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-            g.cancel(false);
-            assertThat(children).as("children after cancel() returned").allMatch(AsyncFuture::isDone);
+            assertThat(g.cancel(false)).isTrue();
+            assertThat(children).as("children after cancel() returned").filteredOn(c -> !c.isDone()).hasSize(1);
             assertThat(body).isDone();
+            assertThat(g).as("the group while a child is still being cancelled").isNotDone();
         } finally {
             release.countDown();
             t.join(10_000);
         }
-        assertThat(g).isDone();
+        assertThat(children).allMatch(AsyncFuture::isCancelled);
+        assertThat(failure(g)).isSameAs(boom); // a failure takes precedence over the cancellation
+    }
+
+    @Test
+    void aCancelledGroupWaitsForTheCleanupItsChildStartedAndLetsItRun() {
+        // async with asyncio.TaskGroup() as tg:
+        //     tg.create_task(work())   # except CancelledError: await cleanup; raise
+        //     await asyncio.sleep(3600)
+        List<String> events = new CopyOnWriteArrayList<>();
+        AsyncFuture<Void> cleanup = new AsyncFuture<>();
+        AsyncFuture<Void> g = Async.taskGroup(tg -> {
+            tg.spawn(() -> CleanupStages.reraisingAfter(timer.sleep(Duration.ofHours(1)), cleanup, events,
+                    new CompletableFuture<>()));
+            return timer.sleep(Duration.ofHours(1));
+        });
+
+        assertThat(g.cancel(false)).isTrue();
+
+        assertThat(g).isNotDone();
+        assertThat(cleanup).isNotDone();
+        cleanup.settle(null);
+        assertThat(g).isCancelled();
+        assertThat(events).containsExactly("cancelled", "cleanup");
+        assertThat(timer.pendingTasks()).isZero();
+    }
+
+    @Test
+    void aFailureLetsTheCleanupOfTheSiblingsItCancelsRunToCompletionAndIsReportedAfterIt() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        AsyncFuture<Void> cleanup = new AsyncFuture<>();
+        AsyncFuture<Void> trigger = new AsyncFuture<>();
+        ArithmeticException boom = new ArithmeticException("boom");
+        AsyncFuture<Void> g = Async.taskGroup(tg -> {
+            tg.spawn(() -> CleanupStages.reraisingAfter(timer.sleep(Duration.ofHours(1)), cleanup, events,
+                    new CompletableFuture<>()));
+            tg.spawn(() -> trigger);
+            return new AsyncFuture<Void>(); // cancelled by the abort too, which is no reason to cancel again
+        });
+
+        trigger.settleExceptionally(boom);
+
+        assertThat(cleanup).as("the cleanup after the group aborted").isNotDone();
+        assertThat(g).isNotDone();
+        cleanup.settle(null);
+        assertThat(failure(g)).isSameAs(boom);
+        assertThat(events).containsExactly("cancelled", "cleanup");
+    }
+
+    @Test
+    void cancellingTheGroupAgainCancelsTheCleanupInFlight() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        AsyncFuture<Void> cleanup = new AsyncFuture<>();
+        AsyncFuture<Void> g = Async.taskGroup(tg -> {
+            tg.spawn(() -> CleanupStages.reraisingAfter(timer.sleep(Duration.ofHours(1)), cleanup, events,
+                    new CompletableFuture<>()));
+            return AsyncFuture.completed(null);
+        });
+        assertThat(g.cancel(false)).isTrue();
+        assertThat(g).isNotDone();
+
+        assertThat(g.cancel(false)).isTrue();
+
+        assertThat(cleanup).isCancelled();
+        assertThat(g).isCancelled();
+        assertThat(events).containsExactly("cancelled");
+    }
+
+    @Test
+    void givingTheGroupUpFromOutsideCompletesItAtOnceAndCancelsItsChildren() {
+        AsyncFuture<Void> child = timer.sleep(Duration.ofHours(1));
+        AsyncFuture<String> g = Async.taskGroup(tg -> {
+            tg.spawn(() -> child);
+            return new AsyncFuture<String>();
+        });
+
+        assertThat(g.complete("given up")).isTrue();
+
+        assertThat(g).isCompletedWithValue("given up");
+        assertThat(child).isCancelled();
     }
 }

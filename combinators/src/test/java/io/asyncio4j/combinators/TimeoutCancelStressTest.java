@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
@@ -463,13 +464,20 @@ class TimeoutCancelStressTest {
         ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
         AtomicInteger shieldedStageCancels = new AtomicInteger();
 
-        // cancel() also answers true when a child's cancellation already failed the future; only the thread whose
-        // cancel() ran the cancel actions (this one first, then the combinator's own) may expect the children done.
-        AtomicReference<Thread> gatherCancelledBy = new AtomicReference<>();
-        AtomicReference<Thread> groupCancelledBy = new AtomicReference<>();
+        // A cancelled gather, and a task group however it ends, complete only once every child has completed; a
+        // gather fails fast, with a cancellation too, when a child is cancelled by its owner.
+        AtomicBoolean childCancelledByOwner = new AtomicBoolean();
         AsyncFuture<List<Integer>> gather = Async.gather(gathered);
-        gather.onCancel(() -> gatherCancelledBy.set(Thread.currentThread()));
-        gather.whenComplete((v, e) -> gatherCompletions.incrementAndGet());
+        gather.whenComplete((v, e) -> {
+            gatherCompletions.incrementAndGet();
+            if (gather.isCancelled() && !childCancelledByOwner.get()) {
+                for (AsyncFuture<Integer> child : gathered) {
+                    if (!child.isDone()) {
+                        violations.add("the gather was cancelled before its child " + child + " completed");
+                    }
+                }
+            }
+        });
         AsyncFuture<Integer> shield = Async.shield(shieldedStage);
         shield.whenComplete((v, e) -> shieldCompletions.incrementAndGet());
         AsyncFuture<String> group = Async.taskGroup(g -> {
@@ -478,12 +486,8 @@ class TimeoutCancelStressTest {
             }
             return body;
         });
-        group.onCancel(() -> groupCancelledBy.set(Thread.currentThread()));
         group.whenComplete((v, e) -> {
             groupCompletions.incrementAndGet();
-            if (group.isCancelled()) {
-                return; // cancel() completes it at once; its children are checked once cancel() returns
-            }
             for (AsyncFuture<Integer> child : spawned) {
                 if (!child.isDone()) {
                     violations.add("the task group completed before its child " + child);
@@ -502,39 +506,27 @@ class TimeoutCancelStressTest {
                 for (int i = 0; i < 6; i++) {
                     int which = rnd.nextInt(k);
                     switch (rnd.nextInt(11)) {
-                        case 0, 1 -> gathered.get(which).complete(which * 10);
-                        case 2 -> gathered.get(which).completeExceptionally(new IllegalStateException("g" + which));
-                        case 3 -> gathered.get(which).cancel(false);
-                        case 4, 5 -> spawned.get(which).complete(which * 10);
-                        case 6 -> spawned.get(which).completeExceptionally(new IllegalStateException("s" + which));
-                        case 7 -> spawned.get(which).cancel(false);
-                        case 8 -> {
-                            if (gather.cancel(false) && gatherCancelledBy.get() == Thread.currentThread()) {
-                                for (AsyncFuture<Integer> child : gathered) {
-                                    if (!child.isDone()) {
-                                        violations.add("gather cancelled but its child " + child + " runs on");
-                                    }
-                                }
-                            }
+                        case 0, 1 -> gathered.get(which).settle(which * 10);
+                        case 2 -> gathered.get(which).settleExceptionally(new IllegalStateException("g" + which));
+                        case 3 -> {
+                            childCancelledByOwner.set(true);
+                            gathered.get(which).cancel(false);
                         }
+                        case 4, 5 -> spawned.get(which).settle(which * 10);
+                        case 6 -> spawned.get(which).settleExceptionally(new IllegalStateException("s" + which));
+                        case 7 -> spawned.get(which).cancel(false);
+                        case 8 -> gather.cancel(false);
                         case 9 -> {
                             shield.cancel(false);
                             if (rnd.nextBoolean()) {
-                                shieldedStage.complete(7);
+                                shieldedStage.settle(7);
                             }
                         }
                         default -> {
                             if (rnd.nextBoolean()) {
-                                if (group.cancel(false) && groupCancelledBy.get() == Thread.currentThread()) {
-                                    for (AsyncFuture<Integer> child : spawned) {
-                                        if (!child.isDone()) {
-                                            violations.add("task group cancelled but its child " + child
-                                                    + " runs on");
-                                        }
-                                    }
-                                }
+                                group.cancel(false);
                             } else {
-                                body.complete("body");
+                                body.settle("body");
                             }
                         }
                     }
@@ -548,11 +540,11 @@ class TimeoutCancelStressTest {
         runThreads(bodies);
         // Whatever is left ends normally now.
         for (int i = 0; i < k; i++) {
-            gathered.get(i).complete(i * 10);
-            spawned.get(i).complete(i * 10);
+            gathered.get(i).settle(i * 10);
+            spawned.get(i).settle(i * 10);
         }
-        shieldedStage.complete(7);
-        body.complete("body");
+        shieldedStage.settle(7);
+        body.settle("body");
 
         assertThat(violations).isEmpty();
         for (AsyncFuture<?> f : List.of(gather, shield, group)) {

@@ -5,10 +5,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -50,6 +53,106 @@ class TimeoutTest {
         assertThat(scope.get().expired()).isTrue();
         assertThat(inFlight.get()).isCancelled();
         assertThat(cleanup.get()).isInstanceOf(CancellationException.class);
+        assertThat(timer.pendingTasks()).isZero();
+    }
+
+    @Test
+    void anExpiredScopeFailsWithTimeoutExceptionOnlyAfterTheCleanupTheBodyStarted() {
+        // async with asyncio.timeout(0.005):
+        //     try: await asyncio.sleep(3600)
+        //     except asyncio.CancelledError: await cleanup; raise
+        List<String> events = new CopyOnWriteArrayList<>();
+        AsyncFuture<Void> cleanup = new AsyncFuture<>();
+        CompletableFuture<Void> cancelSeen = new CompletableFuture<>();
+        AtomicReference<Timeout> scope = new AtomicReference<>();
+        try (CleanupStages.SerialTimer serial = new CleanupStages.SerialTimer()) {
+            AsyncFuture<String> r = Async.timeout(Duration.ofMillis(5), t -> {
+                scope.set(t);
+                return CleanupStages.reraisingAfter(serial.timer.sleep(Duration.ofHours(1), "never"), cleanup,
+                        events, cancelSeen);
+            }, serial.timer);
+            value(cancelSeen);
+            serial.drain(); // the expiry has returned, with the cleanup in flight
+
+            assertThat(r).isNotDone();
+            assertThat(cleanup).isNotDone();
+            assertThat(scope.get()).hasToString("Timeout[expiring]");
+            cleanup.settle(null);
+
+            assertThat(failure(r)).isInstanceOf(TimeoutException.class)
+                    .hasCauseInstanceOf(CancellationException.class);
+            assertThat(events).containsExactly("cancelled", "cleanup");
+            assertThat(scope.get()).hasToString("Timeout[expired]");
+        }
+    }
+
+    @Test
+    void anExpiredScopeWhoseBodyRecoversKeepsTheBodysValue() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        AsyncFuture<String> cleanup = new AsyncFuture<>();
+        CompletableFuture<Void> cancelSeen = new CompletableFuture<>();
+        AtomicReference<Timeout> scope = new AtomicReference<>();
+        AsyncFuture<String> r = Async.timeout(Duration.ofMillis(5), t -> {
+            scope.set(t);
+            return CleanupStages.recoveringWith(timer.sleep(Duration.ofHours(1), "never"), cleanup, events,
+                    cancelSeen);
+        }, timer);
+        value(cancelSeen);
+        cleanup.settle("recovered");
+
+        assertThat(value(r)).isEqualTo("recovered");
+        assertThat(scope.get().expired()).isTrue();
+    }
+
+    @Test
+    void cancellingAnExpiredScopeWhileItsBodyCleansUpCancelsTheCleanup() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        AsyncFuture<Void> cleanup = new AsyncFuture<>();
+        CompletableFuture<Void> cancelSeen = new CompletableFuture<>();
+        try (CleanupStages.SerialTimer serial = new CleanupStages.SerialTimer()) {
+            AsyncFuture<String> r = Async.timeout(Duration.ofMillis(5), t -> CleanupStages.reraisingAfter(
+                    serial.timer.sleep(Duration.ofHours(1), "never"), cleanup, events, cancelSeen), serial.timer);
+            value(cancelSeen);
+            serial.drain(); // the expiry has returned: the cleanup stage is the one in flight
+
+            assertThat(r.cancel(false)).isTrue();
+
+            assertThat(cleanup).isCancelled();
+            assertThat(r).isCancelled(); // the caller's cancellation, not a timeout, as in asyncio
+            assertThat(events).containsExactly("cancelled");
+        }
+    }
+
+    @Test
+    void cancellingTheScopeWaitsForTheCleanupOfItsBody() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        AsyncFuture<Void> cleanup = new AsyncFuture<>();
+        AtomicReference<Timeout> scope = new AtomicReference<>();
+        AsyncFuture<String> r = Async.timeout(Duration.ofMinutes(1), t -> {
+            scope.set(t);
+            return CleanupStages.reraisingAfter(timer.sleep(Duration.ofHours(1), "never"), cleanup, events,
+                    new CompletableFuture<>());
+        }, timer);
+
+        assertThat(r.cancel(false)).isTrue();
+
+        assertThat(r).isNotDone();
+        assertThat(timer.pendingTasks()).isZero(); // the deadline is gone: it cannot cancel the cleanup
+        cleanup.settle(null);
+        assertThat(r).isCancelled();
+        assertThat(events).containsExactly("cancelled", "cleanup");
+        assertThat(scope.get().expired()).isFalse();
+    }
+
+    @Test
+    void givingTheScopeUpFromOutsideCompletesItAtOnce() {
+        AsyncFuture<Void> body = timer.sleep(Duration.ofHours(1));
+        AsyncFuture<Void> r = Async.timeout(Duration.ofMinutes(1), t -> body, timer);
+
+        r.orTimeout(1, TimeUnit.MILLISECONDS);
+
+        assertThat(failure(r)).isInstanceOf(TimeoutException.class).hasNoCause();
+        assertThat(body).isCancelled();
         assertThat(timer.pendingTasks()).isZero();
     }
 

@@ -5,8 +5,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -71,7 +73,8 @@ class WaitForTest {
 
         Throwable e = failure(r);
         assertThat(e).isInstanceOf(TimeoutException.class).hasCauseInstanceOf(CancellationException.class);
-        assertThat(stage).isCancelled();
+        // The result settles when the stage completes, before its cancel() returns and marks it cancelled.
+        assertThat(failure(stage)).isInstanceOf(CancellationException.class);
         assertThat(sleeping).isCancelled();
         assertThat(cleanedUp).isTrue();
         assertThat(timer.pendingTasks()).isZero();
@@ -93,6 +96,126 @@ class WaitForTest {
 
         assertThat(failure(r)).isInstanceOf(TimeoutException.class);
         assertThat(cleanupRanFirst).isTrue();
+    }
+
+    @Test
+    void cleanupTheTimedOutStageStartsRunsToCompletionBeforeTheTimeoutIsReported() {
+        // The program, as asyncio runs it: "cleanup" at 0.30 s, then TimeoutError.
+        //   async def work():
+        //       try: await asyncio.sleep(3600)
+        //       except asyncio.CancelledError:
+        //           await asyncio.sleep(0.2); print("cleanup"); raise
+        //   await asyncio.wait_for(work(), 0.1)
+        List<String> events = new CopyOnWriteArrayList<>();
+        AsyncFuture<Void> work = timer.sleep(Duration.ofHours(1)).exceptionallyCompose(e -> timer
+                .sleep(Duration.ofMillis(200))
+                .whenComplete((v, x) -> events.add(x == null ? "cleanup" : "cleanup cancelled"))
+                .thenCompose(v -> AsyncFuture.failed(e)));
+
+        AsyncFuture<Void> r = Async.waitFor(work, Duration.ofMillis(100), timer);
+        AsyncFuture<Void> observed = r.whenComplete((v, e) -> events.add("waitFor " + e.getClass().getSimpleName()));
+
+        assertThat(failure(observed)).isInstanceOf(TimeoutException.class)
+                .hasCauseInstanceOf(CancellationException.class);
+        assertThat(events).containsExactly("cleanup", "waitFor TimeoutException");
+        assertThat(timer.pendingTasks()).isZero();
+    }
+
+    @Test
+    void aTimedOutStageThatCleansUpAsynchronouslyFailsTheWaitForOnlyOnceItsCleanupHasSettled() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        AsyncFuture<Void> cleanup = new AsyncFuture<>();
+        CompletableFuture<Void> cancelSeen = new CompletableFuture<>();
+        try (CleanupStages.SerialTimer serial = new CleanupStages.SerialTimer()) {
+            AsyncFuture<String> stage = CleanupStages.reraisingAfter(
+                    serial.timer.sleep(Duration.ofHours(1), "never"), cleanup, events, cancelSeen);
+
+            AsyncFuture<String> r = Async.waitFor(stage, Duration.ofMillis(5), serial.timer);
+            value(cancelSeen);
+            serial.drain(); // the expiry has returned, with the cleanup in flight
+
+            assertThat(r).isNotDone();
+            assertThat(cleanup).isNotDone();
+            cleanup.settle(null);
+            assertThat(failure(r)).isInstanceOf(TimeoutException.class)
+                    .hasCauseInstanceOf(CancellationException.class);
+            assertThat(events).containsExactly("cancelled", "cleanup");
+        }
+    }
+
+    @Test
+    void aStageWhoseCleanupRecoversFromTheTimeoutGivesItsValueAsWaitForDoesInPython312() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        AsyncFuture<String> cleanup = new AsyncFuture<>();
+        CompletableFuture<Void> cancelSeen = new CompletableFuture<>();
+        AsyncFuture<String> stage = CleanupStages.recoveringWith(timer.sleep(Duration.ofHours(1), "never"),
+                cleanup, events, cancelSeen);
+
+        AsyncFuture<String> r = Async.waitFor(stage, Duration.ofMillis(5), timer);
+        value(cancelSeen);
+        cleanup.settle("recovered");
+
+        assertThat(value(r)).isEqualTo("recovered");
+        assertThat(events).containsExactly("cancelled", "cleanup");
+    }
+
+    @Test
+    void cancellingTheWaitForWhileTheTimedOutStageCleansUpCancelsTheCleanup() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        AsyncFuture<Void> cleanup = new AsyncFuture<>();
+        CompletableFuture<Void> cancelSeen = new CompletableFuture<>();
+        try (CleanupStages.SerialTimer serial = new CleanupStages.SerialTimer()) {
+            AsyncFuture<String> stage = CleanupStages.reraisingAfter(
+                    serial.timer.sleep(Duration.ofHours(1), "never"), cleanup, events, cancelSeen);
+            AsyncFuture<String> r = Async.waitFor(stage, Duration.ofMillis(5), serial.timer);
+            value(cancelSeen);
+            serial.drain(); // the expiry has returned: the cleanup stage is the one in flight
+
+            assertThat(r.cancel(false)).isTrue();
+
+            assertThat(cleanup).isCancelled();
+            assertThat(r).isCancelled(); // the caller's cancellation, not a timeout, as in asyncio
+            assertThat(events).containsExactly("cancelled");
+        }
+    }
+
+    @Test
+    void cancellingTheWaitForWaitsForTheCleanupOfTheStageAndLeavesItRunning() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        AsyncFuture<Void> cleanup = new AsyncFuture<>();
+        CompletableFuture<Void> cancelSeen = new CompletableFuture<>();
+        AsyncFuture<String> stage = CleanupStages.reraisingAfter(timer.sleep(Duration.ofHours(1), "never"),
+                cleanup, events, cancelSeen);
+        AsyncFuture<String> r = Async.waitFor(stage, Duration.ofMinutes(1), timer);
+
+        assertThat(r.cancel(false)).isTrue();
+
+        assertThat(r).isNotDone();
+        assertThat(cleanup).isNotDone();
+        cleanup.settle(null);
+        assertThat(r).isCancelled();
+        assertThat(events).containsExactly("cancelled", "cleanup");
+        assertThat(timer.pendingTasks()).isZero();
+    }
+
+    @Test
+    void theTimerFiringAfterTheWaitForWasCancelledLeavesTheCleanupAlone() {
+        try (CleanupStages.SerialTimer serial = new CleanupStages.SerialTimer()) {
+            List<String> events = new CopyOnWriteArrayList<>();
+            AsyncFuture<Void> cleanup = new AsyncFuture<>();
+            AsyncFuture<String> stage = CleanupStages.reraisingAfter(new AsyncFuture<>(), cleanup, events,
+                    new CompletableFuture<>());
+            AsyncFuture<String> r = Async.waitFor(stage, Duration.ofMillis(5), serial.timer);
+            assertThat(r.cancel(false)).isTrue();
+
+            // Due later on the same callback thread: once it has run, so has the waitFor's expiry.
+            value(serial.timer.sleep(Duration.ofMillis(20)));
+
+            assertThat(cleanup).isNotDone();
+            cleanup.settle(null);
+            assertThat(r).isCancelled();
+            assertThat(events).containsExactly("cancelled", "cleanup");
+        }
     }
 
     @Test
@@ -190,12 +313,12 @@ class WaitForTest {
             AsyncFuture<Integer> stage = new AsyncFuture<>();
             AsyncFuture<Integer> r = Async.waitFor(stage, Duration.ofNanos(50_000), timer);
             spin(ThreadLocalRandom.current().nextLong(100_000));
-            boolean delivered = stage.complete(i);
+            boolean delivered = stage.settle(i);
 
             if (delivered) {
                 assertThat(value(r)).isEqualTo(i);
-            } else {
-                assertThat(stage).isCancelled();
+            } else { // refused: the timeout's cancel claimed the stage, and completes it on the callback thread
+                assertThat(failure(stage)).isInstanceOf(CancellationException.class);
                 assertThat(failure(r)).isInstanceOf(TimeoutException.class);
             }
         }
