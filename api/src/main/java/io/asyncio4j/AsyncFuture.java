@@ -470,8 +470,11 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
                 break;
             }
         }
-        Throwable actionFailure = head == RELEASED ? null : runActions(head);
-        boolean won = failure == null ? super.complete(value) : super.completeExceptionally(failure);
+        // An operation's future released by another thread is completed by that thread, once its actions have run.
+        boolean claimed = head != RELEASED;
+        Throwable actionFailure = claimed ? runActions(head) : null;
+        boolean won = (claimed || source != null)
+                && (failure == null ? super.complete(value) : super.completeExceptionally(failure));
         finishUpstream();
         rethrow(actionFailure);
         return won;
@@ -495,7 +498,7 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
             return true;
         }
         if (in != null) {
-            return in.releaseStage();
+            return in.releaseStage(s);
         }
         return s == null;
     }
@@ -610,9 +613,11 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
                 break;
             }
         }
-        Throwable actionFailure = head == RELEASED ? null : runActions(head);
+        boolean claimed = head != RELEASED;
+        Throwable actionFailure = claimed ? runActions(head) : null;
         finishUpstream();
-        if (!isDone() && source == null) {
+        if (claimed && !isDone() && source == null) {
+            // Only the claimer completes an operation's future: another thread's give-up may still be running its actions.
             super.completeExceptionally(new CancellationException());
         }
         boolean cancelled;
@@ -975,16 +980,29 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
         }
 
         /**
-         * The source has completed: releases the stage the function returned, if it is still in flight. Returns
-         * {@code false} when there is none to release because the outcome is on its way (the function is running, or
-         * its stage has completed and is being relayed).
+         * The source has completed: releases the stage the function returned, if it is still in flight. While an
+         * {@code exceptionallyCompose} function handles its source's failure, the stage it is about to return is
+         * cancelled on arrival (a cancel reaches cleanup that is just starting). Returns {@code false} when there is
+         * nothing to release because an outcome is on its way: a {@code thenCompose} function holds the source's
+         * value, the source's value passes an {@code exceptionallyCompose} by, or the stage has completed and is
+         * being relayed.
          */
-        boolean releaseStage() {
-            Object s = stage;
-            if (s instanceof AsyncFuture) {
-                return ((AsyncFuture<?>) s).release();
+        boolean releaseStage(CompletableFuture<?> source) {
+            for (;;) {
+                Object s = stage;
+                if (s instanceof AsyncFuture) {
+                    return ((AsyncFuture<?>) s).release();
+                }
+                if (s instanceof CompletionStage) {
+                    return !(s instanceof CompletableFuture) || !((CompletableFuture<?>) s).isDone();
+                }
+                if (s == CANCELLED || cancelOnArrival || source == null || !source.isCompletedExceptionally()) {
+                    return false;
+                }
+                if (STAGE.compareAndSet(this, null, CANCELLED)) {
+                    return true;
+                }
             }
-            return s instanceof CompletableFuture ? !((CompletableFuture<?>) s).isDone() : s instanceof CompletionStage;
         }
     }
 }

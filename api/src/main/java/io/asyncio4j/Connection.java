@@ -19,8 +19,25 @@ import java.util.function.IntFunction;
  * Buffered bytes are returned before a stream error or the end of the stream is reported. Every read that searches
  * takes a limit.
  *
- * <p>Cancelling a pending read detaches that reader only: the connection stays usable and no byte is lost, the
- * next read returns what arrived meanwhile. (The read from the socket itself is never cancelled.)
+ * <h2>Giving an operation up</h2>
+ * A read, write, drain or connect is given up by {@code cancel} or by any completion from outside —
+ * {@code complete}, {@code completeExceptionally}, {@code orTimeout}, {@code completeOnTimeout},
+ * {@code completeAsync}, {@code obtrude*} — on its own future or on any stage derived from it (see
+ * {@link AsyncFuture}). All of these act as {@code cancel} does, and the operation is released before any dependent
+ * of the future runs:
+ * <ul>
+ *   <li>a read is detached: the connection stays usable, no byte is lost and none is invented; bytes the read had
+ *       already taken from the connection's buffer, or copied into the caller's, are put back at the front, and the
+ *       next read returns them and what arrived meanwhile. The caller's buffer ({@link #read(ByteBuffer)},
+ *       {@link #read(int, IntFunction)}) is let go of, its position put back, before any dependent sees the
+ *       outcome, so a dependent may reuse it at once. (The read from the socket itself is never cancelled.)</li>
+ *   <li>a write still queued leaves the queue; one the socket has started to send aborts the connection, since the
+ *       peer would otherwise see a truncated message;</li>
+ *   <li>a drain stops waiting; a connect closes its socket.</li>
+ * </ul>
+ * An operation that has already delivered cannot be given up: {@code cancel} and {@code complete} return
+ * {@code false} and the stage gets the value. So {@code conn.readLine(n, UTF_8).thenApply(parse).orTimeout(5,
+ * SECONDS)} can time out a request without ever losing a reply line.
  *
  * <h2>Writing</h2>
  * {@code write} queues the bytes and returns a future completed when all of them have been handed to the socket.
@@ -31,8 +48,8 @@ import java.util.function.IntFunction;
  * callbacks queued at that moment have run, then leave together in one socket write: the replies to pipelined
  * requests share a system call. Writes from any other thread start at once when the connection's executor is idle,
  * else as soon as the callbacks it is running are done.
- * Cancelling a queued write that has not started removes it; cancelling one that the socket has already started
- * to send aborts the connection, since the peer would otherwise see a truncated message.
+ * Giving up a queued write that has not started removes it; giving up one that the socket has already started
+ * to send aborts the connection (see below).
  *
  * <h2>Closing</h2>
  * {@link #close()} flushes queued output then closes; {@link #abort()} closes without flushing. After either,
@@ -53,10 +70,10 @@ import java.util.function.IntFunction;
  * callback takes effect after the writes other threads made before it. Whatever the thread, the cap on queued
  * output ({@link WriteQueueFullException}), a closed connection and a shut-down output are checked on the calling
  * thread, before the operation returns; {@link #isOpen()} is false as soon as {@code close} or {@code abort}
- * returns, and {@link #pendingOutputBytes()} counts a write as soon as {@code write} returns. Once {@code cancel}
- * of a {@link #read(ByteBuffer)} or {@link #read(int, IntFunction)} returns, the connection no longer touches the
- * buffer, whatever thread cancels; stages that depend on the cancelled read run inside {@code cancel}, before that
- * point, so reuse the buffer after {@code cancel} returns (a timeout of {@code Async.waitFor} completes after it).
+ * returns, and {@link #pendingOutputBytes()} counts a write as soon as {@code write} returns. A read of the
+ * caller's buffer ({@link #read(ByteBuffer)}, {@link #read(int, IntFunction)}) given up from any thread lets go of
+ * the buffer on that thread before the read's future completes: its dependents, and the caller once the give-up
+ * returns, may reuse it.
  */
 public interface Connection {
 
@@ -75,8 +92,9 @@ public interface Connection {
      * style): whatever is buffered, or the next bytes to arrive. A reader that reuses one buffer allocates
      * nothing per read; this is the fastest way to stream bytes through.
      *
-     * <p>Leave {@code dst} alone until the future completes. If the read is cancelled after bytes were copied
-     * into {@code dst}, its position is put back and the bytes stay in the connection for the next read.
+     * <p>Leave {@code dst} alone until the future completes. If the read is given up (cancelled, or completed from
+     * outside) after bytes were copied into {@code dst}, its position is put back and the bytes stay in the
+     * connection for the next read, before any dependent of the future runs.
      *
      * @param dst where to put the bytes, from its position; its position advances by the count read
      * @return a future of the count read, at least 1, or -1 at the end of the stream

@@ -205,7 +205,7 @@ final class Permits {
         acquired.addDoneCallback((v, failure) -> {
             if (failure != null) {
                 result.settleExceptionally(Async.unwrap(failure)); // withdrawn by the give-up, which completes it
-            } else if (decided.compareAndSet(false, true)) {
+            } else if (!result.isGivenUp() && decided.compareAndSet(false, true)) {
                 runHolding(body, result);
             } else {
                 release(); // given up as the permit arrived: give it back, do not run the body

@@ -31,9 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * accepted is delivered exactly once and a withdrawn one never, no signal is lost. A lost wake-up shows up as a
  * thread stuck past the 30-second guard.
  *
- * <p>Threads block on the futures ({@code get}) as real threads would; cancellations come from the waiter
- * itself, from other threads holding the resource (a cancel racing with the release that wakes the victim), and
- * from a canceller thread that keeps cancelling the latest waiter, to land inside hand-overs in progress.
+ * <p>Threads block on the futures ({@code get}) as real threads would; give-ups — {@code cancel},
+ * {@code completeExceptionally} or {@code orTimeout}, on the waiter's future or on a stage derived from it — come
+ * from the waiter itself, from other threads holding the resource (a give-up racing with the release that wakes the
+ * victim), and from a thread that keeps giving up the latest waiter, to land inside hand-overs in progress.
  */
 class PrimitivesStressTest {
 
@@ -145,7 +146,7 @@ class PrimitivesStressTest {
                 latest.set(f);
             }
             if (rnd.nextInt(10) == 0) {
-                f.cancel(false); // withdraw our own, possibly as it is being handed a permit
+                giveUp(f); // withdraw our own, possibly as it is being handed a permit
             }
             if (!await(f)) {
                 withdrawn.incrementAndGet();
@@ -159,12 +160,12 @@ class PrimitivesStressTest {
             holders.decrementAndGet();
             AsyncFuture<Void> victim = rnd.nextInt(3) == 0 ? pending.poll() : null;
             if (victim != null && rnd.nextBoolean()) {
-                victim.cancel(false); // cancel, then release: the release must skip it
+                giveUp(victim); // cancel, then release: the release must skip it
                 pool.release();
             } else {
                 pool.release();
                 if (victim != null) {
-                    victim.cancel(false); // release, then cancel: races the hand-over to the victim
+                    giveUp(victim); // release, then cancel: races the hand-over to the victim
                 }
             }
         }
@@ -195,7 +196,7 @@ class PrimitivesStressTest {
                 AsyncFuture<Void> victim = rnd.nextInt(4) == 0 ? pending.poll() : null;
                 cond.signal();
                 if (victim != null) {
-                    victim.cancel(false); // maybe the waiter just signalled: the signal must pass on
+                    giveUp(victim); // maybe the waiter just signalled: the signal must pass on
                 }
                 holders.decrementAndGet();
                 cond.release();
@@ -210,7 +211,7 @@ class PrimitivesStressTest {
                     pending.add(ready);
                 }
                 if (rnd.nextInt(20) == 0) {
-                    ready.cancel(false);
+                    giveUp(ready);
                 }
                 if (!await(ready)) {
                     continue; // cancelled: we do not hold the lock
@@ -291,7 +292,7 @@ class PrimitivesStressTest {
                             latest.set(put);
                         }
                         if (rnd.nextInt(10) == 0) {
-                            put.cancel(false);
+                            giveUp(put);
                         }
                         (await(put) ? accepted : withdrawn).add(item);
                         maxSize.accumulateAndGet(q.size(), Math::max);
@@ -312,7 +313,7 @@ class PrimitivesStressTest {
                         latest.set(get);
                     }
                     if (rnd.nextInt(10) == 0) {
-                        get.cancel(false);
+                        giveUp(get);
                     }
                     Integer item;
                     try {
@@ -320,6 +321,9 @@ class PrimitivesStressTest {
                     } catch (CancellationException e) {
                         continue;
                     } catch (ExecutionException e) {
+                        if (givenUp(e.getCause())) {
+                            continue;
+                        }
                         assertThat(e.getCause()).isInstanceOf(QueueShutdownException.class);
                         return; // shut down and empty
                     } catch (InterruptedException | TimeoutException e) {
@@ -441,7 +445,7 @@ class PrimitivesStressTest {
             while (done.getCount() > 0) {
                 AsyncFuture<?> f = latest.get();
                 if (f != null && rnd.nextInt(4) == 0) {
-                    f.cancel(false);
+                    giveUp(f);
                 }
                 Thread.onSpinWait();
             }
@@ -452,21 +456,59 @@ class PrimitivesStressTest {
         if (rnd.nextInt(4) == 0) {
             AsyncFuture<?> victim = pending.poll();
             if (victim != null) {
-                victim.cancel(false);
+                giveUp(victim);
             }
         }
     }
 
-    /** Waits for {@code f}: true if it completed normally, false if it was cancelled. */
+    /** What a waiter completed from outside fails with, as opposed to a failure of the primitive. */
+    private static final class GivenUp extends RuntimeException {
+        GivenUp() {
+            super("given up", null, false, false);
+        }
+    }
+
+    /**
+     * Gives a waiter up in one of the ways a future can be given up — {@code cancel}, {@code completeExceptionally},
+     * {@code orTimeout} (later, from the JDK's delay thread) — on its own future or on a stage derived from it.
+     * Never a normal completion from outside: the waiter's thread must be able to tell a wake-up from a give-up.
+     */
+    private static void giveUp(AsyncFuture<?> f) {
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        AsyncFuture<?> target = rnd.nextBoolean() ? f : f.thenApply(x -> x);
+        switch (rnd.nextInt(3)) {
+            case 0:
+                target.cancel(false);
+                break;
+            case 1:
+                target.completeExceptionally(new GivenUp());
+                break;
+            default:
+                target.orTimeout(rnd.nextInt(50), TimeUnit.MICROSECONDS);
+        }
+    }
+
+    /** Whether {@code f} failed because it was given up, rather than completed by the primitive. */
+    private static boolean givenUp(Throwable failure) {
+        return failure instanceof CancellationException || failure instanceof GivenUp
+                || failure instanceof TimeoutException;
+    }
+
+    /** Waits for {@code f}: true if it completed normally, false if it was given up. */
     private static boolean await(AsyncFuture<?> f) {
         try {
             f.get(GUARD_SECONDS, TimeUnit.SECONDS);
             return true;
         } catch (CancellationException e) {
             return false;
+        } catch (ExecutionException e) {
+            if (givenUp(e.getCause())) {
+                return false;
+            }
+            throw new AssertionError(e);
         } catch (TimeoutException e) {
             throw new AssertionError("stuck for " + GUARD_SECONDS + " s: a wake-up was lost", e);
-        } catch (InterruptedException | ExecutionException e) {
+        } catch (InterruptedException e) {
             throw new AssertionError(e);
         }
     }
