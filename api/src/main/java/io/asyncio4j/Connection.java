@@ -42,8 +42,11 @@ import java.util.function.IntFunction;
  * <h2>Writing</h2>
  * {@code write} queues the bytes and returns a future completed when all of them have been handed to the socket.
  * The connection keeps a reference to the caller's buffer or array until then: do not modify it before. Queued
- * output is capped ({@link ConnectionOptions#maxQueuedWriteBytes()}); a write beyond the cap fails with
- * {@link WriteQueueFullException} and is not queued. Use {@link #drain()} as in asyncio to wait for room.
+ * output is capped ({@link ConnectionOptions#maxQueuedWriteBytes()}): a write is admitted, whatever its size, while
+ * the bytes already queued are below the cap, so the queue holds at most the cap plus one write, and a single write
+ * larger than the cap goes through; a write made once the queue has reached the cap fails with
+ * {@link WriteQueueFullException} and is not queued. Use {@link #drain()} as in asyncio to wait for room: a writer
+ * that drains between writes is never refused.
  * Writes made from this connection's own callbacks (code running on its {@link #executor()}) are held until the
  * callbacks queued at that moment have run, then leave together in one socket write: the replies to pipelined
  * requests share a system call. Writes from any other thread start at once when the connection's executor is idle,
@@ -216,7 +219,8 @@ public interface Connection {
      *
      * @param buffer the bytes to send, from its position to its limit
      * @return a future completed when the bytes are handed to the socket; it fails with
-     *         {@link WriteQueueFullException} at once when the queue is full, and with the connection's failure
+     *         {@link WriteQueueFullException} at once when the bytes already queued have reached the cap (never
+     *         for the size of this write alone), and with the connection's failure
      *         if it closes first
      */
     AsyncFuture<Void> write(ByteBuffer buffer);

@@ -82,7 +82,10 @@ public final class ConnectionOptions {
         return writeLowWatermark;
     }
 
-    /** @return the hard cap on queued output; a write beyond it fails with {@link WriteQueueFullException} */
+    /**
+     * @return the hard cap on queued output: a write made once this many bytes are queued fails with
+     *         {@link WriteQueueFullException}; one made below it is admitted whatever its size
+     */
     public long maxQueuedWriteBytes() {
         return maxQueuedWriteBytes;
     }

@@ -3,8 +3,10 @@ package io.asyncio4j;
 import java.io.IOException;
 
 /**
- * A write was refused because the connection's queued output would exceed its hard cap. The write was not
- * queued, no byte of it was sent, and the connection is unchanged: wait on {@code drain()} before writing more.
+ * A write was refused because the connection's queued output had reached its hard cap: the writer ignored
+ * {@code drain()}. A write is admitted, whatever its size, while the bytes already queued are below the cap, so a
+ * writer that waits on {@code drain()} between writes never sees this. The write was not queued, no byte of it
+ * was sent, and the connection is unchanged: wait on {@code drain()} before writing more.
  */
 public final class WriteQueueFullException extends IOException {
 
@@ -17,11 +19,11 @@ public final class WriteQueueFullException extends IOException {
      *
      * @param queued    bytes already queued
      * @param requested bytes the refused write carried
-     * @param cap       the configured cap on queued bytes
+     * @param cap       the configured cap on queued bytes, which {@code queued} has reached
      */
     public WriteQueueFullException(long queued, long requested, long cap) {
-        super("write of " + requested + " bytes refused: " + queued + " bytes already queued, cap is " + cap
-                + " (wait for drain() before writing more)");
+        super("write of " + requested + " bytes refused: " + queued + " bytes already queued, at or above the cap of "
+                + cap + " (wait for drain() before writing more)");
         this.queued = queued;
         this.requested = requested;
         this.cap = cap;

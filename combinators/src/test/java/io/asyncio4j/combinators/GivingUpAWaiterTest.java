@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Every way of giving up a primitive's waiter ({@code complete}, {@code completeExceptionally}, {@code orTimeout},
  * {@code obtrudeValue}, {@code cancel}), on the waiter's own future and on a stage derived from it, removes the
- * waiter and loses no permit or wake-up: the waiter behind it gets what the next release (set, signal) hands out,
- * and the primitive is free afterwards.
+ * waiter and loses no permit, item or wake-up: the waiter behind it gets what the next release (set, signal, offer,
+ * poll) hands out, a put given up never enqueues its item, and the primitive is free afterwards.
  *
  * <p>The racing variant hands the wake-up out from inside the give-up, before the given-up future completes (a
  * cancellation action registered on the waiter runs before the primitive's own): the waiter's future then refuses
@@ -134,6 +134,34 @@ class GivingUpAWaiterTest {
                 sem.acquire();
                 return guarded(sem::withPermit, sem::queueLength, sem::release,
                         () -> assertThat(sem.availablePermits()).isEqualTo(1));
+            }
+        },
+        QUEUE_GET {
+            @Override
+            Scenario create() {
+                AsyncQueue<String> q = AsyncQueue.fifo(1);
+                AsyncFuture<String> next;
+                AsyncFuture<String> victim = q.get();
+                next = q.get();
+                return permits(victim, next, q::waitingGetters, () -> q.offer("item"), () -> {
+                    assertThat(next).isCompletedWithValue("item");
+                    assertThat(q.size()).isZero();
+                    assertThat(q.waitingGetters()).isZero();
+                });
+            }
+        },
+        QUEUE_PUT {
+            @Override
+            Scenario create() {
+                AsyncQueue<String> q = AsyncQueue.fifo(1);
+                q.offer("held");
+                AsyncFuture<Void> victim = q.put("victim");
+                AsyncFuture<Void> next = q.put("next");
+                return permits(victim, next, q::waitingPutters, q::poll, () -> {
+                    assertThat(q.poll()).as("the item of the put given up never goes in").isEqualTo("next");
+                    assertThat(q.size()).isZero();
+                    assertThat(q.waitingPutters()).isZero();
+                });
             }
         },
         BOUNDED_SEMAPHORE_WITH_PERMIT {

@@ -613,12 +613,16 @@ final class StreamConnection implements Connection {
         return aborted != null ? aborted : new ClosedChannelException();
     }
 
-    /** Takes {@code size} bytes of the write queue's cap for a write; {@code false} if they do not fit. */
+    /**
+     * Counts {@code size} bytes of a write into the queue; {@code false} if the bytes already queued have reached the
+     * cap. A write is admitted whatever its own size while the queue is below the cap, so that one large write, which
+     * the caller already holds in memory, is never refused for good: the queue holds at most the cap plus one write.
+     */
     private boolean reserve(long size) {
         long max = options.maxQueuedWriteBytes();
         while (true) {
             long queued = queuedBytes;
-            if (queued + size > max) {
+            if (queued >= max && size > 0) {
                 return false;
             }
             if (QUEUED_BYTES.weakCompareAndSet(this, queued, queued + size)) {
