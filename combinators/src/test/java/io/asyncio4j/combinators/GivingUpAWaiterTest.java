@@ -185,7 +185,7 @@ class GivingUpAWaiterTest {
         AsyncFuture<String> run(Supplier<? extends java.util.concurrent.CompletionStage<String>> body);
     }
 
-    private static Scenario permits(AsyncFuture<Void> victim, AsyncFuture<Void> next, IntQuery queued,
+    private static Scenario permits(AsyncFuture<?> victim, AsyncFuture<?> next, IntQuery queued,
                                     Runnable handOff, Runnable releaseNextAndCheck) {
         return new Scenario() {
             @Override
