@@ -82,11 +82,11 @@ class ChatServerTest {
     }
 
     @Test
-    void aClientThatNeverReadsIsDisconnectedAndNeverSlowsTheOthers() throws Exception {
+    void aClientThatNeverReadsIsDisconnectedWithinTheStallLimitAndTheOthersGetEveryLine() throws Exception {
         // small kernel buffers on both sides, so the stalled client's backlog shows up in the server's queue
         ServerOptions small = ServerOptions.defaults()
                 .withConnectionOptions(ConnectionOptions.defaults().withSendBufferSize(8192));
-        chat = ChatServer.start(LOOP, "127.0.0.1", 0, small, printed.stream());
+        chat = ChatServer.start(LOOP, "127.0.0.1", 0, small, Duration.ofSeconds(1), printed.stream());
         List<Connection> talkers = List.of(join(1), join(2), join(3));
         assertThat(next(talkers.get(0))).isEqualTo("* " + name(talkers.get(1)) + " joined\r\n");
         assertThat(next(talkers.get(0))).isEqualTo("* " + name(talkers.get(2)) + " joined\r\n");
@@ -170,6 +170,88 @@ class ChatServerTest {
             assertThat(chatLines.size()).isLessThan(3 * linesPerRound * round);
             assertThat(printed.lines()).contains("* " + stalledName + " left");
         }
+    }
+
+    @Test
+    void membersThatKeepReadingGetEveryLineOfABigPasteWhileOneThatStopsReadingIsDropped() throws Exception {
+        // Small kernel buffers toward the hung member, so its backlog shows up in the server's queue.
+        ServerOptions small = ServerOptions.defaults()
+                .withConnectionOptions(ConnectionOptions.defaults().withSendBufferSize(8192));
+        chat = ChatServer.start(LOOP, "127.0.0.1", 0, small, Duration.ofSeconds(1), printed.stream());
+        int lines = 30_000;
+        String filler = "x".repeat(88);                 // 100 bytes a line: a 3 MB paste
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            List<java.util.concurrent.CompletableFuture<List<String>>> fastReaders = new ArrayList<>();
+            java.util.concurrent.atomic.AtomicReference<String> pasterName = new java.util.concurrent.atomic.AtomicReference<>();
+            for (int i = 0; i < 3; i++) {
+                Socket reader = new Socket("127.0.0.1", chat.server().port());
+                sockets.add(reader);
+                fastReaders.add(readPaste(reader, pasterName::get, lines));
+            }
+            Socket hung = new Socket();
+            sockets.add(hung);
+            hung.setReceiveBufferSize(4096);
+            hung.connect(new InetSocketAddress("127.0.0.1", chat.server().port()));
+            String hungName = "127.0.0.1:" + hung.getLocalPort();
+            Socket paster = new Socket("127.0.0.1", chat.server().port());
+            sockets.add(paster);
+            pasterName.set("127.0.0.1:" + paster.getLocalPort());
+            printed.await(l -> l.equals("* " + pasterName.get() + " joined"), WAIT);
+
+            StringBuilder paste = new StringBuilder(lines * 100);
+            for (int i = 0; i < lines; i++) {
+                paste.append(String.format("%09d ", i)).append(filler).append('\n');
+            }
+            paster.getOutputStream().write(paste.toString().getBytes(US_ASCII));   // waits while the room is slow
+
+            for (java.util.concurrent.CompletableFuture<List<String>> reader : fastReaders) {
+                List<String> got = reader.get(60, TimeUnit.SECONDS);
+                assertThat(got).hasSize(lines);
+                for (int i = 0; i < lines; i += 997) {
+                    assertThat(got.get(i)).isEqualTo(pasterName.get() + ": " + String.format("%09d ", i) + filler);
+                }
+            }
+            assertThat(printed.await(l -> l.equals("* " + hungName + " left"), WAIT)).isNotNull();
+            assertThat(printed.lines()).as("nobody but the hung member left")
+                    .filteredOn(l -> l.endsWith(" left")).containsExactly("* " + hungName + " left");
+        } finally {
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    /**
+     * A member reading as fast as it can on a thread of its own: completes with the lines the paster sent, in
+     * order, once it has {@code count} of them; fails if it is disconnected first.
+     */
+    private static java.util.concurrent.CompletableFuture<List<String>> readPaste(
+            Socket socket, java.util.function.Supplier<String> paster, int count) {
+        java.util.concurrent.CompletableFuture<List<String>> result = new java.util.concurrent.CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                java.io.BufferedReader in = new java.io.BufferedReader(
+                        new java.io.InputStreamReader(socket.getInputStream(), US_ASCII));
+                List<String> got = new ArrayList<>(count);
+                String line;
+                while (got.size() < count && (line = in.readLine()) != null) {
+                    String from = paster.get();
+                    if (line.contains("too far behind")) {
+                        throw new AssertionError("a member that keeps reading was disconnected");
+                    }
+                    if (from != null && line.startsWith(from + ": ")) {
+                        got.add(line);
+                    }
+                }
+                result.complete(got);
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, "fast-reader");
+        t.setDaemon(true);
+        t.start();
+        return result;
     }
 
     /** Connects a client and checks its welcome line. */
