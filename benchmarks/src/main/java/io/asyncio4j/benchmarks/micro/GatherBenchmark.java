@@ -71,7 +71,7 @@ public class GatherBenchmark {
         }
         AsyncFuture<List<Integer>> all = Async.gather(pending);
         for (int i = 0; i < size; i++) {
-            pending.get(i).complete(i);
+            pending.get(i).settle(i);
         }
         return all.join();
     }

@@ -67,7 +67,7 @@ public class WaitForBenchmark {
     public Object asyncio4jWaitFor() {
         AsyncFuture<String> stage = new AsyncFuture<>();
         AsyncFuture<String> guarded = Async.waitFor(stage, TIMEOUT);
-        stage.complete("done");
+        stage.settle("done"); // the operation behind the stage delivers
         return guarded.join();
     }
 
