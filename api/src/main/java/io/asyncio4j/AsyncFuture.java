@@ -459,16 +459,9 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
         if (isDone() || !releaseUpstream()) {
             return false;
         }
-        Object head;
-        for (;;) {
-            head = ACTIONS.getVolatile(this);
-            if (head == SETTLED || head == COMPLETING) {
-                finishUpstream();
-                return false;
-            }
-            if (head == RELEASED || ACTIONS.compareAndSet(this, head, COMPLETING)) {
-                break;
-            }
+        Object head = claimForGiveUp(COMPLETING);
+        if (head == SETTLED) {
+            return false;
         }
         // An operation's future released by another thread is completed by that thread, once its actions have run.
         boolean claimed = head != RELEASED;
@@ -478,6 +471,25 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
         finishUpstream();
         rethrow(actionFailure);
         return won;
+    }
+
+    /**
+     * Claims the gate for a give-up that marks it {@code mark}, once the stage in flight is released: returns what
+     * the gate held (the actions to run, or {@link #RELEASED} if another give-up claimed it first), or
+     * {@link #SETTLED} if the operation settled it or it is being completed from outside, after completing what this
+     * give-up released upstream.
+     */
+    private Object claimForGiveUp(Object mark) {
+        for (;;) {
+            Object head = ACTIONS.getVolatile(this);
+            if (head == SETTLED || head == COMPLETING) {
+                finishUpstream();
+                return SETTLED;
+            }
+            if (head == RELEASED || ACTIONS.compareAndSet(this, head, mark)) {
+                return head;
+            }
+        }
     }
 
     /**
@@ -603,15 +615,9 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
         if (!releaseUpstream()) {
             return false;
         }
-        for (;;) {
-            head = ACTIONS.getVolatile(this);
-            if (head == SETTLED || head == COMPLETING) {
-                finishUpstream();
-                return false;
-            }
-            if (head == RELEASED || ACTIONS.compareAndSet(this, head, RELEASED)) {
-                break;
-            }
+        head = claimForGiveUp(RELEASED);
+        if (head == SETTLED) {
+            return false;
         }
         boolean claimed = head != RELEASED;
         Throwable actionFailure = claimed ? runActions(head) : null;

@@ -61,7 +61,7 @@ final class TimerLane implements Executor {
                     }
                     continue;
                 }
-                runSafely(task);
+                TimerQueue.runSafely(task);
             }
             try {
                 workers.execute(drain);
@@ -72,12 +72,4 @@ final class TimerLane implements Executor {
         }
     }
 
-    private static void runSafely(Runnable task) {
-        try {
-            task.run();
-        } catch (Throwable t) {
-            Thread self = Thread.currentThread();
-            self.getUncaughtExceptionHandler().uncaughtException(self, t);
-        }
-    }
 }

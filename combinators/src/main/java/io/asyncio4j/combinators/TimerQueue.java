@@ -267,11 +267,11 @@ final class TimerQueue {
         }
     }
 
-    private static void runSafely(Runnable task) {
+    /** Runs a task, reporting a failure to the thread's handler without losing the thread (timer and lane). */
+    static void runSafely(Runnable task) {
         try {
             task.run();
         } catch (Throwable t) {
-            // Timer tasks only hand work to an executor; report a failure without losing the thread.
             Thread self = Thread.currentThread();
             self.getUncaughtExceptionHandler().uncaughtException(self, t);
         }
