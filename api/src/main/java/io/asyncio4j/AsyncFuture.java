@@ -2,6 +2,8 @@ package io.asyncio4j;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -100,8 +102,15 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
      */
     private static final Object RELEASED = new Object();
 
-    /** The future this one was derived from; giving this one up gives it up. */
-    private final CompletableFuture<?> source;
+    /**
+     * The future this one was derived from; giving this one up gives it up. A compose dependent drops it for
+     * {@link #SOURCE_DONE} once its function ran, so that a long chain of composed stages does not keep every
+     * completed ancestor reachable; a racy read sees either, and both are complete.
+     */
+    private CompletableFuture<?> source;
+
+    /** Stands for a source that has completed. */
+    private static final CompletableFuture<Object> SOURCE_DONE = CompletableFuture.completedFuture(null);
 
     /**
      * The gate: {@code null} or the cancellation actions while nobody has claimed this future — the one
@@ -257,7 +266,7 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
     public AsyncFuture<T> onCancel(Runnable action) {
         Objects.requireNonNull(action, "action");
         for (;;) {
-            Object head = ACTIONS.getVolatile(this);
+            Object head = gate();
             if (head == RELEASED || head == COMPLETING) {
                 action.run();
                 return this;
@@ -316,7 +325,7 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
      */
     public boolean isGivenUp() {
         Object head = ACTIONS.getVolatile(this);
-        return head == RELEASED || head == COMPLETING;
+        return head == RELEASED || head == COMPLETING || head instanceof Releasing;
     }
 
     private boolean claimForSettle() {
@@ -325,9 +334,10 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
             if (head == SETTLED || head == COMPLETING) {
                 return false;
             }
-            if (head == RELEASED) {
-                // An operation released is not allowed to deliver; a derived stage or a task finishes its cancellation.
-                return source != null;
+            if (head == RELEASED || head instanceof Releasing) {
+                // An operation released is not allowed to deliver; a derived stage or a task finishes its
+                // cancellation, once the give-up's actions have run.
+                return source != null && gate() == RELEASED;
             }
             if (ACTIONS.compareAndSet(this, head, SETTLED)) {
                 return true;
@@ -456,128 +466,220 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
     }
 
     private boolean completeFromOutside(T value, Throwable failure) {
-        if (isDone() || !releaseUpstream()) {
+        if (isDone()) {
             return false;
         }
-        Object head = claimForGiveUp(COMPLETING);
-        if (head == SETTLED) {
+        Throwable[] actionFailure = {null};
+        if (!releaseUpstream(actionFailure)) {
+            rethrow(actionFailure[0]);
             return false;
         }
-        // An operation's future released by another thread is completed by that thread, once its actions have run.
-        boolean claimed = head != RELEASED;
-        Throwable actionFailure = claimed ? runActions(head) : null;
-        boolean won = (claimed || source != null)
+        int claim = claimGate(true, actionFailure);
+        // An operation's future released by another give-up is completed by that one.
+        boolean won = claim != REFUSED && (claim == CLAIMED || source != null)
                 && (failure == null ? super.complete(value) : super.completeExceptionally(failure));
-        finishUpstream();
-        rethrow(actionFailure);
+        if (claim != REFUSED) {
+            finishUpstream();
+        }
+        rethrow(actionFailure[0]);
         return won;
     }
 
+    private static final int REFUSED = 0;
+    private static final int CLAIMED = 1;
+    private static final int ALREADY_RELEASED = 2;
+
     /**
-     * Claims the gate for a give-up that marks it {@code mark}, once the stage in flight is released: returns what
-     * the gate held (the actions to run, or {@link #RELEASED} if another give-up claimed it first), or
-     * {@link #SETTLED} if the operation settled it or it is being completed from outside, after completing what this
-     * give-up released upstream.
+     * Reads the gate, waiting while another thread's give-up runs this future's actions (a few instructions of
+     * bookkeeping each): nobody completes a future, or goes on past it, before its operation has let go. The thread
+     * running them reads {@link #RELEASED}.
      */
-    private Object claimForGiveUp(Object mark) {
+    private Object gate() {
         for (;;) {
             Object head = ACTIONS.getVolatile(this);
-            if (head == SETTLED || head == COMPLETING) {
-                finishUpstream();
-                return SETTLED;
-            }
-            if (head == RELEASED || ACTIONS.compareAndSet(this, head, mark)) {
+            if (!(head instanceof Releasing)) {
                 return head;
             }
+            if (((Releasing) head).thread == Thread.currentThread()) {
+                return RELEASED;
+            }
+            Thread.onSpinWait();
         }
     }
 
     /**
-     * Releases the stage in flight under this one (see {@link #release}): the source while it is pending, else the
-     * stage a compose function returned. Returns {@code false} if there is none to release because a value is on
-     * its way: the source completed and this stage is being completed from it.
+     * Claims the gate for a give-up, {@code completing} this future from outside or releasing it with a
+     * cancellation, and runs the actions it held (a task's cancel request, for a release: the request may run
+     * again). Returns {@link #CLAIMED}, {@link #ALREADY_RELEASED} if another give-up released it first, or
+     * {@link #REFUSED} if the operation settled it or it is being completed from outside, after completing what this
+     * give-up released upstream. An action's failure goes to {@code failure}, to be rethrown once all is done.
      */
-    private boolean releaseUpstream() {
-        CompletableFuture<?> s = source;
-        Inner<?, ?> in = (Inner<?, ?>) INNER.getAcquire(this);
-        if (s != null && !s.isDone()) {
-            if (s instanceof AsyncFuture && !((AsyncFuture<?>) s).release()) {
-                return false;
-            }
-            if (in != null) {
-                in.sourceReleased();
-            }
-            return true;
-        }
-        if (in != null) {
-            return in.releaseStage(s);
-        }
-        return s == null;
-    }
-
-    /**
-     * Gives up the operation in flight behind this future without completing this future: runs its actions, or
-     * those of the stage it waits for. The single point of decision is the operation's own future, whose gate
-     * either this call or the operation's settle claims. Returns whether the operation is released (by this call or
-     * an earlier one), {@code false} if it delivered first.
-     */
-    private boolean release() {
-        if (isDone() || !releaseUpstream()) {
-            return false;
-        }
+    private int claimGate(boolean completing, Throwable[] failure) {
         for (;;) {
-            Object head = ACTIONS.getVolatile(this);
+            Object head = gate();
             if (head == SETTLED || head == COMPLETING) {
                 finishUpstream();
-                return false;
+                return REFUSED;
             }
             if (head == RELEASED) {
-                return true;
+                return ALREADY_RELEASED;
             }
-            if (head instanceof TaskCancel) {
-                ((TaskCancel) head).request();
-                return true;
+            if (head instanceof TaskCancel && !completing) {
+                collect(failure, runActions(head));
+                return ALREADY_RELEASED;
             }
-            if (ACTIONS.compareAndSet(this, head, RELEASED)) {
-                rethrow(runActions(head));
-                return true;
+            Object mark = completing ? COMPLETING : new Releasing();
+            if (ACTIONS.compareAndSet(this, head, mark)) {
+                collect(failure, runActions(head));
+                if (!completing) {
+                    ACTIONS.setVolatile(this, RELEASED);
+                }
+                return CLAIMED;
             }
+        }
+    }
+
+    private static void collect(Throwable[] failure, Throwable t) {
+        if (t == null) {
+            return;
+        }
+        if (failure[0] == null) {
+            failure[0] = t;
+        } else if (failure[0] != t) {
+            failure[0].addSuppressed(t);
         }
     }
 
     /**
-     * After this future was given up: completes the stages released under it with a cancellation, which then flows
-     * down through the stages in between.
+     * Releases the stage in flight above this one, without completing anything: walks up the sources while they
+     * are pending, then into the stage a compose function returned, to the operation in flight, whose gate is the
+     * single point of decision (this release or the operation's settle claims it first); then claims the gates of
+     * the stages in between, from the top down, running their actions. Returns {@code false} if there is nothing to
+     * release because a value is on its way (a source completed and this stage, or one in between, is being
+     * completed from it, or a compose function holds it) or the operation settled first. Iterative: a chain of
+     * thousands of stages does not grow the stack.
+     */
+    private boolean releaseUpstream(Throwable[] failure) {
+        List<AsyncFuture<?>> way = null;      // the stages above this one, nearest first
+        List<AsyncFuture<?>> leftBySource = null;   // compose dependents whose pending source the way went through
+        AsyncFuture<?> cur = this;
+        boolean open;
+        for (;;) {
+            CompletableFuture<?> s = cur.source;
+            Inner<?, ?> in = cur.innerAcquire();
+            AsyncFuture<?> next;
+            if (s != null && !s.isDone()) {
+                if (in != null && in != Inner.BOTH) {
+                    if (leftBySource == null) {
+                        leftBySource = new ArrayList<>(2);
+                    }
+                    leftBySource.add(cur);
+                }
+                if (!(s instanceof AsyncFuture)) {
+                    open = true;                  // a foreign source: finishUpstream cancels it
+                    break;
+                }
+                next = (AsyncFuture<?>) s;
+            } else if (in == Inner.BOTH) {
+                open = true;                      // the other source is pending: it is not ours to release
+                break;
+            } else if (in != null) {
+                Object st = in.stage;
+                if (st instanceof AsyncFuture) {
+                    next = (AsyncFuture<?>) st;
+                } else if (st instanceof CompletionStage) {
+                    open = !(st instanceof CompletableFuture) || !((CompletableFuture<?>) st).isDone();
+                    break;
+                } else {
+                    open = in.cancelOnArrivalWhileHandling(s);
+                    break;
+                }
+            } else {
+                open = s == null;                 // an operation's future, whose gate decides; else a value on its way
+                break;
+            }
+            if (next.isDone()) {
+                open = false;
+                break;
+            }
+            if (way == null) {
+                way = new ArrayList<>(4);
+            }
+            way.add(next);
+            cur = next;
+        }
+        if (!open) {
+            return false;
+        }
+        if (way != null) {
+            for (int i = way.size() - 1; i >= 0; i--) {
+                AsyncFuture<?> f = way.get(i);
+                if (f.isDone() || f.claimGate(false, failure) == REFUSED) {
+                    return false;
+                }
+            }
+        }
+        if (leftBySource != null) {
+            for (AsyncFuture<?> f : leftBySource) {
+                f.innerAcquire().sourceReleased();
+            }
+        }
+        return true;
+    }
+
+    private Inner<?, ?> innerAcquire() {
+        return (Inner<?, ?>) INNER.getAcquire(this);
+    }
+
+    /**
+     * After this future was given up: completes the operation released above it with a cancellation, which then
+     * flows down through the stages in between, or cancels the foreign stage in flight; then completes the
+     * two-source stages on the way ({@code thenCombine}), which would otherwise wait for their other source.
      */
     private void finishUpstream() {
-        CompletableFuture<?> s = source;
-        if (s != null && !s.isDone()) {
-            finish(s);
-            return;
+        List<AsyncFuture<?>> both = null;
+        AsyncFuture<?> cur = this;
+        for (;;) {
+            CompletableFuture<?> s = cur.source;
+            Inner<?, ?> in = cur.innerAcquire();
+            CompletionStage<?> next;
+            if (s != null && !s.isDone()) {
+                next = s;
+            } else {
+                Object st = in == null ? null : in.stage;
+                next = st instanceof CompletionStage ? (CompletionStage<?>) st : null;
+            }
+            if (cur != this && in == Inner.BOTH) {
+                if (both == null) {
+                    both = new ArrayList<>(2);
+                }
+                both.add(cur);
+            }
+            if (next == null) {
+                break;
+            }
+            if (!(next instanceof AsyncFuture)) {
+                cancelQuietly(next);
+                break;
+            }
+            AsyncFuture<?> f = (AsyncFuture<?>) next;
+            if (f.isDone()) {
+                break;
+            }
+            cur = f;
         }
-        Inner<?, ?> in = (Inner<?, ?>) INNER.getAcquire(this);
-        Object st = in == null ? null : in.stage;
-        if (st instanceof CompletionStage) {
-            finish((CompletionStage<?>) st);
+        if (cur != this && !cur.isDone() && cur.source == null && cur.gate() == RELEASED) {
+            cur.completeCancelled();
+        }
+        if (both != null) {
+            for (int i = both.size() - 1; i >= 0; i--) {
+                both.get(i).completeCancelled();
+            }
         }
     }
 
-    private static void finish(CompletionStage<?> stage) {
-        if (stage instanceof AsyncFuture) {
-            ((AsyncFuture<?>) stage).finishReleased();
-        } else {
-            cancelQuietly(stage);
-        }
-    }
-
-    private void finishReleased() {
-        if (isDone()) {
-            return;
-        }
-        finishUpstream();
-        if (!isDone() && source == null && ACTIONS.getVolatile(this) == RELEASED) {
-            super.completeExceptionally(new CancellationException());
-        }
+    private void completeCancelled() {
+        super.completeExceptionally(new CancellationException());
     }
 
     /**
@@ -594,7 +696,8 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
      * {@code true} with this future still pending, and cancelling again cancels the cleanup.
      *
      * <p>A stage whose operation has already delivered its value is not cancelled (its value is on its way): this
-     * method returns {@code false}.
+     * method returns {@code false}. If another thread is giving this future up at the same moment, this call waits
+     * for that one's cancellation actions and leaves the completion to it.
      *
      * @param mayInterruptIfRunning passed on to foreign stages; asyncio4j's own operations ignore it
      * @return whether this future is now cancelled or its cancellation is under way
@@ -604,7 +707,7 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
         if (isDone()) {
             return isCancelled();
         }
-        Object head = ACTIONS.getVolatile(this);
+        Object head = gate();
         if (head == SETTLED || head == COMPLETING) {
             return false;
         }
@@ -612,19 +715,20 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
             ((TaskCancel) head).request();
             return !isDone() || isCancelled();
         }
-        if (!releaseUpstream()) {
+        Throwable[] actionFailure = {null};
+        if (!releaseUpstream(actionFailure)) {
+            rethrow(actionFailure[0]);
             return false;
         }
-        head = claimForGiveUp(RELEASED);
-        if (head == SETTLED) {
+        int claim = claimGate(false, actionFailure);
+        if (claim == REFUSED) {
+            rethrow(actionFailure[0]);
             return false;
         }
-        boolean claimed = head != RELEASED;
-        Throwable actionFailure = claimed ? runActions(head) : null;
         finishUpstream();
-        if (claimed && !isDone() && source == null) {
-            // Only the claimer completes an operation's future: another thread's give-up may still be running its actions.
-            super.completeExceptionally(new CancellationException());
+        if (claim == CLAIMED && !isDone() && (source == null || innerAcquire() == Inner.BOTH)) {
+            // Nothing flows into an operation's future, nor into a stage still waiting for its other source.
+            completeCancelled();
         }
         boolean cancelled;
         if (isDone()) {
@@ -633,9 +737,9 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
             }
             cancelled = isCancelled();
         } else {
-            cancelled = true; // a stage in between is cleaning up; it completes this future when it has settled
+            cancelled = true; // cleanup in between, or another give-up that completes it
         }
-        rethrow(actionFailure);
+        rethrow(actionFailure[0]);
         return cancelled;
     }
 
@@ -700,7 +804,8 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
      */
     @Override
     public <U> AsyncFuture<U> newIncompleteFuture() {
-        return new AsyncFuture<>(this);
+        // A dependent of a completed future holds no link to it: chains built on completed tails stay short.
+        return new AsyncFuture<>(isDone() ? SOURCE_DONE : this);
     }
 
     /**
@@ -779,12 +884,68 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
     }
 
     /**
-     * As {@link CompletableFuture#thenCombine}; cancelling the result cancels this future (not {@code other}).
+     * As {@link CompletableFuture#thenCombine}; giving the result up gives up this future (not {@code other}) and
+     * completes the result, even though {@code other} is still pending; a value this future delivered to it is then
+     * dropped.
      */
     @Override
     public <U, V> AsyncFuture<V> thenCombine(CompletionStage<? extends U> other,
                                             BiFunction<? super T, ? super U, ? extends V> fn) {
-        return (AsyncFuture<V>) super.thenCombine(other, fn);
+        return ((AsyncFuture<V>) super.thenCombine(other, fn)).withInner(Inner.BOTH);
+    }
+
+    /** As {@link #thenCombine}, running {@code fn} in the default executor. */
+    @Override
+    public <U, V> AsyncFuture<V> thenCombineAsync(CompletionStage<? extends U> other,
+                                                 BiFunction<? super T, ? super U, ? extends V> fn) {
+        return ((AsyncFuture<V>) super.thenCombineAsync(other, fn)).withInner(Inner.BOTH);
+    }
+
+    /** As {@link #thenCombine}, running {@code fn} in {@code executor}. */
+    @Override
+    public <U, V> AsyncFuture<V> thenCombineAsync(CompletionStage<? extends U> other,
+                                                 BiFunction<? super T, ? super U, ? extends V> fn,
+                                                 Executor executor) {
+        return ((AsyncFuture<V>) super.thenCombineAsync(other, fn, executor)).withInner(Inner.BOTH);
+    }
+
+    /** As {@link CompletableFuture#thenAcceptBoth}; given up as {@link #thenCombine}. */
+    @Override
+    public <U> AsyncFuture<Void> thenAcceptBoth(CompletionStage<? extends U> other,
+                                               BiConsumer<? super T, ? super U> action) {
+        return ((AsyncFuture<Void>) super.thenAcceptBoth(other, action)).withInner(Inner.BOTH);
+    }
+
+    /** As {@link #thenAcceptBoth}, running {@code action} in the default executor. */
+    @Override
+    public <U> AsyncFuture<Void> thenAcceptBothAsync(CompletionStage<? extends U> other,
+                                                    BiConsumer<? super T, ? super U> action) {
+        return ((AsyncFuture<Void>) super.thenAcceptBothAsync(other, action)).withInner(Inner.BOTH);
+    }
+
+    /** As {@link #thenAcceptBoth}, running {@code action} in {@code executor}. */
+    @Override
+    public <U> AsyncFuture<Void> thenAcceptBothAsync(CompletionStage<? extends U> other,
+                                                    BiConsumer<? super T, ? super U> action, Executor executor) {
+        return ((AsyncFuture<Void>) super.thenAcceptBothAsync(other, action, executor)).withInner(Inner.BOTH);
+    }
+
+    /** As {@link CompletableFuture#runAfterBoth}; given up as {@link #thenCombine}. */
+    @Override
+    public AsyncFuture<Void> runAfterBoth(CompletionStage<?> other, Runnable action) {
+        return ((AsyncFuture<Void>) super.runAfterBoth(other, action)).withInner(Inner.BOTH);
+    }
+
+    /** As {@link #runAfterBoth}, running {@code action} in the default executor. */
+    @Override
+    public AsyncFuture<Void> runAfterBothAsync(CompletionStage<?> other, Runnable action) {
+        return ((AsyncFuture<Void>) super.runAfterBothAsync(other, action)).withInner(Inner.BOTH);
+    }
+
+    /** As {@link #runAfterBoth}, running {@code action} in {@code executor}. */
+    @Override
+    public AsyncFuture<Void> runAfterBothAsync(CompletionStage<?> other, Runnable action, Executor executor) {
+        return ((AsyncFuture<Void>) super.runAfterBothAsync(other, action, executor)).withInner(Inner.BOTH);
     }
 
     /** As {@link CompletableFuture#handle}; cancelling the result cancels this future. */
@@ -811,6 +972,9 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
      */
     private <U> AsyncFuture<U> withInner(Inner<?, ?> in) {
         if (!isDone()) {
+            if (in != Inner.BOTH) {
+                in.dependent = this;
+            }
             INNER.setRelease(this, in);
         }
         @SuppressWarnings("unchecked")
@@ -913,6 +1077,11 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
         }
     }
 
+    /** Marks the gate while the give-up that claimed it runs the actions, on {@link #thread}. */
+    private static final class Releasing {
+        final Thread thread = Thread.currentThread();
+    }
+
     /**
      * The cancellation request of a {@link #forTask} future, kept in its gate until the task settles it: each
      * {@code cancel} runs it again.
@@ -953,7 +1122,12 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
             }
         }
 
+        /** Marks a dependent of two sources ({@code thenCombine}, ...): it has no function of ours to track. */
+        static final Inner<Object, CompletionStage<?>> BOTH = new Inner<>();
+
         private final Function<? super A, ? extends S> fn;
+        /** The dependent this function belongs to; set before the dependent is published. */
+        AsyncFuture<?> dependent;
         /**
          * Whether a stage the function returns after the source was released is cancelled on arrival: yes for
          * {@code thenCompose} (the work the pipeline was given up on), no for {@code exceptionallyCompose} (cleanup
@@ -968,8 +1142,17 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
             this.cancelOnArrival = cancelOnArrival;
         }
 
+        private Inner() {
+            this.fn = null;
+            this.cancelOnArrival = false;
+        }
+
         @Override
         public S apply(A value) {
+            AsyncFuture<?> d = dependent;
+            if (d != null) {
+                d.source = SOURCE_DONE; // the source has completed: let it go, the way is the returned stage now
+            }
             S s = fn.apply(value);
             boolean done = s instanceof CompletableFuture && ((CompletableFuture<?>) s).isDone();
             if (s != null && !done && !STAGE.compareAndSet(this, null, s)) {
@@ -986,23 +1169,19 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
         }
 
         /**
-         * The source has completed: releases the stage the function returned, if it is still in flight. While an
-         * {@code exceptionallyCompose} function handles its source's failure, the stage it is about to return is
-         * cancelled on arrival (a cancel reaches cleanup that is just starting). Returns {@code false} when there is
-         * nothing to release because an outcome is on its way: a {@code thenCompose} function holds the source's
-         * value, the source's value passes an {@code exceptionallyCompose} by, or the stage has completed and is
-         * being relayed.
+         * The source has completed and the function has not returned a stage yet: while an
+         * {@code exceptionallyCompose} function handles its source's failure, marks the stage it is about to return
+         * for cancellation on arrival (a cancel reaches cleanup that is just starting) and returns {@code true}.
+         * Returns {@code false} when an outcome is on its way instead: a {@code thenCompose} function holds the
+         * source's value, or the source's value passes an {@code exceptionallyCompose} by.
          */
-        boolean releaseStage(CompletableFuture<?> source) {
+        boolean cancelOnArrivalWhileHandling(CompletableFuture<?> source) {
             for (;;) {
                 Object s = stage;
-                if (s instanceof AsyncFuture) {
-                    return ((AsyncFuture<?>) s).release();
+                if (s != null) {
+                    return false; // marked already, or a stage just arrived: the caller did not walk into it
                 }
-                if (s instanceof CompletionStage) {
-                    return !(s instanceof CompletableFuture) || !((CompletableFuture<?>) s).isDone();
-                }
-                if (s == CANCELLED || cancelOnArrival || source == null || !source.isCompletedExceptionally()) {
+                if (cancelOnArrival || source == null || !source.isCompletedExceptionally()) {
                     return false;
                 }
                 if (STAGE.compareAndSet(this, null, CANCELLED)) {

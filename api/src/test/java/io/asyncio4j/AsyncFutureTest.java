@@ -325,4 +325,92 @@ class AsyncFutureTest {
         assertThat(task.settleExceptionally(new CancellationException())).isTrue();
         assertThat(task).isCancelled();
     }
+
+    @Test
+    void aSecondGiveUpWaitsForTheFirstOnesActionsBeforeAnythingCompletes() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch proceed = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicBoolean actionDone = new java.util.concurrent.atomic.AtomicBoolean();
+            AsyncFuture<String> op = new AsyncFuture<>(() -> {
+                started.countDown();
+                try {
+                    proceed.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                actionDone.set(true);
+            });
+            List<String> early = java.util.Collections.synchronizedList(new ArrayList<>());
+            op.whenComplete((v, e) -> {
+                if (!actionDone.get()) {
+                    early.add("a dependent ran before the operation let go");
+                }
+            });
+            AsyncFuture<String> first = op.thenApply(v -> v);
+            AsyncFuture<String> second = op.thenApply(v -> v);
+            Thread a = new Thread(() -> first.cancel(false));
+            a.start();
+            started.await();
+            Thread b = new Thread(() -> second.completeExceptionally(new IllegalStateException("given up")));
+            b.start();
+            while (b.getState() == Thread.State.NEW) {
+                Thread.onSpinWait();
+            }
+            proceed.countDown();
+            a.join();
+            b.join();
+            assertThat(early).isEmpty();
+            assertThat(op).isCancelled();
+        }
+    }
+
+    @Test
+    void aThrowingActionUnderADerivedStageStillGivesEverythingUp() {
+        AsyncFuture<String> op = new AsyncFuture<>(() -> {
+            throw new IllegalStateException("action failed");
+        });
+        AsyncFuture<String> stage = op.thenApply(v -> v);
+
+        assertThatThrownBy(() -> stage.cancel(false)).hasMessage("action failed");
+
+        assertThat(op).isCancelled();
+        assertThat(stage).isCompletedExceptionally();
+        assertThat(op.settle("late")).isFalse();
+    }
+
+    @Test
+    void aStageWaitingForTwoSourcesCanBeGivenUpWhileTheOtherIsPending() {
+        AsyncFuture<String> done = AsyncFuture.completed("x");
+        CompletableFuture<String> other = new CompletableFuture<>();
+        AsyncFuture<String> combined = done.thenCombine(other, (a, b) -> a + b);
+        assertThat(combined.cancel(false)).isTrue();
+        assertThat(combined).isCancelled();
+
+        AsyncFuture<String> pending = new AsyncFuture<>();
+        AsyncFuture<Void> both = pending.runAfterBoth(other, () -> { });
+        assertThat(both.completeExceptionally(new IllegalStateException("given up"))).isTrue();
+        assertThat(pending).as("this future is given up with it").isCancelled();
+        assertThat(other).as("the other source is not ours").isNotDone();
+    }
+
+    @Test
+    void givingUpTheEndOfALongChainDoesNotGrowTheStack() {
+        AsyncFuture<Integer> op = new AsyncFuture<>();
+        AsyncFuture<Integer> tail = op;
+        for (int i = 0; i < 20_000; i++) {
+            tail = tail.thenApply(x -> x + 1);
+        }
+        assertThat(tail.cancel(false)).isTrue();
+        assertThat(op).isCancelled();
+
+        AsyncFuture<Integer> leaf = new AsyncFuture<>();
+        AsyncFuture<Integer> loop = AsyncFuture.completed(0);
+        for (int i = 0; i < 5_000; i++) {
+            AsyncFuture<Integer> last = i == 4_999 ? leaf : AsyncFuture.completed(i);
+            loop = loop.thenCompose(x -> last);
+        }
+        assertThat(loop.completeExceptionally(new IllegalStateException("given up"))).isTrue();
+        assertThat(leaf).isCancelled();
+    }
 }
