@@ -47,9 +47,12 @@ import java.util.function.Supplier;
  *       {@code conn.readLine(n).thenApply(parse).orTimeout(1, SECONDS)} times out like {@code Async.waitFor}: the
  *       read is detached and its bytes stay buffered for the next read.</li>
  *   <li>A stage whose operation has already settled cannot be given up: its value is on its way to it (a
- *       {@code thenApply} function may be running, an {@code Async} stage may wait for its executor), and
- *       dropping it would lose what the operation delivered. {@code cancel} and {@code complete} then return
- *       {@code false}, and the stage completes with that value.</li>
+ *       {@code thenApply} or {@code thenCompose} function may be running, an {@code Async} stage may wait for its
+ *       executor), and dropping it would lose what the operation delivered. {@code cancel} and {@code complete}
+ *       then return {@code false} (an {@code orTimeout} that fires then does nothing), and the stage completes
+ *       with that value, or with the outcome of the stage its compose function returns. The exception: a stage
+ *       that waits for two sources ({@code thenCombine}, {@code thenAcceptBoth}, {@code runAfterBoth}) can be
+ *       given up while the other source is pending, dropping the value the first one delivered to it.</li>
  *   <li>{@code cancel}: once the stage in flight is released, the cancellation flows down through the stages in
  *       between, innermost first, so their {@code whenComplete}/{@code handle} cleanup runs as asyncio unwinds
  *       {@code finally} blocks. A stage in between that handles the cancellation by starting more work
@@ -62,6 +65,10 @@ import java.util.function.Supplier;
  *       cleanup, use {@code Async.waitFor} rather than {@code orTimeout}.</li>
  *   <li>Cancelling a dependent cancels its source: a future shared by several consumers must be shielded (see the
  *       combinators' {@code shield}) before one of them may give up its view without giving up the others.</li>
+ *   <li>Two give-ups of one chain at once (two threads, two dependents): the second waits until the first one's
+ *       actions have run, so nothing completes before the operation has let go.</li>
+ *   <li>{@link #minimalCompletionStage()} returns the JDK's minimal stage, which is not an {@code AsyncFuture}:
+ *       giving up its dependents does not reach the operation.</li>
  * </ul>
  *
  * <h2>Threads</h2>
