@@ -1,6 +1,7 @@
 package io.asyncio4j.samples;
 
 import io.asyncio4j.samples.chat.ChatServerCommand;
+import io.asyncio4j.samples.cli.OneLineErrors;
 import io.asyncio4j.samples.clock.ClockServerCommand;
 import io.asyncio4j.samples.echo.EchoClientCommand;
 import io.asyncio4j.samples.echo.EchoServerCommand;
@@ -15,13 +16,22 @@ import io.asyncio4j.samples.time.TimeServerCommand;
 import io.asyncio4j.samples.tour.TourCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 
 /**
  * Entry point of the samples jar: {@code java -jar asyncio4j-samples.jar COMMAND [OPTIONS]} (or
- * {@code ./asyncio4j COMMAND}). Each command is one of the seed programs rebuilt with asyncio4j.
+ * {@code ./asyncio4j COMMAND}). Each command is one of the seed programs rebuilt with asyncio4j; each reports a
+ * failure in one line on standard error, exit status 1 for a failed run and 2 for a wrong command line
+ * ({@link OneLineErrors}).
  */
 @Command(name = "asyncio4j", mixinStandardHelpOptions = true, version = "asyncio4j samples 0.1.0",
-        description = "The seed programs rebuilt as composed futures.",
+        description = "Small servers, clients and a tour of asyncio's primitives, written as composed futures.",
+        footer = "Errors: one line on stderr; exit status 1 when a run fails, 2 for a wrong command line."
+                + " ASYNCIO4J_LOG=debug adds stack traces.",
         subcommands = {
             EchoServerCommand.class,
             EchoClientCommand.class,
@@ -37,7 +47,10 @@ import picocli.CommandLine.Command;
             MonitorCommand.class,
             TourCommand.class,
         })
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     /**
      * Runs the command line and exits with its code.
@@ -55,12 +68,33 @@ public final class Main implements Runnable {
      * @return the exit code
      */
     public static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        return commandLine().execute(args);
     }
 
-    /** Without a command: prints the list of commands. */
+    /**
+     * Runs the command line with picocli's output (help, usage, error lines) going to {@code out} and {@code err}
+     * and returns its exit code (for tests); what the commands print themselves still goes to standard output.
+     *
+     * @param out  where help goes
+     * @param err  where usage and error lines go
+     * @param args the command and its options
+     * @return the exit code
+     */
+    static int run(PrintWriter out, PrintWriter err, String... args) {
+        return commandLine().setOut(out).setErr(err).execute(args);
+    }
+
+    private static CommandLine commandLine() {
+        OneLineErrors errors = new OneLineErrors();
+        return new CommandLine(new Main())
+                .setExecutionExceptionHandler(errors)
+                .setParameterExceptionHandler(errors);
+    }
+
+    /** Without a command: the list of commands on standard error, as a usage error. */
     @Override
-    public void run() {
-        new CommandLine(this).usage(System.out);
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return OneLineErrors.USAGE;
     }
 }

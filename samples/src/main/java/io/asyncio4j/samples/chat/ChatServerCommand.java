@@ -1,6 +1,7 @@
 package io.asyncio4j.samples.chat;
 
 import io.asyncio4j.nio.EventLoop;
+import io.asyncio4j.samples.cli.PortConverter;
 import io.asyncio4j.samples.cli.ServerRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,14 +13,16 @@ import java.util.concurrent.CompletableFuture;
 
 /** {@code chat-server}: a telnet chat where each line goes to every other client. */
 @Command(name = "chat-server", mixinStandardHelpOptions = true,
-        description = "Chat server (seed 004, exercise 2): telnet chat; each line goes to every other client,"
-                + " prefixed with the sender's address.")
+        description = "Chat server: a telnet chat; each line a client sends goes to every other client, prefixed"
+                + " with the sender's address.")
 public final class ChatServerCommand implements Callable<Integer> {
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "Address to listen on, a name or an IP literal (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--port", defaultValue = "8890", description = "Port, 0 for any (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8890", converter = PortConverter.class,
+            description = "Port to listen on, 0 for any free one (default: ${DEFAULT-VALUE}).")
     int port;
 
     @Override
@@ -35,7 +38,8 @@ public final class ChatServerCommand implements Callable<Integer> {
      * @return the exit code
      */
     int serve(PrintStream out, CompletableFuture<Void> stop) {
-        ChatServer chat = ChatServer.start(EventLoop.defaultLoop(), host, port, out);
+        ChatServer chat = ServerRunner.listen(host, port,
+                () -> ChatServer.start(EventLoop.defaultLoop(), host, port, out));
         return ServerRunner.serve(out, List.of(chat.server()), stop, chat::closeClients);
     }
 }

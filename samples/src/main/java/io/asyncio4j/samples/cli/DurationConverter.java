@@ -4,49 +4,79 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads a duration option the way people type it: {@code 50ms}, {@code 1s}, {@code 2m}, {@code 1h}, a bare number
- * of seconds ({@code 5}, {@code 0.5}), or ISO-8601 ({@code PT1S}).
+ * Reads a duration option, the one syntax every command takes: a whole number and a unit, {@code ms}, {@code s},
+ * {@code m} or {@code h} ({@code 500ms}, {@code 5s}, {@code 1m}). A bare {@code 0} is accepted, since zero is the
+ * same in every unit; any other number without a unit is rejected rather than guessed.
  */
 public final class DurationConverter implements ITypeConverter<Duration> {
 
-    private static final Pattern SIMPLE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
+    /** The sentence every command that takes a duration shows under its options. */
+    public static final String SYNTAX = "DURATION is a whole number and a unit: 500ms, 5s, 1m or 1h.";
+
+    private static final Pattern NUMBER_AND_UNIT = Pattern.compile("(\\d+)(ms|s|m|h)?");
+
+    /** Digits beyond this many could overflow a duration in hours. */
+    private static final int MAX_DIGITS = 9;
 
     /**
      * Parses {@code text}.
      *
      * @param text the option's value
-     * @return the duration, never negative
-     * @throws TypeConversionException if the text is not a duration
+     * @return the duration, zero or more
+     * @throws TypeConversionException if the text is not a number and a unit, or not {@code 0}
      */
     @Override
     public Duration convert(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        Matcher m = SIMPLE.matcher(t);
-        if (m.matches()) {
-            double amount = Double.parseDouble(m.group(1));
-            String unit = m.group(2) == null ? "s" : m.group(2);
-            double nanosPerUnit = switch (unit) {
-                case "ms" -> 1e6;
-                case "m" -> 60e9;
-                case "h" -> 3600e9;
-                default -> 1e9;
-            };
-            return Duration.ofNanos(Math.round(amount * nanosPerUnit));
+        Matcher m = NUMBER_AND_UNIT.matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new TypeConversionException("'" + text + "' is not a duration (a whole number and a unit: 500ms,"
+                    + " 5s, 1m or 1h)");
         }
-        try {
-            Duration d = Duration.parse(text.trim());
-            if (!d.isNegative()) {
-                return d;
+        String digits = m.group(1);
+        if (digits.length() > MAX_DIGITS) {
+            throw new TypeConversionException("'" + text + "' is too long a duration");
+        }
+        long amount = Long.parseLong(digits);
+        String unit = m.group(2);
+        if (unit == null) {
+            if (amount == 0) {
+                return Duration.ZERO;
             }
-        } catch (DateTimeParseException ignored) {
-            // reported below
+            throw new TypeConversionException("'" + text + "' has no unit (write " + amount + "ms, " + amount + "s, "
+                    + amount + "m or " + amount + "h)");
         }
-        throw new TypeConversionException("'" + text + "' is not a duration (examples: 50ms, 1s, 2m, PT1S)");
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofHours(amount);
+        };
+    }
+
+    /** The same syntax for options where zero makes no sense (an interval, a time allowed for a request). */
+    public static final class Positive implements ITypeConverter<Duration> {
+
+        private final DurationConverter any = new DurationConverter();
+
+        /**
+         * Parses {@code text}.
+         *
+         * @param text the option's value
+         * @return the duration, more than zero
+         * @throws TypeConversionException if the text is not a duration, or is zero
+         */
+        @Override
+        public Duration convert(String text) {
+            Duration d = any.convert(text);
+            if (d.isZero()) {
+                throw new TypeConversionException("'" + text + "' is not more than zero");
+            }
+            return d;
+        }
     }
 }

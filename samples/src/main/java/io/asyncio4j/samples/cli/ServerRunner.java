@@ -7,16 +7,19 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 import java.io.PrintStream;
+import java.net.BindException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * How every sample server runs from the command line: print {@code listening on HOST:PORT} for each listener
- * before anything else, serve until SIGINT or SIGTERM, then stop accepting, give in-flight work a grace period,
- * and return exit code 0.
+ * How every sample server runs from the command line: start listening or fail with one line naming the address,
+ * print {@code listening on HOST:PORT} ({@code [::1]:PORT} for IPv6) for each listener before anything else, serve
+ * until SIGINT or SIGTERM, then stop accepting, give in-flight work a grace period, and return exit code 0.
  */
 public final class ServerRunner {
 
@@ -26,6 +29,40 @@ public final class ServerRunner {
     public static final Duration GRACE = Duration.ofSeconds(3);
 
     private ServerRunner() {
+    }
+
+    /**
+     * Runs {@code start}, which listens on {@code host:port}, and turns its failure into one line naming the address.
+     *
+     * @param host  the address to bind, as the user gave it
+     * @param port  the port
+     * @param start starts the server and waits until it listens
+     * @param <T>   what {@code start} returns
+     * @return what {@code start} returned
+     * @throws CommandFailure if {@code start} failed: {@code HOST:PORT is already in use}, or
+     *                        {@code cannot listen on HOST:PORT: REASON} (an unknown host, an address not of this
+     *                        machine, any other reason the system gave)
+     */
+    public static <T> T listen(String host, int port, Supplier<T> start) {
+        try {
+            return start.get();
+        } catch (RuntimeException e) {
+            throw new CommandFailure(cannotListen(HostPort.of(host, port), OneLineErrors.unwrap(e)), e);
+        }
+    }
+
+    static String cannotListen(String address, Throwable failure) {
+        String message = failure.getMessage() == null ? "" : failure.getMessage();
+        if (failure instanceof BindException && message.contains("already in use")) {
+            return address + " is already in use";
+        }
+        if (failure instanceof BindException && message.contains("assign requested address")) {
+            return "cannot listen on " + address + ": not an address of this machine";
+        }
+        if (failure instanceof UnknownHostException) {
+            return "cannot listen on " + address + ": unknown host";
+        }
+        return "cannot listen on " + address + ": " + OneLineErrors.describe(failure);
     }
 
     /**
@@ -40,7 +77,7 @@ public final class ServerRunner {
      */
     public static int serve(PrintStream out, List<Server> servers, CompletableFuture<Void> stop, Runnable onStop) {
         for (Server s : servers) {
-            out.println("listening on " + s.localAddress().getAddress().getHostAddress() + ":" + s.port());
+            out.println("listening on " + HostPort.of(s.localAddress()));
         }
         out.flush();
         CompletableFuture<Void> stopping = stop != null ? stop : new CompletableFuture<>();

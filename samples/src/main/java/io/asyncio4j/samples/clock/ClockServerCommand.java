@@ -2,6 +2,7 @@ package io.asyncio4j.samples.clock;
 
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.cli.DurationConverter;
+import io.asyncio4j.samples.cli.PortConverter;
 import io.asyncio4j.samples.cli.ServerRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,17 +16,21 @@ import java.util.concurrent.CompletableFuture;
 
 /** {@code clock-server}: sends every client the time once per interval until it disconnects. */
 @Command(name = "clock-server", mixinStandardHelpOptions = true,
-        description = "Clock server (seed 004, exercise 1): sends every client the time once per interval.")
+        description = "Clock server: sends every client the time once per interval until it disconnects.",
+        footer = DurationConverter.SYNTAX)
 public final class ClockServerCommand implements Callable<Integer> {
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "Address to listen on, a name or an IP literal (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--port", defaultValue = "8889", description = "Port, 0 for any (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8889", converter = PortConverter.class,
+            description = "Port to listen on, 0 for any free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--interval", defaultValue = "1s", converter = DurationConverter.class,
-            description = "Time between two lines (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s",
+            converter = DurationConverter.Positive.class,
+            description = "Time between two lines to a client (default: ${DEFAULT-VALUE}).")
     Duration interval;
 
     @Override
@@ -41,8 +46,8 @@ public final class ClockServerCommand implements Callable<Integer> {
      * @return the exit code
      */
     int serve(PrintStream out, CompletableFuture<Void> stop) {
-        ClockServer clock = ClockServer.start(EventLoop.defaultLoop(), host, port, interval,
-                Clock.systemDefaultZone(), out);
+        ClockServer clock = ServerRunner.listen(host, port, () -> ClockServer.start(EventLoop.defaultLoop(), host,
+                port, interval, Clock.systemDefaultZone(), out));
         return ServerRunner.serve(out, List.of(clock.server()), stop, clock::stopClients);
     }
 }

@@ -3,6 +3,7 @@ package io.asyncio4j.samples.echo;
 import io.asyncio4j.combinators.Async;
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.cli.DurationConverter;
+import io.asyncio4j.samples.cli.PortConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -17,20 +18,24 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 /** {@code echo-client}: sends a message to an echo server, half-closes, prints what comes back. */
 @Command(name = "echo-client", mixinStandardHelpOptions = true,
-        description = "Echo client: sends MESSAGE, half-closes, prints what comes back.")
+        description = "Echo client: sends MESSAGE, half-closes, prints what comes back.",
+        footer = DurationConverter.SYNTAX)
 public final class EchoClientCommand implements Callable<Integer> {
 
     /** The most bytes accepted back. */
     static final int REPLY_LIMIT = 1 << 20;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Server host (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "Server to connect to, a name or an IP literal (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--port", defaultValue = "8080", description = "Server port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", converter = PortConverter.class,
+            description = "Server's port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--timeout", defaultValue = "10s", converter = DurationConverter.class,
-            description = "Limit on the whole exchange (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
+            converter = DurationConverter.Positive.class,
+            description = "Time allowed for the whole exchange (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
     @Parameters(index = "0", paramLabel = "MESSAGE", description = "The text to send (UTF-8).")

@@ -3,6 +3,7 @@ package io.asyncio4j.samples.echo;
 import io.asyncio4j.Server;
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.cli.DurationConverter;
+import io.asyncio4j.samples.cli.PortConverter;
 import io.asyncio4j.samples.cli.ServerRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,19 +19,22 @@ import java.util.concurrent.CompletableFuture;
  * {@code --idle-timeout}, also closes a connection idle that long (a client that vanished without closing).
  */
 @Command(name = "echo-server", mixinStandardHelpOptions = true,
-        description = "Echo server (seed 002): prints each incoming connection, sends back every byte until the"
-                + " client closes.")
+        description = "Echo server: prints each incoming connection and sends back every byte until the client"
+                + " closes.",
+        footer = DurationConverter.SYNTAX)
 public final class EchoServerCommand implements Callable<Integer> {
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "Address to listen on, a name or an IP literal (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--port", defaultValue = "8080", description = "Port, 0 for any (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", converter = PortConverter.class,
+            description = "Port to listen on, 0 for any free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--idle-timeout", defaultValue = "0", converter = DurationConverter.class,
-            description = "Close a connection that neither sends nor receives anything this long, which frees those"
-                    + " of clients that vanished without closing; 0 for never, as the seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "0", converter = DurationConverter.class,
+            description = "Close a connection that neither sends nor receives anything for this long, which frees"
+                    + " those of clients that vanished without closing; 0 for never (default: ${DEFAULT-VALUE}).")
     Duration idleTimeout;
 
     @Override
@@ -46,7 +50,8 @@ public final class EchoServerCommand implements Callable<Integer> {
      * @return the exit code
      */
     int serve(PrintStream out, CompletableFuture<Void> stop) {
-        Server server = EchoServer.start(EventLoop.defaultLoop(), host, port, out, idleTimeout);
+        Server server = ServerRunner.listen(host, port,
+                () -> EchoServer.start(EventLoop.defaultLoop(), host, port, out, idleTimeout));
         return ServerRunner.serve(out, List.of(server), stop, null);
     }
 }

@@ -3,8 +3,11 @@ package io.asyncio4j.samples.fetch;
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.cli.DurationConverter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -14,21 +17,30 @@ import java.util.concurrent.Callable;
 /** {@code fetch}: GET many URLs concurrently and report each, then a summary. */
 @Command(name = "fetch", mixinStandardHelpOptions = true,
         description = "Fetches URLs concurrently (gather + waitFor + semaphore); prints <status> <bytes> <ms> <url> "
-                + "or ERROR <reason> <url> as each completes, then a summary line.")
+                + "or ERROR <reason> <url> as each completes, then a summary line.",
+        footer = DurationConverter.SYNTAX)
 public final class FetchCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "URL", description = "http:// URLs.")
     List<String> urls;
 
-    @Option(names = "--concurrency", defaultValue = "8", description = "Requests in flight at most (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "8",
+            description = "Requests in flight at most, 1 or more (default: ${DEFAULT-VALUE} requests).")
     int concurrency;
 
-    @Option(names = "--timeout", defaultValue = "5s", converter = DurationConverter.class,
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s",
+            converter = DurationConverter.Positive.class,
             description = "Time allowed for each request (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
+        if (concurrency < 1) {
+            throw new ParameterException(spec.commandLine(), "--concurrency must be 1 or more, not " + concurrency);
+        }
         return run(EventLoop.defaultLoop(), urls, concurrency, timeout, System.out);
     }
 
@@ -38,10 +50,6 @@ public final class FetchCommand implements Callable<Integer> {
      * @return 0 if every URL got a response, 1 otherwise
      */
     static int run(EventLoop loop, List<String> urls, int concurrency, Duration timeout, PrintStream out) {
-        if (concurrency < 1) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new FetchCommand()),
-                    "--concurrency must be at least 1");
-        }
         Fetch.Summary summary = Fetch.fetchAll(loop, urls, concurrency, timeout, out::println).join();
         out.println(summary);
         out.flush();

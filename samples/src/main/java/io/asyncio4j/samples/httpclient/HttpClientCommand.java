@@ -18,13 +18,16 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
 /** {@code http-client}: GET one URL and print the status line, the headers, a blank line and the body. */
 @Command(name = "http-client", mixinStandardHelpOptions = true,
-        description = "Sends GET with Host and prints the status line, headers, a blank line and the body.")
+        description = "HTTP client: sends GET with Host and prints the status line, headers, a blank line and"
+                + " the body.",
+        footer = DurationConverter.SYNTAX)
 public final class HttpClientCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "URL", description = "An http:// URL.")
     String url;
 
-    @Option(names = "--timeout", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
+            converter = DurationConverter.Positive.class,
             description = "Time allowed for the whole request (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 

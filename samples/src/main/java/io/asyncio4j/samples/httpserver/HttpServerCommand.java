@@ -1,11 +1,14 @@
 package io.asyncio4j.samples.httpserver;
 
 import io.asyncio4j.nio.EventLoop;
+import io.asyncio4j.samples.cli.CommandFailure;
 import io.asyncio4j.samples.cli.DurationConverter;
+import io.asyncio4j.samples.cli.PortConverter;
 import io.asyncio4j.samples.cli.ServerRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,30 +17,41 @@ import java.util.concurrent.Callable;
 /** {@code http-server}: serves the files under a directory over HTTP/1.1. */
 @Command(name = "http-server", mixinStandardHelpOptions = true,
         description = "HTTP/1.1 static file server (GET and HEAD, keep-alive, pipelining); GET /plaintext "
-                + "answers Hello, World!")
+                + "answers Hello, World!",
+        footer = DurationConverter.SYNTAX)
 public final class HttpServerCommand implements Callable<Integer> {
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "Address to listen on, a name or an IP literal (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--port", defaultValue = "8080", description = "Port, 0 for any (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", converter = PortConverter.class,
+            description = "Port to listen on, 0 for any free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--root", defaultValue = ".", description = "Directory to serve (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--root", paramLabel = "DIR", defaultValue = ".",
+            description = "Directory whose files are served (default: ${DEFAULT-VALUE}, the current directory).")
     Path root;
 
-    @Option(names = "--header-timeout", defaultValue = "10s", converter = DurationConverter.class,
-            description = "Time allowed for a request head to arrive (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--header-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            converter = DurationConverter.Positive.class,
+            description = "Time allowed for a request's head to arrive (default: ${DEFAULT-VALUE}).")
     Duration headerTimeout;
 
-    @Option(names = "--keep-alive-timeout", defaultValue = "15s", converter = DurationConverter.class,
-            description = "Idle time allowed between keep-alive requests (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--keep-alive-timeout", paramLabel = "DURATION", defaultValue = "15s",
+            converter = DurationConverter.Positive.class,
+            description = "Idle time allowed between two requests on a kept-alive connection"
+                    + " (default: ${DEFAULT-VALUE}).")
     Duration keepAliveTimeout;
 
     @Override
     public Integer call() {
-        StaticFileServer server = StaticFileServer.start(EventLoop.defaultLoop(), host, port, root,
-                StaticFileServer.Settings.defaults().withTimeouts(headerTimeout, keepAliveTimeout));
+        if (!Files.isDirectory(root)) {
+            throw new CommandFailure("--root " + root
+                    + (Files.exists(root) ? " is not a directory" : " does not exist"));
+        }
+        StaticFileServer server = ServerRunner.listen(host, port, () -> StaticFileServer.start(EventLoop.defaultLoop(),
+                host, port, root, StaticFileServer.Settings.defaults().withTimeouts(headerTimeout, keepAliveTimeout)));
         return ServerRunner.serve(System.out, List.of(server.server()), null, server::closeIdleConnections);
     }
 }

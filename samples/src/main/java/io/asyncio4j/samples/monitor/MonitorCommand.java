@@ -3,6 +3,8 @@ package io.asyncio4j.samples.monitor;
 import io.asyncio4j.AsyncFuture;
 import io.asyncio4j.Server;
 import io.asyncio4j.nio.EventLoop;
+import io.asyncio4j.samples.cli.DurationConverter;
+import io.asyncio4j.samples.cli.PortConverter;
 import io.asyncio4j.samples.cli.ServerRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,22 +25,26 @@ import java.util.concurrent.TimeUnit;
  */
 @Command(name = "monitor", mixinStandardHelpOptions = true,
         description = "Bottles monitor: a CPU-bound job runs while a status server answers '<n> bottles'; "
-                + "prints the server's measured latency.")
+                + "prints the server's measured latency.",
+        footer = DurationConverter.SYNTAX)
 public final class MonitorCommand implements Callable<Integer> {
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "Address to listen on, a name or an IP literal (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--port", defaultValue = "10000", description = "Port, 0 for any (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "10000", converter = PortConverter.class,
+            description = "Port to listen on, 0 for any free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--bottles", defaultValue = "10000000",
-            description = "Bottles to drink (default: ${DEFAULT-VALUE}, a few seconds).")
+    @Option(names = "--bottles", paramLabel = "N", defaultValue = "10000000",
+            description = "Bottles the job drinks (default: ${DEFAULT-VALUE} bottles, a few seconds of CPU).")
     long bottles;
 
-    @Option(names = "--interval", defaultValue = "100ms",
-            description = "Time between latency probes, e.g. 100ms or 1s (default: ${DEFAULT-VALUE}).")
-    String interval;
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "100ms",
+            converter = DurationConverter.Positive.class,
+            description = "Time between latency probes (default: ${DEFAULT-VALUE}).")
+    Duration interval;
 
     /** Where the output goes; standard output unless a test sets it. */
     PrintStream out = System.out;
@@ -50,7 +56,8 @@ public final class MonitorCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EventLoop loop = EventLoop.defaultLoop();
         Bottles job = new Bottles(bottles);
-        Server server = StatusServer.start(loop, host, port, job::remaining).join();
+        Server server = ServerRunner.listen(host, port,
+                () -> StatusServer.start(loop, host, port, job::remaining).join());
         ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "bottles");
             t.setDaemon(true);
@@ -68,7 +75,7 @@ public final class MonitorCommand implements Callable<Integer> {
             };
             String target = server.localAddress().getAddress().getHostAddress();
             CompletableFuture<LatencyMonitor> monitor = listening.thenApply(ready -> LatencyMonitor.start(
-                    loop, target, server.port(), job, worker, parseDuration(interval), out));
+                    loop, target, server.port(), job, worker, interval, out));
             AsyncFuture<Void> jobEnded = AsyncFuture.of(monitor)
                     .thenCompose(LatencyMonitor::finished)
                     .handle((summary, failure) -> null);
@@ -81,16 +88,5 @@ public final class MonitorCommand implements Callable<Integer> {
         } finally {
             worker.shutdownNow();
         }
-    }
-
-    static Duration parseDuration(String text) {
-        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
-        if (t.endsWith("ms")) {
-            return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-        }
-        if (t.endsWith("s")) {
-            return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
-        }
-        return Duration.parse(text);
     }
 }

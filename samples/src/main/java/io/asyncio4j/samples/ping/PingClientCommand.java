@@ -3,6 +3,7 @@ package io.asyncio4j.samples.ping;
 import io.asyncio4j.combinators.Async;
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.cli.DurationConverter;
+import io.asyncio4j.samples.cli.PortConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -18,22 +19,28 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 /** {@code ping-client}: sends a message with a connect timeout and an operation timeout. */
 @Command(name = "ping-client", mixinStandardHelpOptions = true,
-        description = "Ping client (seed 001, E22): sends MESSAGE; prints 'send data timeout' or"
-                + " 'send data error: <reason>' on failure, what the server sent back (if anything) on success.")
+        description = "Ping client: sends MESSAGE; prints what the server sent back (if anything) on success,"
+                + " 'send data timeout' or 'send data error: <reason>' on failure.",
+        footer = DurationConverter.SYNTAX)
 public final class PingClientCommand implements Callable<Integer> {
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Server host (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "Server to connect to, a name or an IP literal (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--port", defaultValue = "10001", description = "Server port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "10001", converter = PortConverter.class,
+            description = "Server's port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--connect-timeout", defaultValue = "5s", converter = DurationConverter.class,
-            description = "Limit on connecting (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s",
+            converter = DurationConverter.Positive.class,
+            description = "Time allowed to connect (default: ${DEFAULT-VALUE}).")
     Duration connectTimeout;
 
-    @Option(names = "--timeout", defaultValue = "2s", converter = DurationConverter.class,
-            description = "Limit on sending until the server closes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "2s",
+            converter = DurationConverter.Positive.class,
+            description = "Time allowed for sending and reading until the server closes"
+                    + " (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
     @Parameters(index = "0", paramLabel = "MESSAGE", defaultValue = "ping",

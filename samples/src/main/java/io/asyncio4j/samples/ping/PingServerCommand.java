@@ -3,6 +3,7 @@ package io.asyncio4j.samples.ping;
 import io.asyncio4j.Server;
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.cli.DurationConverter;
+import io.asyncio4j.samples.cli.PortConverter;
 import io.asyncio4j.samples.cli.ServerRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,18 +16,22 @@ import java.util.concurrent.CompletableFuture;
 
 /** {@code ping-server}: prints what each client sends; closes connections idle for too long. */
 @Command(name = "ping-server", mixinStandardHelpOptions = true,
-        description = "Ping server (seed 001, E16-E23): prints each chunk each client sends; closes a connection"
-                + " idle for --idle-timeout.")
+        description = "Ping server: prints each chunk each client sends; closes a connection idle for"
+                + " --idle-timeout.",
+        footer = DurationConverter.SYNTAX)
 public final class PingServerCommand implements Callable<Integer> {
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "Address to listen on, a name or an IP literal (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--port", defaultValue = "10001", description = "Port, 0 for any (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "10001", converter = PortConverter.class,
+            description = "Port to listen on, 0 for any free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--idle-timeout", defaultValue = "5s", converter = DurationConverter.class,
-            description = "Close a connection that sends nothing this long; 0 for never (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
+            description = "Close a connection that sends nothing for this long; 0 for never"
+                    + " (default: ${DEFAULT-VALUE}).")
     Duration idleTimeout;
 
     @Override
@@ -42,7 +47,8 @@ public final class PingServerCommand implements Callable<Integer> {
      * @return the exit code
      */
     int serve(PrintStream out, CompletableFuture<Void> stop) {
-        Server server = PingServer.start(EventLoop.defaultLoop(), host, port, idleTimeout, out);
+        Server server = ServerRunner.listen(host, port,
+                () -> PingServer.start(EventLoop.defaultLoop(), host, port, idleTimeout, out));
         return ServerRunner.serve(out, List.of(server), stop, null);
     }
 }

@@ -3,6 +3,7 @@ package io.asyncio4j.samples.time;
 import io.asyncio4j.combinators.Async;
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.cli.DurationConverter;
+import io.asyncio4j.samples.cli.PortConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -14,17 +15,21 @@ import java.util.concurrent.TimeoutException;
 
 /** {@code time-client}: prints {@code Current time: <line>} from a time server. */
 @Command(name = "time-client", mixinStandardHelpOptions = true,
-        description = "Time client (seed 000): prints the time a time server sends.")
+        description = "Time client: prints the time a time server sends.",
+        footer = DurationConverter.SYNTAX)
 public final class TimeClientCommand implements Callable<Integer> {
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Server host (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "Server to connect to, a name or an IP literal (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--port", defaultValue = "8888", description = "Server port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8888", converter = PortConverter.class,
+            description = "Server's port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--timeout", defaultValue = "10s", converter = DurationConverter.class,
-            description = "Limit on the exchange (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
+            converter = DurationConverter.Positive.class,
+            description = "Time allowed for the whole exchange (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
     @Override

@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
  * lists the recipes; {@code all} runs every one.
  */
 @Command(name = "tour", mixinStandardHelpOptions = true,
-        description = "The asyncio primer, one recipe per seed example; without RECIPE, lists them.")
+        description = "The asyncio primer, one recipe per example; without RECIPE, lists them.")
 public final class TourCommand implements Callable<Integer> {
 
     @Parameters(arity = "0..1", paramLabel = "RECIPE", description = "A recipe's name, or 'all'.")

@@ -90,7 +90,7 @@ class MonitorTest {
         command.host = "127.0.0.1";
         command.port = 0;
         command.bottles = 100_000;
-        command.interval = "5ms";
+        command.interval = java.time.Duration.ofMillis(5);
 
         assertThat(command.call()).isZero();
 
@@ -108,7 +108,7 @@ class MonitorTest {
         command.host = "127.0.0.1";
         command.port = 0;
         command.bottles = Long.MAX_VALUE;
-        command.interval = "5ms";
+        command.interval = java.time.Duration.ofMillis(5);
         command.stop = new CompletableFuture<>();
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
             try {
