@@ -13,8 +13,8 @@ import java.util.concurrent.Callable;
 
 /** {@code http-server}: serves the files under a directory over HTTP/1.1. */
 @Command(name = "http-server", mixinStandardHelpOptions = true,
-        description = "HTTP/1.1 static file server (GET and HEAD, keep-alive, pipelining); GET /plaintext "
-                + "answers Hello, World!")
+        description = "HTTP/1.1 static file server (GET and HEAD, keep-alive, pipelining, conditional GET, byte "
+                + "ranges); hidden files are not served unless --hidden; GET /plaintext answers Hello, World!")
 public final class HttpServerCommand implements Callable<Integer> {
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
@@ -25,6 +25,11 @@ public final class HttpServerCommand implements Callable<Integer> {
 
     @Option(names = "--root", defaultValue = ".", description = "Directory to serve (default: ${DEFAULT-VALUE}).")
     Path root;
+
+    @Option(names = "--hidden", defaultValue = "false",
+            description = "Serve and list hidden files and directories, those whose name starts with '.' (.git/, "
+                    + ".env); without it they answer 404, as if absent (default: ${DEFAULT-VALUE}).")
+    boolean hidden;
 
     @Option(names = "--header-timeout", defaultValue = "10s", converter = DurationConverter.class,
             description = "Time allowed for a request head to arrive (default: ${DEFAULT-VALUE}).")
@@ -37,7 +42,8 @@ public final class HttpServerCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StaticFileServer server = StaticFileServer.start(EventLoop.defaultLoop(), host, port, root,
-                StaticFileServer.Settings.defaults().withTimeouts(headerTimeout, keepAliveTimeout));
+                StaticFileServer.Settings.defaults().withTimeouts(headerTimeout, keepAliveTimeout)
+                        .withHiddenFiles(hidden));
         return ServerRunner.serve(System.out, List.of(server.server()), null, server::closeIdleConnections);
     }
 }
