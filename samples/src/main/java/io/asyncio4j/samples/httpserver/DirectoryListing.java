@@ -9,7 +9,10 @@ import java.util.List;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-/** The HTML page listing a directory: names escaped, links percent-encoded, at most a bounded number of entries. */
+/**
+ * The HTML page listing a directory: names escaped, links percent-encoded, at most a bounded number of entries,
+ * hidden ones left out unless they are served.
+ */
 final class DirectoryListing {
 
     /** The most entries listed; a larger directory gets a truncated listing. */
@@ -18,11 +21,14 @@ final class DirectoryListing {
     private DirectoryListing() {
     }
 
-    static byte[] render(Path dir, String title) throws IOException {
+    static byte[] render(Path dir, String title, boolean withHidden) throws IOException {
         List<String> names = new ArrayList<>();
         boolean truncated = false;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
+                if (!withHidden && HiddenFiles.isHidden(entry.getFileName().toString())) {
+                    continue;
+                }
                 if (names.size() == MAX_ENTRIES) {
                     truncated = true;
                     break;

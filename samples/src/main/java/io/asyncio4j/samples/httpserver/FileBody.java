@@ -23,21 +23,22 @@ final class FileBody {
     }
 
     /**
-     * Sends the first {@code length} bytes of {@code file}.
+     * Sends {@code length} bytes of {@code file} from offset {@code from}.
      *
      * @param queued told the connection's queued output after each chunk is queued (for monitoring)
      * @param drain  waits until the next chunk may be queued (the connection's {@code drain()}, bounded in time)
      * @return a future completed when the last chunk is queued; it fails with {@link EOFException} if the file
      *         shrank, or with the connection's failure
      */
-    static AsyncFuture<Void> send(Connection conn, AsynchronousFileChannel file, long length, int chunkSize,
-                                  LongConsumer queued, Supplier<AsyncFuture<Void>> drain) {
-        long[] position = {0};
+    static AsyncFuture<Void> send(Connection conn, AsynchronousFileChannel file, long from, long length,
+                                  int chunkSize, LongConsumer queued, Supplier<AsyncFuture<Void>> drain) {
+        long end = from + length;
+        long[] position = {from};
         return Async.whileTrue(() -> {
-            if (position[0] >= length) {
+            if (position[0] >= end) {
                 return AsyncFuture.completed(false);
             }
-            ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(chunkSize, length - position[0]));
+            ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(chunkSize, end - position[0]));
             return read(file, chunk, position[0]).thenComposeAsync(n -> {
                 if (n < 0) {
                     throw new CompletionException(new EOFException("file shrank while being sent"));

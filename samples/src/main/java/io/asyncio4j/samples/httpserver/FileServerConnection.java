@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
@@ -375,6 +376,9 @@ final class FileServerConnection {
             if (path.decodedPath().equals("/plaintext")) {
                 return small(200, head, keepAlive, new HttpHeaders().add("Content-Type", "text/plain"), HELLO);
             }
+            if (!settings.hiddenFiles && HiddenFiles.onPath(path.segments())) {
+                throw new HttpException(404, "hidden file"); // before the file system: absent or not, the same 404
+            }
             Path file = resolve(path);
             if (Files.isDirectory(file)) {
                 if (!path.endsWithSlash()) {
@@ -385,33 +389,14 @@ final class FileServerConnection {
                 if (!Files.isRegularFile(index)) {
                     return small(200, head, keepAlive,
                             new HttpHeaders().add("Content-Type", "text/html; charset=utf-8"),
-                            DirectoryListing.render(file, path.decodedPath()));
+                            DirectoryListing.render(file, path.decodedPath(), settings.hiddenFiles));
                 }
-                file = confine(index.toRealPath());
+                file = servable(index.toRealPath());
             }
             if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
                 throw new HttpException(403, "not a readable regular file");
             }
-            AsynchronousFileChannel channel = AsynchronousFileChannel.open(file, Set.of(StandardOpenOption.READ),
-                    fileReads);
-            long size = channel.size();
-            HttpHeaders headers = new HttpHeaders()
-                    .add("Content-Type", ContentTypes.of(file.getFileName().toString()))
-                    .add("Content-Length", Long.toString(size))
-                    .add("Last-Modified", HttpDate.format(
-                            Files.getLastModifiedTime(file).toInstant()));
-            byte[] responseHead = HeadWriter.response(200, connection(headers, head, keepAlive),
-                    settings.clock.instant());
-            return server -> {
-                AsyncFuture<Void> sent = conn.write(responseHead);
-                if (!withBody || sent.isCompletedExceptionally()) {
-                    close(channel);
-                    return sent.thenCompose(v -> drain()).thenApply(v -> keepAlive);
-                }
-                return FileBody.send(conn, channel, size, settings.chunkSize, queuedOutput, this::drain)
-                        .whenComplete((v, e) -> close(channel))
-                        .thenApply(v -> keepAlive);
-            };
+            return serveFile(head, keepAlive, file);
         } catch (HttpException e) {
             return error(e.status(), head, keepAlive, new HttpHeaders());
         } catch (NoSuchFileException e) {
@@ -420,6 +405,63 @@ final class FileServerConnection {
             log.debug("{}: {} refused: {}", conn.remoteAddress(), head.target(), e.toString());
             return error(403, head, keepAlive, new HttpHeaders());
         }
+    }
+
+    /**
+     * A regular file: 304 if the request's conditions say the client's copy is current (for HEAD too), else 206
+     * with the one byte range a GET asks for, 416 if that range is past the end, or 200 with the whole file. Range
+     * is ignored for HEAD (RFC 9110 §14.2 defines it for GET only), with If-Range (not implemented; ignoring
+     * Range is always allowed) and when sent twice.
+     */
+    private Response serveFile(RequestHead head, boolean keepAlive, Path file) throws IOException {
+        boolean withBody = head.method().equals("GET");
+        HttpHeaders request = head.headers();
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        long size = attributes.size();
+        Instant now = settings.clock.instant();
+        Validators validators = Validators.of(size, attributes.lastModifiedTime(), now);
+        String lastModified = HttpDate.format(validators.lastModified());
+        if (validators.notModified(request, now)) {
+            HttpHeaders headers = new HttpHeaders().add("Last-Modified", lastModified)
+                    .add("ETag", validators.etag());
+            byte[] message = HeadWriter.response(304, connection(headers, head, keepAlive), now);
+            return server -> sendWhole(message, keepAlive);
+        }
+        ByteRange range = null;
+        if (withBody && request.count("Range") == 1 && !request.contains("If-Range")) {
+            try {
+                range = ByteRange.parse(request.get("Range"), size);
+            } catch (HttpException unsatisfiable) {
+                return error(416, head, keepAlive,
+                        new HttpHeaders().add("Content-Range", ByteRange.unsatisfiedRange(size)));
+            }
+        }
+        long from = range == null ? 0 : range.first();
+        long length = range == null ? size : range.length();
+        HttpHeaders headers = new HttpHeaders()
+                .add("Content-Type", ContentTypes.of(file.getFileName().toString()))
+                .add("Content-Length", Long.toString(length));
+        if (range != null) {
+            headers.add("Content-Range", range.contentRange(size));
+        }
+        headers.add("Last-Modified", lastModified).add("ETag", validators.etag()).add("Accept-Ranges", "bytes");
+        byte[] responseHead = HeadWriter.response(range == null ? 200 : 206, connection(headers, head, keepAlive),
+                now);
+        if (!withBody) {
+            return server -> sendWhole(responseHead, keepAlive);
+        }
+        AsynchronousFileChannel channel = AsynchronousFileChannel.open(file, Set.of(StandardOpenOption.READ),
+                fileReads);
+        return server -> {
+            AsyncFuture<Void> sent = conn.write(responseHead);
+            if (sent.isCompletedExceptionally()) {
+                close(channel);
+                return sent.thenApply(v -> false);
+            }
+            return FileBody.send(conn, channel, from, length, settings.chunkSize, queuedOutput, this::drain)
+                    .whenComplete((v, e) -> close(channel))
+                    .thenApply(v -> keepAlive);
+        };
     }
 
     /** The real path of a request path: inside the real root, every symbolic link resolved, or an exception. */
@@ -431,12 +473,19 @@ final class FileServerConnection {
         if (!candidate.normalize().startsWith(root)) {
             throw new HttpException(403, "path outside the root");
         }
-        return confine(candidate.toRealPath());
+        return servable(candidate.toRealPath());
     }
 
-    private Path confine(Path real) throws HttpException {
+    /**
+     * Checks a real path may be served: inside the root (else 403), and not hidden once its symbolic links are
+     * resolved unless hidden files are served (else 404), so that no visible name leads to a hidden file.
+     */
+    private Path servable(Path real) throws HttpException {
         if (!real.startsWith(root)) {
             throw new HttpException(403, "path resolves outside the root");
+        }
+        if (!settings.hiddenFiles && HiddenFiles.onPath(root.relativize(real))) {
+            throw new HttpException(404, "path resolves to a hidden file");
         }
         return real;
     }

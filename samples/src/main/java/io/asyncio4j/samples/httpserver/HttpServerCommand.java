@@ -16,8 +16,8 @@ import java.util.concurrent.Callable;
 
 /** {@code http-server}: serves the files under a directory over HTTP/1.1. */
 @Command(name = "http-server", mixinStandardHelpOptions = true,
-        description = "HTTP/1.1 static file server (GET and HEAD, keep-alive, pipelining); GET /plaintext "
-                + "answers Hello, World!",
+        description = "HTTP/1.1 static file server (GET and HEAD, keep-alive, pipelining, conditional GET, byte "
+                + "ranges); hidden files are not served unless --hidden; GET /plaintext answers Hello, World!",
         footer = DurationConverter.SYNTAX)
 public final class HttpServerCommand implements Callable<Integer> {
 
@@ -32,6 +32,11 @@ public final class HttpServerCommand implements Callable<Integer> {
     @Option(names = "--root", paramLabel = "DIR", defaultValue = ".",
             description = "Directory whose files are served (default: ${DEFAULT-VALUE}, the current directory).")
     Path root;
+
+    @Option(names = "--hidden", defaultValue = "false",
+            description = "Serve and list hidden files and directories, those whose name starts with '.' (.git/, "
+                    + ".env); without it they answer 404, as if absent (default: ${DEFAULT-VALUE}).")
+    boolean hidden;
 
     @Option(names = "--header-timeout", paramLabel = "DURATION", defaultValue = "10s",
             converter = DurationConverter.Positive.class,
@@ -51,7 +56,8 @@ public final class HttpServerCommand implements Callable<Integer> {
                     + (Files.exists(root) ? " is not a directory" : " does not exist"));
         }
         StaticFileServer server = ServerRunner.listen(host, port, () -> StaticFileServer.start(EventLoop.defaultLoop(),
-                host, port, root, StaticFileServer.Settings.defaults().withTimeouts(headerTimeout, keepAliveTimeout)));
+                host, port, root, StaticFileServer.Settings.defaults().withTimeouts(headerTimeout, keepAliveTimeout)
+                        .withHiddenFiles(hidden)));
         return ServerRunner.serve(System.out, List.of(server.server()), null, server::closeIdleConnections);
     }
 }

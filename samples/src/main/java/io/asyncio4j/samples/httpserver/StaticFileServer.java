@@ -27,7 +27,9 @@ import java.util.concurrent.atomic.LongAccumulator;
 /**
  * The HTTP/1.1 static file server: seed 000's asynchat, asyncore and coroutine HTTP servers done right. GET and
  * HEAD of the files under a root directory, keep-alive and pipelining, bounded reads and writes, timeouts, and
- * no path out of the root. {@code GET /plaintext} answers {@code Hello, World!} for benchmarks.
+ * no path out of the root. Hidden files (a name starting with a dot) are not served unless the settings say so;
+ * files are validated by {@code ETag} and {@code Last-Modified} for conditional GETs (304) and served in single
+ * byte ranges (206). {@code GET /plaintext} answers {@code Hello, World!} for benchmarks.
  */
 public final class StaticFileServer {
 
@@ -189,7 +191,7 @@ public final class StaticFileServer {
      * Limits, timeouts and buffer sizes of the server. Defaults: {@link HttpLimits#defaults()}, 10 s to read a
      * request head, 15 s idle between keep-alive requests, 30 s without progress before a stalled connection
      * is closed, 64 KiB file chunks, 64 KiB drain watermark and 256 KiB cap on each connection's queued output,
-     * 10,000 connections, the system clock for {@code Date}.
+     * 10,000 connections, the system clock for {@code Date}, hidden files not served.
      */
     public static final class Settings {
 
@@ -202,10 +204,11 @@ public final class StaticFileServer {
         final long maxQueuedWriteBytes;
         final int maxConnections;
         final Clock clock;
+        final boolean hiddenFiles;
 
         private Settings(HttpLimits limits, Duration headerTimeout, Duration keepAliveTimeout, Duration stallTimeout,
                          int chunkSize, long writeLowWatermark, long maxQueuedWriteBytes, int maxConnections,
-                         Clock clock) {
+                         Clock clock, boolean hiddenFiles) {
             if (chunkSize <= 0 || writeLowWatermark + chunkSize > maxQueuedWriteBytes) {
                 throw new IllegalArgumentException("a chunk (" + chunkSize + ") above the drain watermark ("
                         + writeLowWatermark + ") must fit the write queue cap (" + maxQueuedWriteBytes + ")");
@@ -219,6 +222,7 @@ public final class StaticFileServer {
             this.maxQueuedWriteBytes = maxQueuedWriteBytes;
             this.maxConnections = maxConnections;
             this.clock = Objects.requireNonNull(clock, "clock");
+            this.hiddenFiles = hiddenFiles;
         }
 
         /**
@@ -228,7 +232,8 @@ public final class StaticFileServer {
          */
         public static Settings defaults() {
             return new Settings(HttpLimits.defaults(), Duration.ofSeconds(10), Duration.ofSeconds(15),
-                    Duration.ofSeconds(30), 64 * 1024, 64 * 1024, 256 * 1024, 10_000, Clock.systemUTC());
+                    Duration.ofSeconds(30), 64 * 1024, 64 * 1024, 256 * 1024, 10_000, Clock.systemUTC(),
+                    false);
         }
 
         /**
@@ -237,7 +242,7 @@ public final class StaticFileServer {
          */
         public Settings withLimits(HttpLimits limits) {
             return new Settings(limits, headerTimeout, keepAliveTimeout, stallTimeout, chunkSize,
-                    writeLowWatermark, maxQueuedWriteBytes, maxConnections, clock);
+                    writeLowWatermark, maxQueuedWriteBytes, maxConnections, clock, hiddenFiles);
         }
 
         /**
@@ -247,7 +252,7 @@ public final class StaticFileServer {
          */
         public Settings withTimeouts(Duration header, Duration keepAlive) {
             return new Settings(limits, header, keepAlive, stallTimeout, chunkSize, writeLowWatermark,
-                    maxQueuedWriteBytes, maxConnections, clock);
+                    maxQueuedWriteBytes, maxConnections, clock, hiddenFiles);
         }
 
         /**
@@ -259,7 +264,7 @@ public final class StaticFileServer {
          */
         public Settings withStallTimeout(Duration stall) {
             return new Settings(limits, headerTimeout, keepAliveTimeout, stall, chunkSize, writeLowWatermark,
-                    maxQueuedWriteBytes, maxConnections, clock);
+                    maxQueuedWriteBytes, maxConnections, clock, hiddenFiles);
         }
 
         /**
@@ -271,7 +276,7 @@ public final class StaticFileServer {
          */
         public Settings withBuffers(int chunkSize, long lowWatermark, long maxQueued) {
             return new Settings(limits, headerTimeout, keepAliveTimeout, stallTimeout, chunkSize, lowWatermark,
-                    maxQueued, maxConnections, clock);
+                    maxQueued, maxConnections, clock, hiddenFiles);
         }
 
         /**
@@ -280,7 +285,7 @@ public final class StaticFileServer {
          */
         public Settings withMaxConnections(int max) {
             return new Settings(limits, headerTimeout, keepAliveTimeout, stallTimeout, chunkSize,
-                    writeLowWatermark, maxQueuedWriteBytes, max, clock);
+                    writeLowWatermark, maxQueuedWriteBytes, max, clock, hiddenFiles);
         }
 
         /**
@@ -289,7 +294,18 @@ public final class StaticFileServer {
          */
         public Settings withClock(Clock clock) {
             return new Settings(limits, headerTimeout, keepAliveTimeout, stallTimeout, chunkSize,
-                    writeLowWatermark, maxQueuedWriteBytes, maxConnections, clock);
+                    writeLowWatermark, maxQueuedWriteBytes, maxConnections, clock, hiddenFiles);
+        }
+
+        /**
+         * @param served whether hidden files and directories (a name starting with a dot: {@code .git/},
+         *               {@code .env}) are served and listed; if not, they answer 404, as if absent, whichever
+         *               name reaches them, and listings leave them out
+         * @return a copy with that choice
+         */
+        public Settings withHiddenFiles(boolean served) {
+            return new Settings(limits, headerTimeout, keepAliveTimeout, stallTimeout, chunkSize,
+                    writeLowWatermark, maxQueuedWriteBytes, maxConnections, clock, served);
         }
     }
 }

@@ -53,7 +53,8 @@ class HttpClientTest {
             assertThat(code).isZero();
             assertThat(stdout()).isEqualTo("HTTP/1.1 200 OK\r\nDate: Sun, 01 Nov 2026 23:02:00 GMT\r\n"
                     + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 10\r\n"
-                    + "Last-Modified: Sat, 31 Oct 2026 12:00:00 GMT\r\nConnection: close\r\n\r\nfile body\n");
+                    + "Last-Modified: Sat, 31 Oct 2026 12:00:00 GMT\r\nETag: W/\"6ae5d840.0-a\"\r\n"
+                    + "Accept-Ranges: bytes\r\nConnection: close\r\n\r\nfile body\n");
             assertThat(stderr()).isEmpty();
         } finally {
             server.server().closeGracefully(Duration.ofSeconds(2)).join();

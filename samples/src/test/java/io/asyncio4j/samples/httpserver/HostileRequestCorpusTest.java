@@ -73,6 +73,10 @@ class HostileRequestCorpusTest {
         Files.writeString(outside.resolve("secret.txt"), "TOP SECRET\n");
         Files.createSymbolicLink(root.resolve("link-out"), outside);
         Files.createSymbolicLink(root.resolve("secret-link.txt"), outside.resolve("secret.txt"));
+        Files.writeString(root.resolve(".env"), "TOP SECRET\n");
+        Files.createDirectories(root.resolve(".git"));
+        Files.writeString(root.resolve(".git/config"), "TOP SECRET\n");
+        Files.writeString(root.resolve(".git/HEAD"), "TOP SECRET\n");
         // Small limits so that oversized cases stay small; short head timeouts so that stalled cases end fast.
         StaticFileServer.Settings settings = StaticFileServer.Settings.defaults()
                 .withLimits(new HttpLimits(256, 1024, 10, 64, 1000))
@@ -196,7 +200,10 @@ class HostileRequestCorpusTest {
         return all.toString(ISO_8859_1);
     }
 
-    /** A response: its head, then a body of its Content-Length (every response of this server has one). */
+    /**
+     * A response: its head, then a body of its Content-Length (every response of this server has one, but a 304,
+     * which has no body).
+     */
     record Response(String head, String statusLine, String body) {
 
         static Response read(InputStream in) throws IOException {
@@ -208,10 +215,14 @@ class HostileRequestCorpusTest {
                 }
                 head.append((char) b);
             }
+            String statusLine = head.substring(0, head.indexOf("\r\n"));
+            if (statusLine.startsWith("HTTP/1.1 304 ")) {
+                return new Response(head.toString(), statusLine, "");
+            }
             Matcher length = Pattern.compile("(?i)\r\nContent-Length: (\\d+)\r\n").matcher(head);
             assertThat(length.find()).as("Content-Length in %s", head).isTrue();
             String body = new String(in.readNBytes(Integer.parseInt(length.group(1))), ISO_8859_1);
-            return new Response(head.toString(), head.substring(0, head.indexOf("\r\n")), body);
+            return new Response(head.toString(), statusLine, body);
         }
 
         boolean closes() {

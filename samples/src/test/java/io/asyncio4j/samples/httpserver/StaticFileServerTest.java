@@ -24,6 +24,7 @@ class StaticFileServerTest {
 
     static final Instant NOW = Instant.parse("2026-11-01T23:02:00Z");
     static final String DATE = "Date: Sun, 01 Nov 2026 23:02:00 GMT\r\n";
+    static final Instant MTIME = Instant.parse("2026-10-31T12:00:00Z");
     static final String MODIFIED = "Last-Modified: Sat, 31 Oct 2026 12:00:00 GMT\r\n";
 
     @TempDir
@@ -41,7 +42,7 @@ class StaticFileServerTest {
         Files.writeString(root.resolve("list/b <i>.txt"), "b");
         Files.writeString(root.resolve("list/a.txt"), "a");
         for (Path p : new Path[] {root.resolve("hello.txt"), root.resolve("docs/index.html")}) {
-            Files.setLastModifiedTime(p, FileTime.from(Instant.parse("2026-10-31T12:00:00Z")));
+            Files.setLastModifiedTime(p, FileTime.from(MTIME));
         }
         Path outside = Files.createDirectories(dir.resolve("outside"));
         Files.writeString(outside.resolve("secret.txt"), "TOP SECRET\n");
@@ -69,7 +70,13 @@ class StaticFileServerTest {
 
     static String helloResponse(String extra) {
         return "HTTP/1.1 200 OK\r\n" + DATE + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 13\r\n"
-                + MODIFIED + extra + "\r\nHello, file!\n";
+                + validators(13) + extra + "\r\nHello, file!\n";
+    }
+
+    /** Last-Modified, ETag and Accept-Ranges of a file of {@code size} bytes modified at {@link #MTIME}. */
+    static String validators(int size) {
+        return MODIFIED + "ETag: W/\"" + Long.toHexString(MTIME.getEpochSecond()) + ".0-" + Integer.toHexString(size)
+                + "\"\r\nAccept-Ranges: bytes\r\n";
     }
 
     static String error(int status, String reason, String extra) {
@@ -157,7 +164,7 @@ class StaticFileServerTest {
         try (RawClient c = client()) {
             c.send("GET /docs/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
             assertThat(c.readToEnd()).isEqualTo("HTTP/1.1 200 OK\r\n" + DATE
-                    + "Content-Type: text/html; charset=utf-8\r\nContent-Length: 12\r\n" + MODIFIED
+                    + "Content-Type: text/html; charset=utf-8\r\nContent-Length: 12\r\n" + validators(12)
                     + "Connection: close\r\n\r\n<p>docs</p>\n");
         }
     }
