@@ -9,6 +9,7 @@ import java.nio.channels.AsynchronousCloseException;
  */
 public final class ConnectionAbortedException extends AsynchronousCloseException {
 
+    /** Why the connection was aborted: the message. */
     private final String reason;
 
     /**

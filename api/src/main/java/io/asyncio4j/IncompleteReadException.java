@@ -9,7 +9,9 @@ import java.io.EOFException;
  */
 public final class IncompleteReadException extends EOFException {
 
+    /** The bytes read before the end of the stream. */
     private final byte[] partial;
+    /** How many bytes the read asked for. */
     private final long expected;
 
     /**

@@ -11,7 +11,9 @@ import java.io.IOException;
  */
 public final class LimitOverrunException extends IOException {
 
+    /** How many buffered bytes belong to the overrunning record. */
     private final long consumed;
+    /** The limit that was overrun. */
     private final long limit;
 
     /**

@@ -10,8 +10,11 @@ import java.io.IOException;
  */
 public final class WriteQueueFullException extends IOException {
 
+    /** Bytes already queued when the write was refused. */
     private final long queued;
+    /** Bytes the refused write carried. */
     private final long requested;
+    /** The cap on queued bytes. */
     private final long cap;
 
     /**

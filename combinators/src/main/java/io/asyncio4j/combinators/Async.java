@@ -125,7 +125,8 @@ public final class Async {
 
     /**
      * Waits for {@code stage} at most {@code timeout} on the shared timer (asyncio {@code wait_for}); see
-     * {@link #waitFor(CompletionStage, Duration, AsyncTimer)}.
+     * {@link #waitFor(CompletionStage, Duration, AsyncTimer)}, which also says when to pass an event loop's timer
+     * instead.
      *
      * @param stage   the stage to wait for
      * @param timeout how long to wait
@@ -162,9 +163,20 @@ public final class Async {
      *       completes the result at once; the stage's cleanup runs on unobserved.</li>
      * </ul>
      *
+     * <p><b>Which timer.</b> For a stage made of an event loop's operations (a read, a connect, a request over
+     * the loop's connections), pass the loop's own timer, {@code loop.timer()} in the NIO.2 adapter: the timeout
+     * then runs on the loop's worker threads, in one deadline order with the loop's connect and idle timeouts and
+     * its other timers, and it stops with the loop, as asyncio's {@code wait_for} uses the running loop. Use
+     * {@link AsyncTimer#shared()}, the default, for a stage that no loop runs (a queue, a lock, work on an
+     * executor) and wherever there is no loop to hand: it has its own daemon threads and is never closed. Once a
+     * loop is closed its timer refuses new waits, and a timeout still pending on it never fires, so a stage that the
+     * loop's closing does not end (a {@code get} on a queue, say) must not be timed by a loop that may close first.
+     * Timers keep their order only among their own tasks: timeouts that must expire in deadline order with each
+     * other belong on one timer.
+     *
      * @param stage   the stage to wait for
      * @param timeout how long to wait
-     * @param timer   the timer to use
+     * @param timer   the timer to use: an event loop's own for its operations, else {@link AsyncTimer#shared()}
      * @param <T>     the result type
      * @return a future of the stage's outcome, completed on the thread completing the stage (after a timeout,
      *         the timer's callback executor if the stage completes within the cancel, else the thread that ends
