@@ -31,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>It runs for {@code asyncio4j.soak.seconds} (3 by default; {@code -Dasyncio4j.soak.seconds=180} for a soak) over
  * {@code asyncio4j.soak.connections} connections (16).
  */
+@org.junit.jupiter.api.Timeout(value = 1, unit = TimeUnit.DAYS) // bounded by its own deadline, which a soak sets
 class GiveUpSoakTest {
 
     private static final int MODULUS = 251;
