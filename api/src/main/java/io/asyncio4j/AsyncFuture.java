@@ -278,9 +278,16 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
                 action.run();
                 return this;
             }
-            if (head == SETTLED || isDone()) {
-                // It can never be given up now; keeping the action would only leak it (shared completed futures).
+            if (head == SETTLED) {
                 return this;
+            }
+            if (isDone()) {
+                // A give-up may have claimed the gate since it was read: then the action runs, else it never would.
+                Object now = gate();
+                if (now == RELEASED || now == COMPLETING) {
+                    action.run();
+                }
+                return this; // keeping it would only leak it (shared completed futures)
             }
             Object node;
             if (head instanceof TaskCancel) {
