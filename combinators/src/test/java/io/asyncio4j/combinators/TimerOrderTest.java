@@ -48,22 +48,22 @@ class TimerOrderTest {
             assertThat(attempt).as("attempts for 20 rounds with both deadlines due together").isLessThan(100);
             AtomicReference<Timeout> outer = new AtomicReference<>();
             AtomicReference<Timeout> inner = new AtomicReference<>();
-            AtomicLong innerEndedAt = new AtomicLong();
+            AtomicLong innerCancelledAt = new AtomicLong();
             AsyncFuture<Void> scope = Async.timeout(Duration.ofMillis(20), cm -> {
                 outer.set(cm);
-                AsyncFuture<Void> innerScope = Async.timeout(Duration.ofMillis(20), cm2 -> {
+                return Async.timeout(Duration.ofMillis(20), cm2 -> {
                     inner.set(cm2);
-                    return new AsyncFuture<Void>(); // never completes
+                    // Never completes; its cancellation action runs before the inner scope ends, so the time it
+                    // reads is no later than the moment the scope decides whether its deadline had passed.
+                    return new AsyncFuture<Void>(() -> innerCancelledAt.set(AsyncTimer.shared().nanoTime()));
                 });
-                innerScope.addDoneCallback((v, e) -> innerEndedAt.set(AsyncTimer.shared().nanoTime()));
-                return innerScope;
             });
 
             Throwable raised = failure(scope);
 
             assertThat(raised).as("attempt %d", attempt).isInstanceOf(TimeoutException.class);
             assertThat(outer.get().expired()).as("attempt %d: outer expired", attempt).isTrue();
-            if (inner.get().when().getAsLong() - innerEndedAt.get() > 0) {
+            if (inner.get().when().getAsLong() - innerCancelledAt.get() > 0) {
                 // The thread was held up between the two scopes for longer than the timer took to wake: the inner
                 // deadline was still ahead when the outer expiry ended it, and asyncio would not say it expired.
                 continue;
