@@ -99,13 +99,22 @@ public final class TourLoop implements Executor, AutoCloseable {
     }
 
     /**
-     * Completes on the loop after {@code delay} (asyncio {@code asyncio.sleep}).
+     * Completes on the loop after {@code delay} (asyncio {@code asyncio.sleep}), one loop iteration after its timer
+     * fires, as an asyncio task resumes from a finished sleep through {@code call_soon}: a {@code task.cancel()}
+     * made in the iteration where the timer fired still reaches the sleeper, as asyncio's does.
      *
      * @param delay how long to sleep
      * @return a future; cancelling it removes the timer
      */
     public AsyncFuture<Void> sleep(Duration delay) {
-        return timer.sleep(delay);
+        AsyncFuture<Void> fired = timer.sleep(delay);
+        AsyncFuture<Void> slept = new AsyncFuture<>(() -> fired.cancel(false));
+        fired.addDoneCallback((v, e) -> {
+            if (e == null) {
+                callSoon(() -> slept.settle(null)); // refused if the sleeper was cancelled meanwhile
+            }
+        });
+        return slept;
     }
 
     /**
