@@ -349,8 +349,8 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
                 return false;
             }
             if (head == RELEASED || head instanceof Releasing) {
-                // An operation released is not allowed to deliver; a derived stage or a task finishes its
-                // cancellation, once the give-up's actions have run.
+                // An operation released is not allowed to deliver; a derived stage settled by hand (waitFor's
+                // result) finishes its cancellation, once the give-up's actions have run.
                 return source != null && gate() == RELEASED;
             }
             if (ACTIONS.compareAndSet(this, head, SETTLED)) {

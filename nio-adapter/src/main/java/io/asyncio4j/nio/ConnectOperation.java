@@ -26,8 +26,6 @@ final class ConnectOperation implements CompletionHandler<Void, Void> {
     private volatile AsynchronousSocketChannel channel;
     private volatile TimerHandle timeout;
     private volatile boolean timedOut;
-    /** Set by the give-up, which runs before the result completes. */
-    private volatile boolean abandoned;
 
     ConnectOperation(EventLoop loop, String host, int port, ConnectionOptions options,
                      AsyncFuture<Connection> result) {
@@ -47,7 +45,7 @@ final class ConnectOperation implements CompletionHandler<Void, Void> {
     }
 
     private void connectTo(InetAddress address) {
-        if (abandoned || result.isDone()) {
+        if (abandoned()) {
             return;
         }
         AsynchronousSocketChannel ch = null;
@@ -55,7 +53,7 @@ final class ConnectOperation implements CompletionHandler<Void, Void> {
             ch = AsynchronousSocketChannel.open(loop.group());
             EventLoop.applyOptions(ch, options);
             channel = ch;
-            if (abandoned || result.isDone()) {
+            if (abandoned()) {
                 // Cancelled or timed out while the socket was being opened.
                 abandon();
                 if (timedOut) {
@@ -83,7 +81,7 @@ final class ConnectOperation implements CompletionHandler<Void, Void> {
             fail(e);
             return;
         }
-        if (abandoned || result.isDone()) {
+        if (abandoned()) {
             EventLoop.closeQuietly(ch);
             return;
         }
@@ -114,8 +112,12 @@ final class ConnectOperation implements CompletionHandler<Void, Void> {
         EventLoop.closeQuietly(channel);
     }
 
+    /** Whether the result was given up (from the moment a give-up claims it, before its action runs) or is done. */
+    private boolean abandoned() {
+        return result.isGivenUp() || result.isDone();
+    }
+
     private void abandon() {
-        abandoned = true;
         cancelTimer();
         EventLoop.closeQuietly(channel);
     }

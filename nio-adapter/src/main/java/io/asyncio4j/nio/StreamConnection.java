@@ -643,7 +643,7 @@ final class StreamConnection implements Connection {
      */
     private void enqueue(WriteRequest w) {
         long size = w.size;
-        if (w.givenUp || w.future.isGivenUp() || w.future.isDone() || state == CLOSED || outputShutIssued || size == 0 && writes.isEmpty()) {
+        if (w.givenUpOrDone() || state == CLOSED || outputShutIssued || size == 0 && writes.isEmpty()) {
             w.state = WriteRequest.State.DONE;
             release(size);
             releaseDrainWaiters();
@@ -722,7 +722,7 @@ final class StreamConnection implements Connection {
             if (i == MAX_GATHER || bytes >= MAX_WRITE_SLICE) {
                 break;
             }
-            if (w.state == WriteRequest.State.QUEUED && (w.givenUp || w.future.isGivenUp() || w.future.isDone())) {
+            if (w.state == WriteRequest.State.QUEUED && w.givenUpOrDone()) {
                 it.remove();
                 drop(w);
                 continue;

@@ -18,8 +18,6 @@ final class WriteRequest implements Runnable {
     /** Cancelling it runs this request ({@link #run}), which calls {@code writeCancelled}. */
     final AsyncFuture<Void> future = new AsyncFuture<>(this);
     State state = State.QUEUED;
-    /** Set by the give-up before the future completes: the connection checks it rather than {@code isDone()}. */
-    volatile boolean givenUp;
     private final StreamConnection owner;
 
     WriteRequest(ByteBuffer buffer, StreamConnection owner) {
@@ -38,9 +36,16 @@ final class WriteRequest implements Runnable {
     @Override
     public void run() {
         if (!future.settle(null)) {
-            givenUp = true;
             owner.writeCancelled(this);
         }
+    }
+
+    /**
+     * Whether the write is over before the socket started on it: given up (from the moment the give-up claims its
+     * future, before its action reaches the connection) or complete.
+     */
+    boolean givenUpOrDone() {
+        return future.isGivenUp() || future.isDone();
     }
 
     /** Fails the write (on the connection's executor); a write given up keeps its outcome. */
