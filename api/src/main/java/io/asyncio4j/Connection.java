@@ -9,8 +9,16 @@ import java.util.concurrent.Executor;
 import java.util.function.IntFunction;
 
 /**
- * A TCP connection as asyncio's {@code StreamReader} and {@code StreamWriter} pair, every operation returning an
+ * A byte stream to a peer (a TCP socket, or a layer over one) as asyncio's {@code StreamReader} and
+ * {@code StreamWriter} pair, every operation returning an
  * {@link AsyncFuture}.
+ *
+ * <pre>{@code
+ * // an echo handler: every line back, upper-cased, until the peer ends the stream
+ * conn -> Async.whileTrue(() -> conn.readLine(8192, UTF_8).thenCompose(line -> line == null
+ *         ? AsyncFuture.completed(false)
+ *         : conn.write(line.toUpperCase() + "\n", UTF_8).thenApply(sent -> true)))
+ * }</pre>
  *
  * <h2>Reading</h2>
  * Received bytes collect in a buffer bounded by {@link ConnectionOptions#readHighWatermark()}; when it is full
@@ -18,6 +26,34 @@ import java.util.function.IntFunction;
  * at a time: a second one started before the first completes fails with an {@link IllegalStateException}.
  * Buffered bytes are returned before a stream error or the end of the stream is reported. Every read that searches
  * takes a limit.
+ * <pre>{@code
+ * conn.readLine(8192, US_ASCII)                          // "GET / HTTP/1.1", or null once the peer is done
+ * conn.readExactly(4).thenCompose(len ->                 // a length-prefixed record
+ *         conn.readExactly(ByteBuffer.wrap(len).getInt()))
+ * conn.readUntil("\r\n\r\n".getBytes(US_ASCII), 65536)   // an HTTP head, delimiter included
+ * conn.read(buffer)                                      // whatever has arrived, into a buffer reused per read
+ * conn.readToEnd(1 << 20)                                // everything until the peer shuts its output down
+ * }</pre>
+ *
+ * <p>How each read form reports the end of the stream (the peer shut its output down or closed) once the bytes
+ * before it have been returned:
+ * <table>
+ *   <caption>The end-of-stream signal of each read</caption>
+ *   <tr><th>read</th><th>at the end of the stream</th></tr>
+ *   <tr><td>{@link #read(int)}</td><td>a buffer with nothing remaining</td></tr>
+ *   <tr><td>{@link #read(ByteBuffer)}</td><td>{@code -1}</td></tr>
+ *   <tr><td>{@link #read(int, IntFunction)}</td><td>an empty buffer that is not the allocator's</td></tr>
+ *   <tr><td>{@link #readExactly(int)}</td><td>fails with {@link IncompleteReadException} carrying the bytes that
+ *       arrived</td></tr>
+ *   <tr><td>{@link #readUntil(byte[], int)}</td><td>fails with {@link IncompleteReadException} carrying the bytes
+ *       that arrived</td></tr>
+ *   <tr><td>{@link #readLine(int)}</td><td>the last line even without {@code \n}, then {@code null}</td></tr>
+ *   <tr><td>{@link #readFrame(FrameDecoder, int)}</td><td>the decoder is called with {@code endOfStream};
+ *       its {@code null} completes the read with {@code null}</td></tr>
+ *   <tr><td>{@link #readToEnd(int)}</td><td>everything received: the end of the stream is its normal
+ *       end</td></tr>
+ * </table>
+ * A failed stream (a reset, an I/O error) fails every form with the error, after the buffered bytes.
  *
  * <h2>Giving an operation up</h2>
  * A read, write, drain or connect is given up by {@code cancel} or by any completion from outside —
@@ -53,12 +89,20 @@ import java.util.function.IntFunction;
  * else as soon as the callbacks it is running are done.
  * Giving up a queued write that has not started removes it; giving up one that the socket has already started
  * to send aborts the connection (see below).
+ * <pre>{@code
+ * conn.write(reply, UTF_8).thenCompose(sent -> conn.drain())   // asyncio: writer.write(b); await writer.drain()
+ * conn.shutdownOutput()                                        // asyncio: writer.write_eof()
+ * }</pre>
  *
  * <h2>Closing</h2>
  * {@link #close()} flushes queued output then closes; {@link #abort()} closes without flushing. After either,
  * pending and later operations fail: with {@link java.nio.channels.ClosedChannelException} after a close, with
  * {@link ConnectionAbortedException} after an abort, with {@link java.nio.channels.InterruptedByTimeoutException}
  * after the idle timeout closed the connection.
+ * <pre>{@code
+ * conn.close().thenRun(() -> log.info("closed"))   // queued output sent first; asyncio: close(); wait_closed()
+ * conn.readLine(8192, UTF_8).orTimeout(5, SECONDS)  // a timeout gives the read up; the connection stays usable
+ * }</pre>
  *
  * <h2>Threads</h2>
  * The futures of one connection complete on its {@link #executor()}: an I/O thread of the event loop, a worker
