@@ -10,8 +10,7 @@ import java.util.function.IntFunction;
 
 /**
  * A byte stream to a peer (a TCP socket, or a layer over one) as asyncio's {@code StreamReader} and
- * {@code StreamWriter} pair, every operation returning an
- * {@link AsyncFuture}.
+ * {@code StreamWriter} pair, every operation returning an {@link AsyncFuture}.
  *
  * <pre>{@code
  * // an echo handler: every line back, upper-cased, until the peer ends the stream
