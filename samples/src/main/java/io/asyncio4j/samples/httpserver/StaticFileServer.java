@@ -53,9 +53,10 @@ public final class StaticFileServer {
         ServerOptions options = ServerOptions.defaults().withBacklog(1024)
                 .withMaxConnections(settings.maxConnections)
                 .withConnectionOptions(connection);
+        FileRouter router = new FileRouter(new RootConfinement(root, settings.hiddenFiles), settings, fileReads);
         this.server = loop.listen(host, port,
-                conn -> new FileServerConnection(conn, loop.timer(), root, settings, maxQueuedOutput::accumulate,
-                        fileReads, waiting).serve(),
+                conn -> new FileServerConnection(conn, loop.timer(), router, settings, maxQueuedOutput::accumulate,
+                        waiting).serve(),
                 options).whenComplete((s, e) -> {
                     if (e != null) {
                         fileReads.shutdown();
