@@ -1,9 +1,10 @@
 package io.asyncio4j.samples.chat;
 
 import io.asyncio4j.nio.EventLoop;
-import io.asyncio4j.samples.cli.PortConverter;
+import io.asyncio4j.samples.cli.ListenOptions;
 import io.asyncio4j.samples.cli.ServerRunner;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -17,13 +18,8 @@ import java.util.concurrent.CompletableFuture;
                 + " with the sender's address.")
 public final class ChatServerCommand implements Callable<Integer> {
 
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
-            description = "Address to listen on, a name or an IP literal (default: ${DEFAULT-VALUE}).")
-    String host;
-
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8890", converter = PortConverter.class,
-            description = "Port to listen on, 0 for any free one (default: ${DEFAULT-VALUE}).")
-    int port;
+    @Mixin
+    ListenOptions listen = new ListenOptions(8890);
 
     @Override
     public Integer call() {
@@ -38,8 +34,8 @@ public final class ChatServerCommand implements Callable<Integer> {
      * @return the exit code
      */
     int serve(PrintStream out, CompletableFuture<Void> stop) {
-        ChatServer chat = ServerRunner.listen(host, port,
-                () -> ChatServer.start(EventLoop.defaultLoop(), host, port, out));
+        ChatServer chat = ServerRunner.listen(listen,
+                (host, port) -> ChatServer.start(EventLoop.defaultLoop(), host, port, out));
         return ServerRunner.serve(out, List.of(chat.server()), stop, chat::closeClients);
     }
 }

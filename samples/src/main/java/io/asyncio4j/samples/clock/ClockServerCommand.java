@@ -2,9 +2,10 @@ package io.asyncio4j.samples.clock;
 
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.cli.DurationConverter;
-import io.asyncio4j.samples.cli.PortConverter;
+import io.asyncio4j.samples.cli.ListenOptions;
 import io.asyncio4j.samples.cli.ServerRunner;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -20,13 +21,8 @@ import java.util.concurrent.CompletableFuture;
         footer = DurationConverter.SYNTAX)
 public final class ClockServerCommand implements Callable<Integer> {
 
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
-            description = "Address to listen on, a name or an IP literal (default: ${DEFAULT-VALUE}).")
-    String host;
-
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8889", converter = PortConverter.class,
-            description = "Port to listen on, 0 for any free one (default: ${DEFAULT-VALUE}).")
-    int port;
+    @Mixin
+    ListenOptions listen = new ListenOptions(8889);
 
     @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s",
             converter = DurationConverter.Positive.class,
@@ -46,8 +42,8 @@ public final class ClockServerCommand implements Callable<Integer> {
      * @return the exit code
      */
     int serve(PrintStream out, CompletableFuture<Void> stop) {
-        ClockServer clock = ServerRunner.listen(host, port, () -> ClockServer.start(EventLoop.defaultLoop(), host,
-                port, interval, Clock.systemDefaultZone(), out));
+        ClockServer clock = ServerRunner.listen(listen, (host, port) -> ClockServer.start(EventLoop.defaultLoop(),
+                host, port, interval, Clock.systemDefaultZone(), out));
         return ServerRunner.serve(out, List.of(clock.server()), stop, clock::stopClients);
     }
 }

@@ -3,9 +3,10 @@ package io.asyncio4j.samples.ping;
 import io.asyncio4j.Server;
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.cli.DurationConverter;
-import io.asyncio4j.samples.cli.PortConverter;
+import io.asyncio4j.samples.cli.ListenOptions;
 import io.asyncio4j.samples.cli.ServerRunner;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -21,13 +22,8 @@ import java.util.concurrent.CompletableFuture;
         footer = DurationConverter.SYNTAX)
 public final class PingServerCommand implements Callable<Integer> {
 
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
-            description = "Address to listen on, a name or an IP literal (default: ${DEFAULT-VALUE}).")
-    String host;
-
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "10001", converter = PortConverter.class,
-            description = "Port to listen on, 0 for any free one (default: ${DEFAULT-VALUE}).")
-    int port;
+    @Mixin
+    ListenOptions listen = new ListenOptions(10001);
 
     @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
             description = "Close a connection that sends nothing for this long; 0 for never"
@@ -47,8 +43,8 @@ public final class PingServerCommand implements Callable<Integer> {
      * @return the exit code
      */
     int serve(PrintStream out, CompletableFuture<Void> stop) {
-        Server server = ServerRunner.listen(host, port,
-                () -> PingServer.start(EventLoop.defaultLoop(), host, port, idleTimeout, out));
+        Server server = ServerRunner.listen(listen,
+                (host, port) -> PingServer.start(EventLoop.defaultLoop(), host, port, idleTimeout, out));
         return ServerRunner.serve(out, List.of(server), stop, null);
     }
 }
