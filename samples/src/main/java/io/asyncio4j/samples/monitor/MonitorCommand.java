@@ -20,9 +20,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code monitor}: seed 000's examples 9–11. The bottles job runs on a worker thread while the status server
- * answers {@code <remaining> bottles\r\n}; the command probes its own server and prints the latency, then a
- * summary, and exits 0 when the job ends (or on SIGINT/SIGTERM).
+ * {@code monitor}: a CPU-bound job beside a server that stays responsive. The bottles job runs on a worker thread
+ * while the status server answers {@code <remaining> bottles\r\n}; the command probes its own server and prints
+ * the latency, then a summary, and exits 0 when the job ends (or on SIGINT/SIGTERM).
  */
 @Command(name = "monitor", mixinStandardHelpOptions = true,
         description = "Bottles monitor: a CPU-bound job runs while a status server answers '<n> bottles'; "

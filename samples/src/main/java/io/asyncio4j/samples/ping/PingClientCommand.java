@@ -51,7 +51,7 @@ public final class PingClientCommand implements Callable<Integer> {
     /**
      * Sends the message; prints the reply, {@code send data timeout}, or {@code send data error: <reason>}.
      *
-     * @param out standard output (the seed prints its errors there too)
+     * @param out standard output, where the failure lines go too, as the Python client prints them
      * @return 0 on success, 1 on failure
      */
     int run(PrintStream out) {
