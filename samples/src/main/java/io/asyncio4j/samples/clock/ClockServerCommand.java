@@ -3,6 +3,7 @@ package io.asyncio4j.samples.clock;
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.cli.DurationConverter;
 import io.asyncio4j.samples.cli.ListenOptions;
+import io.asyncio4j.samples.cli.ServerCommand;
 import io.asyncio4j.samples.cli.ServerRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,14 +13,13 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
 /** {@code clock-server}: sends every client the time once per interval until it disconnects. */
 @Command(name = "clock-server", mixinStandardHelpOptions = true,
         description = "Clock server: sends every client the time once per interval until it disconnects.",
         footer = DurationConverter.SYNTAX)
-public final class ClockServerCommand implements Callable<Integer> {
+public final class ClockServerCommand extends ServerCommand {
 
     @Mixin
     ListenOptions listen = new ListenOptions(8889);
@@ -29,19 +29,9 @@ public final class ClockServerCommand implements Callable<Integer> {
             description = "Time between two lines to a client (default: ${DEFAULT-VALUE}).")
     Duration interval;
 
+    /** {@inheritDoc} On stop, every client's ticker ends and its connection is closed. */
     @Override
-    public Integer call() {
-        return serve(System.out, null);
-    }
-
-    /**
-     * Serves until a signal or {@code stop}; on stop, every client's ticker ends and its connection is closed.
-     *
-     * @param out  standard output
-     * @param stop completes to stop (tests); may be {@code null}
-     * @return the exit code
-     */
-    int serve(PrintStream out, CompletableFuture<Void> stop) {
+    protected int serve(PrintStream out, CompletableFuture<Void> stop) {
         ClockServer clock = ServerRunner.listen(listen, (host, port) -> ClockServer.start(EventLoop.defaultLoop(),
                 host, port, interval, Clock.systemDefaultZone(), out));
         return ServerRunner.serve(out, List.of(clock.server()), stop, clock::stopClients);

@@ -4,6 +4,7 @@ import io.asyncio4j.Server;
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.cli.DurationConverter;
 import io.asyncio4j.samples.cli.ListenOptions;
+import io.asyncio4j.samples.cli.ServerCommand;
 import io.asyncio4j.samples.cli.ServerRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,7 +13,6 @@ import picocli.CommandLine.Option;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -23,7 +23,7 @@ import java.util.concurrent.CompletableFuture;
         description = "Echo server: prints each incoming connection and sends back every byte until the client"
                 + " closes.",
         footer = DurationConverter.SYNTAX)
-public final class EchoServerCommand implements Callable<Integer> {
+public final class EchoServerCommand extends ServerCommand {
 
     @Mixin
     ListenOptions listen = new ListenOptions(8080);
@@ -34,18 +34,7 @@ public final class EchoServerCommand implements Callable<Integer> {
     Duration idleTimeout;
 
     @Override
-    public Integer call() {
-        return serve(System.out, null);
-    }
-
-    /**
-     * Serves until a signal or {@code stop}.
-     *
-     * @param out  standard output
-     * @param stop completes to stop (tests); may be {@code null}
-     * @return the exit code
-     */
-    int serve(PrintStream out, CompletableFuture<Void> stop) {
+    protected int serve(PrintStream out, CompletableFuture<Void> stop) {
         Server server = ServerRunner.listen(listen,
                 (host, port) -> EchoServer.start(EventLoop.defaultLoop(), host, port, out, idleTimeout));
         return ServerRunner.serve(out, List.of(server), stop, null);

@@ -4,6 +4,7 @@ import io.asyncio4j.Server;
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.cli.DurationConverter;
 import io.asyncio4j.samples.cli.ListenOptions;
+import io.asyncio4j.samples.cli.ServerCommand;
 import io.asyncio4j.samples.cli.ServerRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,7 +13,6 @@ import picocli.CommandLine.Option;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
 /** {@code ping-server}: prints what each client sends; closes connections idle for too long. */
@@ -20,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
         description = "Ping server: prints each chunk each client sends; closes a connection idle for"
                 + " --idle-timeout.",
         footer = DurationConverter.SYNTAX)
-public final class PingServerCommand implements Callable<Integer> {
+public final class PingServerCommand extends ServerCommand {
 
     @Mixin
     ListenOptions listen = new ListenOptions(10001);
@@ -31,18 +31,7 @@ public final class PingServerCommand implements Callable<Integer> {
     Duration idleTimeout;
 
     @Override
-    public Integer call() {
-        return serve(System.out, null);
-    }
-
-    /**
-     * Serves until a signal or {@code stop}.
-     *
-     * @param out  standard output
-     * @param stop completes to stop (tests); may be {@code null}
-     * @return the exit code
-     */
-    int serve(PrintStream out, CompletableFuture<Void> stop) {
+    protected int serve(PrintStream out, CompletableFuture<Void> stop) {
         Server server = ServerRunner.listen(listen,
                 (host, port) -> PingServer.start(EventLoop.defaultLoop(), host, port, idleTimeout, out));
         return ServerRunner.serve(out, List.of(server), stop, null);
