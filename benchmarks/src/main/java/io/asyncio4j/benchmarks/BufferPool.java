@@ -26,8 +26,8 @@ final class BufferPool {
     /**
      * A buffer for up to the pool's size: a cleared direct buffer (written to the socket without the JDK's copy
      * into a temporary direct buffer), whatever the hint. The most recently given back comes first, so the few
-     * buffers in use stay in cache; a fresh exact-size heap buffer for small hints measured slower (an object and
-     * an array per read, and the JDK's copy on write; MEASUREMENTS.md).
+     * buffers in use stay in cache; a fresh exact-size heap buffer for small hints would cost an object and an
+     * array per read, and the JDK's copy on write (MEASUREMENTS.md compares the two).
      */
     ByteBuffer take(int sizeHint) {
         ByteBuffer b = free.get().pollFirst();

@@ -1,7 +1,6 @@
 package io.asyncio4j.benchmarks;
 
 import io.asyncio4j.AsyncFuture;
-import io.asyncio4j.Server;
 import io.asyncio4j.benchmarks.peers.NettyEchoServer;
 import io.asyncio4j.benchmarks.peers.VirtualThreadEchoServer;
 import io.asyncio4j.combinators.Async;
@@ -32,55 +31,41 @@ public final class EchoServerMain {
      * @throws Exception if it cannot start
      */
     public static void main(String[] args) throws Exception {
-        String which = args.length > 0 ? args[0] : "asyncio4j";
-        int port = args.length > 1 ? Integer.parseInt(args[1]) : 0;
-        int threads = Runtime.getRuntime().availableProcessors();
-        int bound;
-        switch (which) {
-            case "asyncio4j":
-                Server s = ReadmeEcho.startServer("127.0.0.1", port);
-                bound = s.port();
-                break;
-            case "asyncio4j-into":
-                // The README's echo with read(dst) into a 64 KiB buffer of each connection's: no allocation per
-                // read, 64 KiB held per connection even when idle.
-                Server into = EventLoop.defaultLoop().listen("127.0.0.1", port, conn -> {
-                    ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-                    return Async.whileTrue(() -> conn.read(buffer.clear()).thenCompose(n -> n < 0
-                            ? AsyncFuture.completed(false)
-                            : conn.write(buffer.flip()).thenApply(written -> true)));
-                }).join();
-                bound = into.port();
-                break;
-            case "asyncio4j-pooled":
-                // The README's echo with read(64 KiB, allocator) from a pool: no allocation per read, and no
-                // buffer held by an idle connection.
-                BufferPool pool = new BufferPool(64 * 1024, 64);
-                IntFunction<ByteBuffer> take = pool::take; // one allocator for every read
-                Server pooled = EventLoop.defaultLoop().listen("127.0.0.1", port, conn ->
-                        Async.whileTrue(() -> conn.read(64 * 1024, take).thenCompose(data -> data.hasRemaining()
-                                ? conn.write(data).thenApply(written -> pool.give(data))
-                                : AsyncFuture.completed(false)))).join();
-                bound = pooled.port();
-                break;
-            case "nio2":
-                bound = new Nio2EchoServer("127.0.0.1", port, threads).port();
-                break;
-            case "netty-nio":
-                bound = new NettyEchoServer("nio", "127.0.0.1", port, threads).port();
-                break;
-            case "netty-epoll":
-                bound = new NettyEchoServer("epoll", "127.0.0.1", port, threads).port();
-                break;
-            case "vthreads":
-                bound = new VirtualThreadEchoServer("127.0.0.1", port).port();
-                break;
-            default:
-                throw new IllegalArgumentException("unknown server: " + which
-                        + " (asyncio4j, asyncio4j-into, asyncio4j-pooled, nio2, netty-nio, netty-epoll or vthreads)");
-        }
-        System.out.println("listening on 127.0.0.1:" + bound);
-        System.out.flush();
-        Thread.currentThread().join();
+        new ServerStartup()
+                .server("asyncio4j", (host, port, threads) -> ReadmeEcho.startServer(host, port).port())
+                .server("asyncio4j-into", (host, port, threads) -> readingInto(host, port))
+                .server("asyncio4j-pooled", (host, port, threads) -> readingPooled(host, port))
+                .server("nio2", (host, port, threads) -> new Nio2EchoServer(host, port, threads).port())
+                .server("netty-nio", (host, port, threads) -> new NettyEchoServer("nio", host, port, threads).port())
+                .server("netty-epoll",
+                        (host, port, threads) -> new NettyEchoServer("epoll", host, port, threads).port())
+                .server("vthreads", (host, port, threads) -> new VirtualThreadEchoServer(host, port).port())
+                .run(args);
+    }
+
+    /**
+     * The README's echo with read(dst) into a 64 KiB buffer of each connection's: no allocation per read, 64 KiB
+     * held per connection even when idle.
+     */
+    private static int readingInto(String host, int port) {
+        return EventLoop.defaultLoop().listen(host, port, conn -> {
+            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+            return Async.whileTrue(() -> conn.read(buffer.clear()).thenCompose(n -> n < 0
+                    ? AsyncFuture.completed(false)
+                    : conn.write(buffer.flip()).thenApply(written -> true)));
+        }).join().port();
+    }
+
+    /**
+     * The README's echo with read(64 KiB, allocator) from a pool: no allocation per read, and no buffer held by an
+     * idle connection.
+     */
+    private static int readingPooled(String host, int port) {
+        BufferPool pool = new BufferPool(64 * 1024, 64);
+        IntFunction<ByteBuffer> take = pool::take; // one allocator for every read
+        return EventLoop.defaultLoop().listen(host, port, conn ->
+                Async.whileTrue(() -> conn.read(64 * 1024, take).thenCompose(data -> data.hasRemaining()
+                        ? conn.write(data).thenApply(written -> pool.give(data))
+                        : AsyncFuture.completed(false)))).join().port();
     }
 }

@@ -1,7 +1,5 @@
 package io.asyncio4j.benchmarks;
 
-import io.asyncio4j.samples.http.HttpDate;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -10,6 +8,9 @@ import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -26,6 +27,9 @@ import java.util.concurrent.locks.LockSupport;
 final class Nio2PlaintextServer {
 
     private static final byte[] END = {'\r', '\n', '\r', '\n'};
+    /** IMF-fixdate, RFC 9110 §5.6.7 ({@link DateTimeFormatter#RFC_1123_DATE_TIME} does not pad the day). */
+    private static final DateTimeFormatter HTTP_DATE =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
 
     private static volatile long responseSecond;
     private static volatile byte[] response = response(0);
@@ -73,7 +77,7 @@ final class Nio2PlaintextServer {
     }
 
     private static byte[] response(long second) {
-        String date = HttpDate.format(Instant.ofEpochSecond(second));
+        String date = HTTP_DATE.format(Instant.ofEpochSecond(second));
         return ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\nDate: " + date
                 + "\r\n\r\nHello, World!").getBytes(StandardCharsets.US_ASCII);
     }

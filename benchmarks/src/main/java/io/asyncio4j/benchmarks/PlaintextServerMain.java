@@ -5,6 +5,7 @@ import io.asyncio4j.benchmarks.peers.NettyPlaintextServer;
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.httpserver.StaticFileServer;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -29,38 +30,24 @@ public final class PlaintextServerMain {
      * @throws Exception if it cannot start
      */
     public static void main(String[] args) throws Exception {
-        String which = args.length > 0 ? args[0] : "asyncio4j";
-        int port = args.length > 1 ? Integer.parseInt(args[1]) : 0;
-        int threads = Runtime.getRuntime().availableProcessors();
-        int bound;
-        switch (which) {
-            case "asyncio4j":
-                Path root = Files.createTempDirectory("plaintext-root");
-                root.toFile().deleteOnExit();
-                bound = StaticFileServer.start(EventLoop.defaultLoop(), "127.0.0.1", port, root,
-                        StaticFileServer.Settings.defaults()).server().port();
-                break;
-            case "nio2":
-                bound = new Nio2PlaintextServer("127.0.0.1", port, threads).port();
-                break;
-            case "netty-nio":
-                bound = new NettyPlaintextServer("nio", "127.0.0.1", port, threads).port();
-                break;
-            case "netty-epoll":
-                bound = new NettyPlaintextServer("epoll", "127.0.0.1", port, threads).port();
-                break;
-            case "jdk-platform":
-                bound = new JdkHttpServer("platform", "127.0.0.1", port, 4 * threads).port();
-                break;
-            case "jdk-virtual":
-                bound = new JdkHttpServer("virtual", "127.0.0.1", port, 0).port();
-                break;
-            default:
-                throw new IllegalArgumentException("unknown server: " + which
-                        + " (asyncio4j, nio2, netty-nio, netty-epoll, jdk-platform or jdk-virtual)");
-        }
-        System.out.println("listening on 127.0.0.1:" + bound);
-        System.out.flush();
-        Thread.currentThread().join();
+        new ServerStartup()
+                .server("asyncio4j", (host, port, threads) -> fileServer(host, port))
+                .server("nio2", (host, port, threads) -> new Nio2PlaintextServer(host, port, threads).port())
+                .server("netty-nio",
+                        (host, port, threads) -> new NettyPlaintextServer("nio", host, port, threads).port())
+                .server("netty-epoll",
+                        (host, port, threads) -> new NettyPlaintextServer("epoll", host, port, threads).port())
+                .server("jdk-platform",
+                        (host, port, threads) -> new JdkHttpServer("platform", host, port, 4 * threads).port())
+                .server("jdk-virtual", (host, port, threads) -> new JdkHttpServer("virtual", host, port, 0).port())
+                .run(args);
+    }
+
+    /** The http-server sample, with an empty temporary directory as its root. */
+    private static int fileServer(String host, int port) throws IOException {
+        Path root = Files.createTempDirectory("plaintext-root");
+        root.toFile().deleteOnExit();
+        return StaticFileServer.start(EventLoop.defaultLoop(), host, port, root,
+                StaticFileServer.Settings.defaults()).server().port();
     }
 }

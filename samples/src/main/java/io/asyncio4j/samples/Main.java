@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
 
 /**
  * Entry point of the samples jar: {@code java -jar asyncio4j-samples.jar COMMAND [OPTIONS]} (or
- * {@code ./asyncio4j COMMAND}). Each command is one of the seed programs rebuilt with asyncio4j; each reports a
+ * {@code ./asyncio4j COMMAND}). Each command is a small asyncio program written with asyncio4j; each reports a
  * failure in one line on standard error, exit status 1 for a failed run and 2 for a wrong command line
  * ({@link OneLineErrors}).
  */

@@ -1,12 +1,9 @@
 package io.asyncio4j.benchmarks.peers;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
 
 import java.net.InetSocketAddress;
 
@@ -28,16 +25,7 @@ public final class NettyEchoServer {
      * @throws InterruptedException if interrupted while binding
      */
     public NettyEchoServer(String transport, String host, int port, int threads) throws InterruptedException {
-        NettyTransport t = NettyTransport.of(transport);
-        EventLoopGroup group = t.group(threads);
-        channel = new ServerBootstrap()
-                .group(group)
-                .channel(t.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new Echo())
-                .bind(host, port).sync().channel();
+        channel = NettyTransport.of(transport).bind(host, port, threads, new Echo());
     }
 
     /**

@@ -1,14 +1,11 @@
 package io.asyncio4j.benchmarks.peers;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -52,21 +49,12 @@ public final class NettyPlaintextServer {
      * @throws InterruptedException if interrupted while binding
      */
     public NettyPlaintextServer(String transport, String host, int port, int threads) throws InterruptedException {
-        NettyTransport t = NettyTransport.of(transport);
-        EventLoopGroup group = t.group(threads);
-        channel = new ServerBootstrap()
-                .group(group)
-                .channel(t.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new Hello());
-                    }
-                })
-                .bind(host, port).sync().channel();
+        channel = NettyTransport.of(transport).bind(host, port, threads, new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline().addLast(new HttpServerCodec(), new Hello());
+            }
+        });
     }
 
     /**

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeoutException;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
 /**
- * Seed 004's exercise 2: a telnet-compatible chat. Each line a client sends goes to every other client as
+ * A telnet-compatible chat. Each line a client sends goes to every other client as
  * {@code HOST:PORT: line\r\n}; joins and leaves are announced as {@code * HOST:PORT joined\r\n} and
  * {@code * HOST:PORT left\r\n}; a newcomer is greeted with {@code * welcome HOST:PORT (N online)\r\n}.
  *

@@ -1,45 +1,31 @@
 package io.asyncio4j.samples.chat;
 
 import io.asyncio4j.nio.EventLoop;
-import io.asyncio4j.samples.cli.PortConverter;
+import io.asyncio4j.samples.cli.ListenOptions;
+import io.asyncio4j.samples.cli.ServerCommand;
 import io.asyncio4j.samples.cli.ServerRunner;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
 /** {@code chat-server}: a telnet chat where each line goes to every other client. */
 @Command(name = "chat-server", mixinStandardHelpOptions = true,
         description = "Chat server: a telnet chat; each line a client sends goes to every other client, prefixed"
                 + " with the sender's address.")
-public final class ChatServerCommand implements Callable<Integer> {
+public final class ChatServerCommand extends ServerCommand {
 
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
-            description = "Address to listen on, a name or an IP literal (default: ${DEFAULT-VALUE}).")
-    String host;
+    @Mixin
+    ListenOptions listen = new ListenOptions(8890);
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8890", converter = PortConverter.class,
-            description = "Port to listen on, 0 for any free one (default: ${DEFAULT-VALUE}).")
-    int port;
-
+    /** {@inheritDoc} On stop, every client is told and disconnected. */
     @Override
-    public Integer call() {
-        return serve(System.out, null);
-    }
-
-    /**
-     * Serves until a signal or {@code stop}; on stop, every client is told and disconnected.
-     *
-     * @param out  standard output
-     * @param stop completes to stop (tests); may be {@code null}
-     * @return the exit code
-     */
-    int serve(PrintStream out, CompletableFuture<Void> stop) {
-        ChatServer chat = ServerRunner.listen(host, port,
-                () -> ChatServer.start(EventLoop.defaultLoop(), host, port, out));
+    protected int serve(PrintStream out, CompletableFuture<Void> stop) {
+        ChatServer chat = ServerRunner.listen(listen,
+                (host, port) -> ChatServer.start(EventLoop.defaultLoop(), host, port, out));
         return ServerRunner.serve(out, List.of(chat.server()), stop, chat::closeClients);
     }
 }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -49,6 +50,19 @@ public final class ServerRunner {
         } catch (RuntimeException e) {
             throw new CommandFailure(cannotListen(HostPort.of(host, port), OneLineErrors.unwrap(e)), e);
         }
+    }
+
+    /**
+     * Runs {@code start} with the address of {@code at}, and turns its failure into one line naming the address.
+     *
+     * @param at    the {@code --host} and {@code --port} the user gave
+     * @param start starts the server on a host and port and waits until it listens
+     * @param <T>   what {@code start} returns
+     * @return what {@code start} returned
+     * @throws CommandFailure if {@code start} failed, as {@link #listen(String, int, Supplier)} says
+     */
+    public static <T> T listen(ListenOptions at, BiFunction<String, Integer, T> start) {
+        return listen(at.host(), at.port(), () -> start.apply(at.host(), at.port()));
     }
 
     static String cannotListen(String address, Throwable failure) {

@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
 /**
- * Seed 004's exercise 1: every connected client is sent the time (ctime form plus CRLF) once per interval until it
+ * A clock server: every connected client is sent the time (ctime form plus CRLF) once per interval until it
  * disconnects.
  *
  * <p>Each client has its own ticker, as an asyncio handler running {@code while True: write(); await sleep()}.

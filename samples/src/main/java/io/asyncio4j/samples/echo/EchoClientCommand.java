@@ -2,9 +2,10 @@ package io.asyncio4j.samples.echo;
 
 import io.asyncio4j.combinators.Async;
 import io.asyncio4j.nio.EventLoop;
+import io.asyncio4j.samples.cli.ConnectOptions;
 import io.asyncio4j.samples.cli.DurationConverter;
-import io.asyncio4j.samples.cli.PortConverter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -25,13 +26,8 @@ public final class EchoClientCommand implements Callable<Integer> {
     /** The most bytes accepted back. */
     static final int REPLY_LIMIT = 1 << 20;
 
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
-            description = "Server to connect to, a name or an IP literal (default: ${DEFAULT-VALUE}).")
-    String host;
-
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", converter = PortConverter.class,
-            description = "Server's port (default: ${DEFAULT-VALUE}).")
-    int port;
+    @Mixin
+    ConnectOptions server = new ConnectOptions(8080);
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
             converter = DurationConverter.Positive.class,
@@ -56,8 +52,8 @@ public final class EchoClientCommand implements Callable<Integer> {
      */
     int run(PrintStream out, PrintStream err) {
         try {
-            byte[] reply = EchoClient.echo(EventLoop.defaultLoop(), host, port, message.getBytes(UTF_8),
-                    REPLY_LIMIT, timeout).get();
+            byte[] reply = EchoClient.echo(EventLoop.defaultLoop(), server.host(), server.port(),
+                    message.getBytes(UTF_8), REPLY_LIMIT, timeout).get();
             out.write(reply, 0, reply.length);
             if (reply.length == 0 || reply[reply.length - 1] != '\n') {
                 out.println();
@@ -76,9 +72,9 @@ public final class EchoClientCommand implements Callable<Integer> {
 
     private String reason(Throwable failure) {
         if (failure instanceof TimeoutException) {
-            return "no complete reply from " + host + ":" + port + " within " + timeout.toMillis() + " ms";
+            return "no complete reply from " + server + " within " + timeout.toMillis() + " ms";
         }
         String message = failure.getMessage();
-        return (message == null ? failure.getClass().getSimpleName() : message) + " (" + host + ":" + port + ")";
+        return (message == null ? failure.getClass().getSimpleName() : message) + " (" + server + ")";
     }
 }

@@ -15,12 +15,12 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 
 /**
- * Seed 002's asyncore echo server: prints {@code Incoming connection from HOST:PORT} for each client, then sends
- * back every byte it receives until the client ends its stream. Any number of clients are served at once.
+ * An echo server: prints {@code Incoming connection from HOST:PORT} for each client, then sends back every byte
+ * it receives until the client ends its stream. Any number of clients are served at once.
  */
 public final class EchoServer {
 
-    /** The most bytes one read takes, as the seed's {@code recv(8192)}. */
+    /** The most bytes one read takes, as {@code reader.read(8192)} in asyncio. */
     public static final int CHUNK = 8192;
 
     private EchoServer() {
@@ -47,7 +47,7 @@ public final class EchoServer {
      * @param host        the address to bind
      * @param port        the port, 0 for any
      * @param out         where the {@code Incoming connection} lines go
-     * @param idleTimeout how long a connection may be idle; zero for no limit (the seed's behaviour)
+     * @param idleTimeout how long a connection may be idle; zero for no limit
      * @return the running server; close it to stop accepting
      */
     public static Server start(EventLoop loop, String host, int port, PrintStream out, Duration idleTimeout) {
@@ -60,9 +60,8 @@ public final class EchoServer {
     }
 
     /**
-     * The seed's {@code EchoHandler}: reads up to {@link #CHUNK} bytes and writes them back, until the end of
-     * the stream. A client that resets the connection (or whose socket fails otherwise) has disconnected, as
-     * asyncore's {@code recv} and {@code send} treat {@code ECONNRESET} and {@code EPIPE}: the echo ends quietly
+     * One client's echo: reads up to {@link #CHUNK} bytes and writes them back, until the end of the stream. A
+     * client that resets the connection (or whose socket fails otherwise) has disconnected: the echo ends quietly
      * instead of failing the handler, which the server would log as a warning with a stack trace per client.
      *
      * @param conn the accepted connection

@@ -3,15 +3,16 @@ package io.asyncio4j.samples.echo;
 import io.asyncio4j.Server;
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.cli.DurationConverter;
-import io.asyncio4j.samples.cli.PortConverter;
+import io.asyncio4j.samples.cli.ListenOptions;
+import io.asyncio4j.samples.cli.ServerCommand;
 import io.asyncio4j.samples.cli.ServerRunner;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -22,15 +23,10 @@ import java.util.concurrent.CompletableFuture;
         description = "Echo server: prints each incoming connection and sends back every byte until the client"
                 + " closes.",
         footer = DurationConverter.SYNTAX)
-public final class EchoServerCommand implements Callable<Integer> {
+public final class EchoServerCommand extends ServerCommand {
 
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
-            description = "Address to listen on, a name or an IP literal (default: ${DEFAULT-VALUE}).")
-    String host;
-
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", converter = PortConverter.class,
-            description = "Port to listen on, 0 for any free one (default: ${DEFAULT-VALUE}).")
-    int port;
+    @Mixin
+    ListenOptions listen = new ListenOptions(8080);
 
     @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "0", converter = DurationConverter.class,
             description = "Close a connection that neither sends nor receives anything for this long, which frees"
@@ -38,20 +34,9 @@ public final class EchoServerCommand implements Callable<Integer> {
     Duration idleTimeout;
 
     @Override
-    public Integer call() {
-        return serve(System.out, null);
-    }
-
-    /**
-     * Serves until a signal or {@code stop}.
-     *
-     * @param out  standard output
-     * @param stop completes to stop (tests); may be {@code null}
-     * @return the exit code
-     */
-    int serve(PrintStream out, CompletableFuture<Void> stop) {
-        Server server = ServerRunner.listen(host, port,
-                () -> EchoServer.start(EventLoop.defaultLoop(), host, port, out, idleTimeout));
+    protected int serve(PrintStream out, CompletableFuture<Void> stop) {
+        Server server = ServerRunner.listen(listen,
+                (host, port) -> EchoServer.start(EventLoop.defaultLoop(), host, port, out, idleTimeout));
         return ServerRunner.serve(out, List.of(server), stop, null);
     }
 }

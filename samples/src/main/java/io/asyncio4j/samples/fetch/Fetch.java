@@ -15,9 +15,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
- * Fetches many URLs concurrently: the aiohttp {@code curl} coroutine of seed 003 gathered over a list, each
- * request under {@code waitFor} and at most {@code concurrency} at once behind a semaphore. Bodies are counted,
- * not kept.
+ * Fetches many URLs concurrently: one request per URL, gathered over the list as asyncio's {@code gather} does,
+ * each request under {@code waitFor} and at most {@code concurrency} at once behind a semaphore. Bodies are
+ * counted, not kept.
  */
 public final class Fetch {
 

@@ -25,7 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A one-request HTTP/1.1 client, seed 002's asyncore {@code HTTPClient} as one pipeline: connect, send
+ * A one-request HTTP/1.1 client as one pipeline: connect, send
  * {@code GET} with {@code Host} and {@code Connection: close}, read the response head, stream the body
  * (Content-Length, chunked or until close) to a handler, close.
  */

@@ -13,9 +13,9 @@ import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 /**
- * Streams a file to a connection chunk by chunk, as asynchat's {@code file_producer} did, but never holding more
- * than one chunk plus the connection's capped write queue: each chunk is read (without blocking a loop thread),
- * queued, and the next one waits for {@code drain()}.
+ * Streams a file to a connection chunk by chunk, never holding more than one chunk plus the connection's capped
+ * write queue: each chunk is read (without blocking a loop thread), queued, and the next one waits for
+ * {@code drain()}.
  */
 final class FileBody {
 

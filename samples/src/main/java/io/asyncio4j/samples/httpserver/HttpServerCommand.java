@@ -3,9 +3,10 @@ package io.asyncio4j.samples.httpserver;
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.cli.CommandFailure;
 import io.asyncio4j.samples.cli.DurationConverter;
-import io.asyncio4j.samples.cli.PortConverter;
+import io.asyncio4j.samples.cli.ListenOptions;
 import io.asyncio4j.samples.cli.ServerRunner;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -21,13 +22,8 @@ import java.util.concurrent.Callable;
         footer = DurationConverter.SYNTAX)
 public final class HttpServerCommand implements Callable<Integer> {
 
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
-            description = "Address to listen on, a name or an IP literal (default: ${DEFAULT-VALUE}).")
-    String host;
-
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", converter = PortConverter.class,
-            description = "Port to listen on, 0 for any free one (default: ${DEFAULT-VALUE}).")
-    int port;
+    @Mixin
+    ListenOptions listen = new ListenOptions(8080);
 
     @Option(names = "--root", paramLabel = "DIR", defaultValue = ".",
             description = "Directory whose files are served (default: ${DEFAULT-VALUE}, the current directory).")
@@ -55,8 +51,9 @@ public final class HttpServerCommand implements Callable<Integer> {
             throw new CommandFailure("--root " + root
                     + (Files.exists(root) ? " is not a directory" : " does not exist"));
         }
-        StaticFileServer server = ServerRunner.listen(host, port, () -> StaticFileServer.start(EventLoop.defaultLoop(),
-                host, port, root, StaticFileServer.Settings.defaults().withTimeouts(headerTimeout, keepAliveTimeout)
+        StaticFileServer server = ServerRunner.listen(listen, (host, port) -> StaticFileServer.start(
+                EventLoop.defaultLoop(), host, port, root,
+                StaticFileServer.Settings.defaults().withTimeouts(headerTimeout, keepAliveTimeout)
                         .withHiddenFiles(hidden)));
         return ServerRunner.serve(System.out, List.of(server.server()), null, server::closeIdleConnections);
     }

@@ -25,9 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAccumulator;
 
 /**
- * The HTTP/1.1 static file server: seed 000's asynchat, asyncore and coroutine HTTP servers done right. GET and
- * HEAD of the files under a root directory, keep-alive and pipelining, bounded reads and writes, timeouts, and
- * no path out of the root. Hidden files (a name starting with a dot) are not served unless the settings say so;
+ * An HTTP/1.1 static file server: GET and HEAD of the files under a root directory, keep-alive and pipelining,
+ * bounded reads and writes, timeouts, and no path out of the root. Hidden files (a name starting with a dot) are not served unless the settings say so;
  * files are validated by {@code ETag} and {@code Last-Modified} for conditional GETs (304) and served in single
  * byte ranges (206). {@code GET /plaintext} answers {@code Hello, World!} for benchmarks.
  */
@@ -53,9 +52,10 @@ public final class StaticFileServer {
         ServerOptions options = ServerOptions.defaults().withBacklog(1024)
                 .withMaxConnections(settings.maxConnections)
                 .withConnectionOptions(connection);
+        FileRouter router = new FileRouter(new RootConfinement(root, settings.hiddenFiles), settings, fileReads);
         this.server = loop.listen(host, port,
-                conn -> new FileServerConnection(conn, loop.timer(), root, settings, maxQueuedOutput::accumulate,
-                        fileReads, waiting).serve(),
+                conn -> new FileServerConnection(conn, loop.timer(), router, settings, maxQueuedOutput::accumulate,
+                        waiting).serve(),
                 options).whenComplete((s, e) -> {
                     if (e != null) {
                         fileReads.shutdown();

@@ -1,8 +1,7 @@
 package io.asyncio4j.samples.monitor;
 
 /**
- * The "10 million bottles of beer" job of seed 000 (example 9): a CPU-bound countdown whose progress other
- * threads may read at any time.
+ * The "10 million bottles of beer" job: a CPU-bound countdown whose progress other threads may read at any time.
  */
 public final class Bottles {
 

@@ -16,11 +16,9 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
  * every {@code interval} it connects, reads the status line and prints {@code latency <ms> ms (<n> bottles
  * left)}; when the job ends it prints {@code summary: <count> probes, mean <ms> ms, max <ms> ms}.
  *
- * <p>The seed's point (example 10 against 11) was the GIL: a monitor thread waits for the compute thread's time
- * slice (about 5 ms), so the author polled the loop from inside the computation instead (about 1 ms, for 3% more
- * run time). Java has no GIL: the job runs on its own thread through {@link Async#runInExecutor}, as asyncio
- * would hand CPU-bound work to an executor, and the event loop answers as soon as the connection arrives. The
- * job needs no polling code, and cancelling its future interrupts it.
+ * <p>The job runs on its own thread through {@link Async#runInExecutor}, as asyncio hands CPU-bound work to an
+ * executor ({@code loop.run_in_executor}), so the event loop answers a probe as soon as it arrives: the job needs
+ * no code that yields to the loop, and cancelling its future interrupts it.
  */
 public final class LatencyMonitor {
 

@@ -4,9 +4,10 @@ import io.asyncio4j.AsyncFuture;
 import io.asyncio4j.Server;
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.cli.DurationConverter;
-import io.asyncio4j.samples.cli.PortConverter;
+import io.asyncio4j.samples.cli.ListenOptions;
 import io.asyncio4j.samples.cli.ServerRunner;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -19,9 +20,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code monitor}: seed 000's examples 9–11. The bottles job runs on a worker thread while the status server
- * answers {@code <remaining> bottles\r\n}; the command probes its own server and prints the latency, then a
- * summary, and exits 0 when the job ends (or on SIGINT/SIGTERM).
+ * {@code monitor}: a CPU-bound job beside a server that stays responsive. The bottles job runs on a worker thread
+ * while the status server answers {@code <remaining> bottles\r\n}; the command probes its own server and prints
+ * the latency, then a summary, and exits 0 when the job ends (or on SIGINT/SIGTERM).
  */
 @Command(name = "monitor", mixinStandardHelpOptions = true,
         description = "Bottles monitor: a CPU-bound job runs while a status server answers '<n> bottles'; "
@@ -29,13 +30,8 @@ import java.util.concurrent.TimeUnit;
         footer = DurationConverter.SYNTAX)
 public final class MonitorCommand implements Callable<Integer> {
 
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
-            description = "Address to listen on, a name or an IP literal (default: ${DEFAULT-VALUE}).")
-    String host;
-
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "10000", converter = PortConverter.class,
-            description = "Port to listen on, 0 for any free one (default: ${DEFAULT-VALUE}).")
-    int port;
+    @Mixin
+    ListenOptions listen = new ListenOptions(10000);
 
     @Option(names = "--bottles", paramLabel = "N", defaultValue = "10000000",
             description = "Bottles the job drinks (default: ${DEFAULT-VALUE} bottles, a few seconds of CPU).")
@@ -56,8 +52,8 @@ public final class MonitorCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EventLoop loop = EventLoop.defaultLoop();
         Bottles job = new Bottles(bottles);
-        Server server = ServerRunner.listen(host, port,
-                () -> StatusServer.start(loop, host, port, job::remaining).join());
+        Server server = ServerRunner.listen(listen,
+                (host, port) -> StatusServer.start(loop, host, port, job::remaining).join());
         ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "bottles");
             t.setDaemon(true);

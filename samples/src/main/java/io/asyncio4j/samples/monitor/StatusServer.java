@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
 /**
- * The monitoring server of seed 000 (examples 10 and 11): to each connection it sends
+ * The monitor's status server: to each connection it sends
  * {@code <remaining> bottles\r\n} and closes.
  */
 public final class StatusServer {

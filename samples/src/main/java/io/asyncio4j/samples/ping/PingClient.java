@@ -8,7 +8,7 @@ import io.asyncio4j.nio.EventLoop;
 import java.time.Duration;
 
 /**
- * Seed 001's client with timeouts (E22): connects within a connect timeout ({@code create_connection(addr, 5)}),
+ * A client with two timeouts: connects within a connect timeout ({@code create_connection(addr, 5)} in Python),
  * then sends the message under an operation timeout ({@code settimeout(2)}). Here the send counts as done when
  * the server has taken the message and closed the connection: the client half-closes after sending and reads
  * until the server closes, so a server that accepts but never reads or answers times out.

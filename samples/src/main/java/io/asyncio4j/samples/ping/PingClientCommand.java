@@ -2,9 +2,10 @@ package io.asyncio4j.samples.ping;
 
 import io.asyncio4j.combinators.Async;
 import io.asyncio4j.nio.EventLoop;
+import io.asyncio4j.samples.cli.ConnectOptions;
 import io.asyncio4j.samples.cli.DurationConverter;
-import io.asyncio4j.samples.cli.PortConverter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -24,13 +25,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
         footer = DurationConverter.SYNTAX)
 public final class PingClientCommand implements Callable<Integer> {
 
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
-            description = "Server to connect to, a name or an IP literal (default: ${DEFAULT-VALUE}).")
-    String host;
-
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "10001", converter = PortConverter.class,
-            description = "Server's port (default: ${DEFAULT-VALUE}).")
-    int port;
+    @Mixin
+    ConnectOptions server = new ConnectOptions(10001);
 
     @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s",
             converter = DurationConverter.Positive.class,
@@ -55,13 +51,13 @@ public final class PingClientCommand implements Callable<Integer> {
     /**
      * Sends the message; prints the reply, {@code send data timeout}, or {@code send data error: <reason>}.
      *
-     * @param out standard output (the seed prints its errors there too)
+     * @param out standard output, where the failure lines go too, as the Python client prints them
      * @return 0 on success, 1 on failure
      */
     int run(PrintStream out) {
         try {
-            byte[] reply = PingClient.send(EventLoop.defaultLoop(), host, port, message.getBytes(UTF_8),
-                    connectTimeout, timeout).get();
+            byte[] reply = PingClient.send(EventLoop.defaultLoop(), server.host(), server.port(),
+                    message.getBytes(UTF_8), connectTimeout, timeout).get();
             if (reply.length > 0) {
                 out.println(new String(reply, UTF_8));
             }

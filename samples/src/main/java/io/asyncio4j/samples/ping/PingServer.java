@@ -16,14 +16,15 @@ import java.util.concurrent.TimeoutException;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
- * Seed 001's blocking servers (E16-E23) on one loop: prints {@code connected client: HOST:PORT} for each client,
- * then each chunk it sends (up to 1024 bytes, decoded as UTF-8) on a line of its own, as {@code
- * print(data.decode("utf8"))}; sends nothing back. A connection that sends nothing for the idle timeout (E21's
- * {@code conn.settimeout(5)}) prints {@code close connection by timeout} and is closed.
+ * A ping server: prints {@code connected client: HOST:PORT} for each client, then each chunk it sends (up to 1024
+ * bytes, decoded as UTF-8) on a line of its own, as {@code print(data.decode("utf8"))}; sends nothing back. Every
+ * client is served from one loop, where a blocking server would need a thread each. A connection that sends
+ * nothing for the idle timeout (a blocking server's {@code conn.settimeout(5)}) prints
+ * {@code close connection by timeout} and is closed.
  */
 public final class PingServer {
 
-    /** The most bytes one read takes, as the seed's {@code recv(1024)}. */
+    /** The most bytes one read takes, as {@code recv(1024)} in Python. */
     public static final int CHUNK = 1024;
 
     private PingServer() {

@@ -3,15 +3,16 @@ package io.asyncio4j.samples.ping;
 import io.asyncio4j.Server;
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.cli.DurationConverter;
-import io.asyncio4j.samples.cli.PortConverter;
+import io.asyncio4j.samples.cli.ListenOptions;
+import io.asyncio4j.samples.cli.ServerCommand;
 import io.asyncio4j.samples.cli.ServerRunner;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
 /** {@code ping-server}: prints what each client sends; closes connections idle for too long. */
@@ -19,15 +20,10 @@ import java.util.concurrent.CompletableFuture;
         description = "Ping server: prints each chunk each client sends; closes a connection idle for"
                 + " --idle-timeout.",
         footer = DurationConverter.SYNTAX)
-public final class PingServerCommand implements Callable<Integer> {
+public final class PingServerCommand extends ServerCommand {
 
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
-            description = "Address to listen on, a name or an IP literal (default: ${DEFAULT-VALUE}).")
-    String host;
-
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "10001", converter = PortConverter.class,
-            description = "Port to listen on, 0 for any free one (default: ${DEFAULT-VALUE}).")
-    int port;
+    @Mixin
+    ListenOptions listen = new ListenOptions(10001);
 
     @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
             description = "Close a connection that sends nothing for this long; 0 for never"
@@ -35,20 +31,9 @@ public final class PingServerCommand implements Callable<Integer> {
     Duration idleTimeout;
 
     @Override
-    public Integer call() {
-        return serve(System.out, null);
-    }
-
-    /**
-     * Serves until a signal or {@code stop}.
-     *
-     * @param out  standard output
-     * @param stop completes to stop (tests); may be {@code null}
-     * @return the exit code
-     */
-    int serve(PrintStream out, CompletableFuture<Void> stop) {
-        Server server = ServerRunner.listen(host, port,
-                () -> PingServer.start(EventLoop.defaultLoop(), host, port, idleTimeout, out));
+    protected int serve(PrintStream out, CompletableFuture<Void> stop) {
+        Server server = ServerRunner.listen(listen,
+                (host, port) -> PingServer.start(EventLoop.defaultLoop(), host, port, idleTimeout, out));
         return ServerRunner.serve(out, List.of(server), stop, null);
     }
 }

@@ -9,10 +9,10 @@ import java.time.Duration;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
-/** Seed 000's time client: connects and reads the one line the server sends. */
+/** A time client: connects and reads the one line the server sends. */
 public final class TimeClient {
 
-    /** The most bytes the time line may have, as the seed's {@code recv(1024)}. */
+    /** The most bytes the time line may have, as {@code recv(1024)} in Python. */
     public static final int LINE_LIMIT = 1024;
 
     private TimeClient() {

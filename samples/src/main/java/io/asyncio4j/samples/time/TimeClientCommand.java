@@ -2,9 +2,10 @@ package io.asyncio4j.samples.time;
 
 import io.asyncio4j.combinators.Async;
 import io.asyncio4j.nio.EventLoop;
+import io.asyncio4j.samples.cli.ConnectOptions;
 import io.asyncio4j.samples.cli.DurationConverter;
-import io.asyncio4j.samples.cli.PortConverter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -19,13 +20,8 @@ import java.util.concurrent.TimeoutException;
         footer = DurationConverter.SYNTAX)
 public final class TimeClientCommand implements Callable<Integer> {
 
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
-            description = "Server to connect to, a name or an IP literal (default: ${DEFAULT-VALUE}).")
-    String host;
-
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8888", converter = PortConverter.class,
-            description = "Server's port (default: ${DEFAULT-VALUE}).")
-    int port;
+    @Mixin
+    ConnectOptions server = new ConnectOptions(8888);
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
             converter = DurationConverter.Positive.class,
@@ -46,14 +42,14 @@ public final class TimeClientCommand implements Callable<Integer> {
      */
     int run(PrintStream out, PrintStream err) {
         try {
-            String line = TimeClient.fetch(EventLoop.defaultLoop(), host, port, timeout).get();
+            String line = TimeClient.fetch(EventLoop.defaultLoop(), server.host(), server.port(), timeout).get();
             out.println("Current time: " + line);
             return 0;
         } catch (ExecutionException e) {
             Throwable failure = Async.unwrap(e.getCause());
             String reason = failure instanceof TimeoutException ? "timed out after " + timeout.toMillis() + " ms"
                     : failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
-            err.println("time-client: " + reason + " (" + host + ":" + port + ")");
+            err.println("time-client: " + reason + " (" + server + ")");
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

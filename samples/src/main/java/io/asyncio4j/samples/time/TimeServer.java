@@ -12,9 +12,9 @@ import java.util.List;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
 /**
- * Seed 000's time server (examples 1, 5 and 7): on connect, sends the local time in ctime form plus CRLF in ASCII
- * and closes, printing {@code Got a connection from HOST:PORT}. Several ports are served from one loop, as the
- * seed's scheduler runs ports 10000 and 11000 side by side.
+ * A time server: on connect, sends the local time in ctime form plus CRLF in ASCII and closes, printing
+ * {@code Got a connection from HOST:PORT}. Several ports are served from one loop, as one asyncio loop serves
+ * several {@code start_server}s side by side.
  */
 public final class TimeServer {
 

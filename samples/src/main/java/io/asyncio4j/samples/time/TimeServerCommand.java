@@ -3,6 +3,7 @@ package io.asyncio4j.samples.time;
 import io.asyncio4j.Server;
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.cli.PortConverter;
+import io.asyncio4j.samples.cli.ServerCommand;
 import io.asyncio4j.samples.cli.ServerRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -11,14 +12,13 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
 /** {@code time-server}: sends the local time in ctime form to each client and closes. */
 @Command(name = "time-server", mixinStandardHelpOptions = true,
         description = "Time server: sends each client the local time as ctime() text and CRLF, then closes;"
                 + " repeat --port to serve several ports from one loop.")
-public final class TimeServerCommand implements Callable<Integer> {
+public final class TimeServerCommand extends ServerCommand {
 
     @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
             description = "Address to listen on, a name or an IP literal (default: ${DEFAULT-VALUE}).")
@@ -30,18 +30,7 @@ public final class TimeServerCommand implements Callable<Integer> {
     List<Integer> ports;
 
     @Override
-    public Integer call() {
-        return serve(System.out, null);
-    }
-
-    /**
-     * Serves until a signal or {@code stop}.
-     *
-     * @param out  standard output
-     * @param stop completes to stop (tests); may be {@code null}
-     * @return the exit code
-     */
-    int serve(PrintStream out, CompletableFuture<Void> stop) {
+    protected int serve(PrintStream out, CompletableFuture<Void> stop) {
         // One port at a time, so that a failure names the port that could not be bound.
         List<Server> servers = new ArrayList<>();
         try {

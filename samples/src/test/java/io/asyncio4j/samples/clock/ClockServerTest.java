@@ -3,6 +3,7 @@ package io.asyncio4j.samples.clock;
 import io.asyncio4j.Connection;
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.PrintedLines;
+import io.asyncio4j.samples.cli.ListenOptions;
 import org.junit.jupiter.api.Test;
 
 import java.net.Socket;
@@ -71,8 +72,7 @@ class ClockServerTest {
     @Test
     void commandStopsTickingAndClosesClientsOnStop() throws Exception {
         ClockServerCommand command = new ClockServerCommand();
-        command.host = "127.0.0.1";
-        command.port = 0;
+        command.listen = new ListenOptions(0);
         command.interval = INTERVAL;
         PrintedLines printed = new PrintedLines();
         CompletableFuture<Void> stop = new CompletableFuture<>();

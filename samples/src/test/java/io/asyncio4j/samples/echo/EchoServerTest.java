@@ -5,6 +5,8 @@ import io.asyncio4j.Server;
 import io.asyncio4j.combinators.Async;
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.PrintedLines;
+import io.asyncio4j.samples.cli.ConnectOptions;
+import io.asyncio4j.samples.cli.ListenOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -153,8 +155,7 @@ class EchoServerTest {
     @Test
     void commandWithAnIdleTimeoutClosesASilentConnectionAndKeepsEchoing() throws Exception {
         EchoServerCommand command = new EchoServerCommand();
-        command.host = "127.0.0.1";
-        command.port = 0;
+        command.listen = new ListenOptions(0);
         command.idleTimeout = Duration.ofMillis(200);
         PrintedLines lines = new PrintedLines();
         CompletableFuture<Void> stop = new CompletableFuture<>();
@@ -177,8 +178,7 @@ class EchoServerTest {
 
     private static EchoClientCommand client(int port, String message) {
         EchoClientCommand command = new EchoClientCommand();
-        command.host = "127.0.0.1";
-        command.port = port;
+        command.server = new ConnectOptions(port);
         command.timeout = WAIT;
         command.message = message;
         return command;

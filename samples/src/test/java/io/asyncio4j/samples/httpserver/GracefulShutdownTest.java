@@ -49,13 +49,10 @@ class GracefulShutdownTest {
     static LoggedWarnings warnings;
     static byte[] hello = "Hello, file!\n".getBytes(ISO_8859_1);
     static byte[] medium = new byte[MEDIUM];
-    static byte[] big = new byte[BIG];
+    static byte[] big = LargeFileStreamingTest.pattern(BIG);
 
     @BeforeAll
     static void files() throws Exception {
-        for (int i = 0; i < BIG; i++) {
-            big[i] = LargeFileStreamingTest.patternAt(i);
-        }
         for (int i = 0; i < MEDIUM; i++) {
             medium[i] = (byte) (i * 7);
         }

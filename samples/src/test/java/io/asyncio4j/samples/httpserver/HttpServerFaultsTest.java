@@ -44,11 +44,7 @@ class HttpServerFaultsTest {
     @BeforeAll
     static void start() throws Exception {
         Files.writeString(root.resolve("hello.txt"), HELLO);
-        byte[] big = new byte[BIG];
-        for (int i = 0; i < big.length; i++) {
-            big[i] = LargeFileStreamingTest.patternAt(i);
-        }
-        Files.write(root.resolve("big.bin"), big);
+        Files.write(root.resolve("big.bin"), LargeFileStreamingTest.pattern(BIG));
         warnings = LoggedWarnings.attach();
         loop = EventLoop.builder().name("http-faults").ioThreads(IO_THREADS).build();
         server = StaticFileServer.start(loop, "127.0.0.1", 0, root,

@@ -45,11 +45,7 @@ class HttpServerLoadFaultsTest {
     @BeforeAll
     static void startLoop() throws Exception {
         Files.writeString(root.resolve("hello.txt"), HELLO);
-        byte[] big = new byte[BIG];
-        for (int i = 0; i < big.length; i++) {
-            big[i] = LargeFileStreamingTest.patternAt(i);
-        }
-        Files.write(root.resolve("big.bin"), big);
+        Files.write(root.resolve("big.bin"), LargeFileStreamingTest.pattern(BIG));
         warnings = LoggedWarnings.attach();
         loop = EventLoop.builder().name("http-load").ioThreads(IO_THREADS).build();
         Baseline.warmUp(loop, IO_THREADS);

@@ -27,6 +27,15 @@ class LargeFileStreamingTest {
         return (byte) ((position % 251) ^ (position >>> 16));
     }
 
+    /** The first {@code length} bytes of the pattern, for a file to serve. */
+    static byte[] pattern(int length) {
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            bytes[i] = patternAt(i);
+        }
+        return bytes;
+    }
+
     @Test
     void a100MiBFileIsStreamedCompletelyWithQueuedOutputUnderTheCap() throws IOException {
         Path file = root.resolve("big.bin");

@@ -41,13 +41,10 @@ class RangeRequestsTest {
     @TempDir
     Path root;
     StaticFileServer server;
-    byte[] data = new byte[SIZE];
+    byte[] data = LargeFileStreamingTest.pattern(SIZE);
 
     @BeforeEach
     void start() throws IOException {
-        for (int i = 0; i < SIZE; i++) {
-            data[i] = LargeFileStreamingTest.patternAt(i);
-        }
         Files.write(root.resolve("data.bin"), data);
         Files.writeString(root.resolve("hello.txt"), "Hello, file!\n");
         for (String name : new String[] {"data.bin", "hello.txt"}) {

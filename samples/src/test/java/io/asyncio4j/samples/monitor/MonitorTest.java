@@ -2,6 +2,7 @@ package io.asyncio4j.samples.monitor;
 
 import io.asyncio4j.Server;
 import io.asyncio4j.nio.EventLoop;
+import io.asyncio4j.samples.cli.ListenOptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -87,8 +88,7 @@ class MonitorTest {
         MonitorCommand command = new MonitorCommand();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         command.out = new PrintStream(bytes, true, UTF_8);
-        command.host = "127.0.0.1";
-        command.port = 0;
+        command.listen = new ListenOptions(0);
         command.bottles = 100_000;
         command.interval = java.time.Duration.ofMillis(5);
 
@@ -105,8 +105,7 @@ class MonitorTest {
         MonitorCommand command = new MonitorCommand();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         command.out = new PrintStream(bytes, true, UTF_8);
-        command.host = "127.0.0.1";
-        command.port = 0;
+        command.listen = new ListenOptions(0);
         command.bottles = Long.MAX_VALUE;
         command.interval = java.time.Duration.ofMillis(5);
         command.stop = new CompletableFuture<>();

@@ -3,6 +3,7 @@ package io.asyncio4j.samples.ping;
 import io.asyncio4j.Server;
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.PrintedLines;
+import io.asyncio4j.samples.cli.ConnectOptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -97,8 +98,7 @@ class PingServerTest {
 
     private static PingClientCommand client(int port, Duration timeout) {
         PingClientCommand command = new PingClientCommand();
-        command.host = "127.0.0.1";
-        command.port = port;
+        command.server = new ConnectOptions(port);
         command.connectTimeout = Duration.ofSeconds(5);
         command.timeout = timeout;
         command.message = "ping";

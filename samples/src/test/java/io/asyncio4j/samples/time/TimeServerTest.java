@@ -3,6 +3,7 @@ package io.asyncio4j.samples.time;
 import io.asyncio4j.Server;
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.PrintedLines;
+import io.asyncio4j.samples.cli.ConnectOptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -113,8 +114,7 @@ class TimeServerTest {
 
     private static TimeClientCommand client(int port) {
         TimeClientCommand command = new TimeClientCommand();
-        command.host = "127.0.0.1";
-        command.port = port;
+        command.server = new ConnectOptions(port);
         command.timeout = WAIT;
         return command;
     }
