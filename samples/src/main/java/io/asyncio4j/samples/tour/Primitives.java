@@ -3,7 +3,6 @@ package io.asyncio4j.samples.tour;
 import io.asyncio4j.AsyncFuture;
 import io.asyncio4j.combinators.Async;
 import io.asyncio4j.combinators.AsyncLock;
-import io.asyncio4j.combinators.AsyncQueue;
 import io.asyncio4j.combinators.ReturnWhen;
 
 import java.io.PrintStream;
@@ -63,9 +62,8 @@ final class Primitives {
         try (TourLoop loop = new TourLoop()) {
             int numConsumers = 2;
             loop.runUntilComplete(() -> {
-                // fixed size so the producer blocks until consumers pull items out; waiters resume through the
-                // loop, as asyncio's do, so the lines interleave as the seed's
-                AsyncQueue<Optional<Integer>> q = AsyncQueue.fifo(numConsumers, loop);
+                // A queue of two makes the producer wait until consumers take items out.
+                TourQueue<Optional<Integer>> q = new TourQueue<>(numConsumers, loop);
                 List<AsyncFuture<Void>> tasks = new ArrayList<>();
                 for (int i = 0; i < numConsumers; i++) {
                     int n = i;
@@ -77,7 +75,7 @@ final class Primitives {
         }
     }
 
-    private static AsyncFuture<Void> consumer(PrintStream out, TourLoop loop, int n, AsyncQueue<Optional<Integer>> q) {
+    private static AsyncFuture<Void> consumer(PrintStream out, TourLoop loop, int n, TourQueue<Optional<Integer>> q) {
         out.println("consumer " + n + ": starting");
         return Async.whileTrue(() -> {
             out.println("consumer " + n + ": waiting for item");
@@ -97,7 +95,7 @@ final class Primitives {
         }).thenRun(() -> out.println("consumer " + n + ": ending"));
     }
 
-    private static AsyncFuture<Void> producer(PrintStream out, AsyncQueue<Optional<Integer>> q, int numWorkers) {
+    private static AsyncFuture<Void> producer(PrintStream out, TourQueue<Optional<Integer>> q, int numWorkers) {
         out.println("producer: starting");
         return Async.repeat(numWorkers * 3L, i -> q.put(Optional.of((int) i))
                         .thenRun(() -> out.println("producer: added task " + i + " to the queue")))
