@@ -53,6 +53,9 @@ import java.util.function.Supplier;
  * continuations of the get that receives it, and a put's completion happens-before what any call made after it
  * sees of the queue.
  *
+ * <p>One concept, one file, past the usual length: the items, the waiting getters and putters, the putter being
+ * let in and the count of unfinished tasks change together under one lock, as in CPython's {@code Queue}.
+ *
  * @param <T> the item type
  */
 public final class AsyncQueue<T> {

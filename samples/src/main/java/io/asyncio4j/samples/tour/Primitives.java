@@ -11,13 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Seed 004 E19–E20: Lock released by a call_later callback, and a bounded Queue with task_done/join. */
+/** A Lock released by a call_later callback, and a bounded Queue with task_done/join. */
 final class Primitives {
 
     private Primitives() {
     }
 
-    /** E19: two coroutines wait for a lock main holds until a timer callback releases it; FIFO hand-over. */
+    /** Two coroutines wait for a lock main holds until a timer callback releases it; FIFO hand-over. */
     static void lock(PrintStream out) {
         try (TourLoop loop = new TourLoop()) {
             loop.runUntilComplete(() -> {
@@ -57,7 +57,7 @@ final class Primitives {
         });
     }
 
-    /** E20: a producer fills a queue of two for two consumers, adds a stop signal each, and joins the queue. */
+    /** A producer fills a queue of two for two consumers, adds a stop signal each, and joins the queue. */
     static void queue(PrintStream out) {
         try (TourLoop loop = new TourLoop()) {
             int numConsumers = 2;
@@ -86,7 +86,7 @@ final class Primitives {
                     q.taskDone();
                     return AsyncFuture.completed(false);
                 }
-                // The seed sleeps 0.01 s per item; 25 ms keeps the order of the consumers' turns on a busy machine.
+                // 25 ms per unit of the item keeps the consumers taking turns in asyncio's order on a busy machine.
                 return loop.sleep(Duration.ofMillis(25L * item.get())).thenApply(slept -> {
                     q.taskDone();
                     return true;
