@@ -39,8 +39,8 @@ import java.util.function.Supplier;
  * AsyncFuture<List<Page>> pages = Async.gather(List.of(fetch(a), fetch(b)));
  * AsyncFuture<String> reply = Async.waitFor(ask(question), Duration.ofSeconds(5));
  * }</pre>
- * Import the class, not its members: {@code Async.wait(...)} must be called qualified (see
- * {@link #wait(Collection, ReturnWhen)}), and the qualified names read as asyncio's {@code asyncio.gather(...)} do.
+ * Every method may be imported statically but {@code wait}: call it qualified, {@code Async.wait(...)}, as Python
+ * calls {@code asyncio.wait(...)} (see {@link #wait(Collection, ReturnWhen)}).
  *
  * <h2>Common rules</h2>
  * Unless a method says otherwise:
