@@ -53,6 +53,10 @@ import java.util.function.Supplier;
  *       with that value, or with the outcome of the stage its compose function returns. The exception: a stage
  *       that waits for two sources ({@code thenCombine}, {@code thenAcceptBoth}, {@code runAfterBoth}) can be
  *       given up while the other source is pending, dropping the value the first one delivered to it.</li>
+ *   <li>A stage that waits for either of two sources ({@code applyToEither}, {@code acceptEither},
+ *       {@code runAfterEither}; asyncio has no such stage) is given up like a two-source stage while both are
+ *       pending: this future is given up, the other source is not, and the stage completes at once. Once either
+ *       source has completed, its outcome is on its way to the stage, which can no longer be given up.</li>
  *   <li>{@code cancel}: once the stage in flight is released, the cancellation flows down through the stages in
  *       between, innermost first, so their {@code whenComplete}/{@code handle} cleanup runs as asyncio unwinds
  *       {@code finally} blocks. A stage in between that handles the cancellation by starting more work
@@ -67,8 +71,9 @@ import java.util.function.Supplier;
  *       combinators' {@code shield}) before one of them may give up its view without giving up the others.</li>
  *   <li>Two give-ups of one chain at once (two threads, two dependents): the second waits until the first one's
  *       actions have run, so nothing completes before the operation has let go.</li>
- *   <li>{@link #minimalCompletionStage()} returns the JDK's minimal stage, which is not an {@code AsyncFuture}:
- *       giving up its dependents does not reach the operation.</li>
+ *   <li>Every {@code CompletionStage} method, each form with {@code Async} and with an executor, returns an
+ *       {@code AsyncFuture}. Only {@link #minimalCompletionStage()} does not: it returns the JDK's minimal stage,
+ *       and giving up its dependents does not reach the operation.</li>
  * </ul>
  *
  * <h2>Threads</h2>
@@ -78,6 +83,10 @@ import java.util.function.Supplier;
  * threads as any object with mutable state (through a future's completion, an executor, a lock or a volatile
  * field): a future created with its action, or by {@code thenCompose}, sets that action without a fence, and a
  * thread that reads the future through a data race may give it up without running the action.
+ *
+ * <p>One concept, one file, past the usual length: the gate, the walk up the chain of sources and the stage
+ * methods that record those sources share private state that no other class may touch, and a quarter of the code
+ * is the covariant overrides that keep every stage an {@code AsyncFuture}.
  *
  * @param <T> the result type
  */
@@ -582,8 +591,12 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
             CompletableFuture<?> s = cur.source;
             Inner<?, ?> in = cur.innerAcquire();
             AsyncFuture<?> next;
+            if (in != null && in.eitherDelivered(s)) {
+                open = false;                     // one of its two sources completed: its outcome is on its way
+                break;
+            }
             if (s != null && !s.isDone()) {
-                if (in != null && in != Inner.BOTH) {
+                if (in != null && in.composes()) {
                     if (leftBySource == null) {
                         leftBySource = new ArrayList<>(2);
                     }
@@ -597,7 +610,7 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
             } else if (in == Inner.BOTH) {
                 open = true;                      // the other source is pending: it is not ours to release
                 break;
-            } else if (in != null) {
+            } else if (in != null) {              // a compose dependent whose source has completed
                 Object st = in.stage;
                 if (st instanceof AsyncFuture) {
                     next = (AsyncFuture<?>) st;
@@ -645,10 +658,16 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
         return (Inner<?, ?>) INNER.getAcquire(this);
     }
 
+    private boolean twoSources() {
+        Inner<?, ?> in = innerAcquire();
+        return in != null && in.twoSources();
+    }
+
     /**
      * After this future was given up: completes the operation released above it with a cancellation, which then
      * flows down through the stages in between, or cancels the foreign stage in flight; then completes the
-     * two-source stages on the way ({@code thenCombine}), which would otherwise wait for their other source.
+     * two-source stages on the way ({@code thenCombine}, which would otherwise wait for their other source, and
+     * {@code applyToEither}, whose async forms would otherwise complete only in their executor).
      */
     private void finishUpstream() {
         List<AsyncFuture<?>> both = null;
@@ -663,7 +682,7 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
                 Object st = in == null ? null : in.stage;
                 next = st instanceof CompletionStage ? (CompletionStage<?>) st : null;
             }
-            if (cur != this && in == Inner.BOTH) {
+            if (cur != this && in != null && in.twoSources()) {
                 if (both == null) {
                     both = new ArrayList<>(2);
                 }
@@ -740,7 +759,7 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
             return false;
         }
         finishUpstream();
-        if (claim == CLAIMED && !isDone() && (source == null || innerAcquire() == Inner.BOTH)) {
+        if (claim == CLAIMED && !isDone() && (source == null || twoSources())) {
             // Nothing flows into an operation's future, nor into a stage still waiting for its other source.
             completeCancelled();
         }
@@ -877,24 +896,61 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
         return this;
     }
 
-    // Covariant overrides of the common CompletionStage methods, so pipelines keep the AsyncFuture type.
+    // Every CompletionStage method returns an AsyncFuture, so pipelines keep the type and its give-up. The
+    // one-source stages are plain casts: the JDK creates their dependent with newIncompleteFuture().
 
-    /** As {@link CompletableFuture#thenApply}; cancelling the result cancels this future. */
+    /** As {@link CompletableFuture#thenApply}; giving the result up gives this future up. */
     @Override
     public <U> AsyncFuture<U> thenApply(Function<? super T, ? extends U> fn) {
         return (AsyncFuture<U>) super.thenApply(fn);
     }
 
-    /** As {@link CompletableFuture#thenAccept}; cancelling the result cancels this future. */
+    /** As {@link #thenApply}, running {@code fn} in the default executor. */
+    @Override
+    public <U> AsyncFuture<U> thenApplyAsync(Function<? super T, ? extends U> fn) {
+        return (AsyncFuture<U>) super.thenApplyAsync(fn);
+    }
+
+    /** As {@link #thenApply}, running {@code fn} in {@code executor}. */
+    @Override
+    public <U> AsyncFuture<U> thenApplyAsync(Function<? super T, ? extends U> fn, Executor executor) {
+        return (AsyncFuture<U>) super.thenApplyAsync(fn, executor);
+    }
+
+    /** As {@link CompletableFuture#thenAccept}; giving the result up gives this future up. */
     @Override
     public AsyncFuture<Void> thenAccept(Consumer<? super T> action) {
         return (AsyncFuture<Void>) super.thenAccept(action);
     }
 
-    /** As {@link CompletableFuture#thenRun}; cancelling the result cancels this future. */
+    /** As {@link #thenAccept}, running {@code action} in the default executor. */
+    @Override
+    public AsyncFuture<Void> thenAcceptAsync(Consumer<? super T> action) {
+        return (AsyncFuture<Void>) super.thenAcceptAsync(action);
+    }
+
+    /** As {@link #thenAccept}, running {@code action} in {@code executor}. */
+    @Override
+    public AsyncFuture<Void> thenAcceptAsync(Consumer<? super T> action, Executor executor) {
+        return (AsyncFuture<Void>) super.thenAcceptAsync(action, executor);
+    }
+
+    /** As {@link CompletableFuture#thenRun}; giving the result up gives this future up. */
     @Override
     public AsyncFuture<Void> thenRun(Runnable action) {
         return (AsyncFuture<Void>) super.thenRun(action);
+    }
+
+    /** As {@link #thenRun}, running {@code action} in the default executor. */
+    @Override
+    public AsyncFuture<Void> thenRunAsync(Runnable action) {
+        return (AsyncFuture<Void>) super.thenRunAsync(action);
+    }
+
+    /** As {@link #thenRun}, running {@code action} in {@code executor}. */
+    @Override
+    public AsyncFuture<Void> thenRunAsync(Runnable action, Executor executor) {
+        return (AsyncFuture<Void>) super.thenRunAsync(action, executor);
     }
 
     /**
@@ -962,31 +1018,145 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
         return ((AsyncFuture<Void>) super.runAfterBothAsync(other, action, executor)).withInner(Inner.BOTH);
     }
 
-    /** As {@link CompletableFuture#handle}; cancelling the result cancels this future. */
+    /**
+     * As {@link CompletableFuture#applyToEither}. While both sources are pending, giving the result up gives up
+     * this future (not {@code other}) and completes the result at once, as for {@link #thenCombine}; once either
+     * source has completed, its outcome is on its way to the result, which can no longer be given up.
+     */
+    @Override
+    public <U> AsyncFuture<U> applyToEither(CompletionStage<? extends T> other, Function<? super T, U> fn) {
+        AsyncFuture<? extends T> o = of(other);
+        return ((AsyncFuture<U>) super.applyToEither(o, fn)).withInner(new Inner<>(o));
+    }
+
+    /** As {@link #applyToEither}, running {@code fn} in the default executor. */
+    @Override
+    public <U> AsyncFuture<U> applyToEitherAsync(CompletionStage<? extends T> other, Function<? super T, U> fn) {
+        AsyncFuture<? extends T> o = of(other);
+        return ((AsyncFuture<U>) super.applyToEitherAsync(o, fn)).withInner(new Inner<>(o));
+    }
+
+    /** As {@link #applyToEither}, running {@code fn} in {@code executor}. */
+    @Override
+    public <U> AsyncFuture<U> applyToEitherAsync(CompletionStage<? extends T> other, Function<? super T, U> fn,
+                                                Executor executor) {
+        AsyncFuture<? extends T> o = of(other);
+        return ((AsyncFuture<U>) super.applyToEitherAsync(o, fn, executor)).withInner(new Inner<>(o));
+    }
+
+    /** As {@link CompletableFuture#acceptEither}; given up as {@link #applyToEither}. */
+    @Override
+    public AsyncFuture<Void> acceptEither(CompletionStage<? extends T> other, Consumer<? super T> action) {
+        AsyncFuture<? extends T> o = of(other);
+        return ((AsyncFuture<Void>) super.acceptEither(o, action)).withInner(new Inner<>(o));
+    }
+
+    /** As {@link #acceptEither}, running {@code action} in the default executor. */
+    @Override
+    public AsyncFuture<Void> acceptEitherAsync(CompletionStage<? extends T> other, Consumer<? super T> action) {
+        AsyncFuture<? extends T> o = of(other);
+        return ((AsyncFuture<Void>) super.acceptEitherAsync(o, action)).withInner(new Inner<>(o));
+    }
+
+    /** As {@link #acceptEither}, running {@code action} in {@code executor}. */
+    @Override
+    public AsyncFuture<Void> acceptEitherAsync(CompletionStage<? extends T> other, Consumer<? super T> action,
+                                               Executor executor) {
+        AsyncFuture<? extends T> o = of(other);
+        return ((AsyncFuture<Void>) super.acceptEitherAsync(o, action, executor)).withInner(new Inner<>(o));
+    }
+
+    /** As {@link CompletableFuture#runAfterEither}; given up as {@link #applyToEither}. */
+    @Override
+    public AsyncFuture<Void> runAfterEither(CompletionStage<?> other, Runnable action) {
+        AsyncFuture<?> o = of(other);
+        return ((AsyncFuture<Void>) super.runAfterEither(o, action)).withInner(new Inner<>(o));
+    }
+
+    /** As {@link #runAfterEither}, running {@code action} in the default executor. */
+    @Override
+    public AsyncFuture<Void> runAfterEitherAsync(CompletionStage<?> other, Runnable action) {
+        AsyncFuture<?> o = of(other);
+        return ((AsyncFuture<Void>) super.runAfterEitherAsync(o, action)).withInner(new Inner<>(o));
+    }
+
+    /** As {@link #runAfterEither}, running {@code action} in {@code executor}. */
+    @Override
+    public AsyncFuture<Void> runAfterEitherAsync(CompletionStage<?> other, Runnable action, Executor executor) {
+        AsyncFuture<?> o = of(other);
+        return ((AsyncFuture<Void>) super.runAfterEitherAsync(o, action, executor)).withInner(new Inner<>(o));
+    }
+
+    /** As {@link CompletableFuture#handle}; giving the result up gives this future up. */
     @Override
     public <U> AsyncFuture<U> handle(BiFunction<? super T, Throwable, ? extends U> fn) {
         return (AsyncFuture<U>) super.handle(fn);
     }
 
-    /** As {@link CompletableFuture#whenComplete}; cancelling the result cancels this future. */
+    /**
+     * As {@link #handle}, running {@code fn} in the default executor; giving the result up gives this future up,
+     * and the result completes once {@code fn} has run with the cancellation.
+     */
+    @Override
+    public <U> AsyncFuture<U> handleAsync(BiFunction<? super T, Throwable, ? extends U> fn) {
+        return (AsyncFuture<U>) super.handleAsync(fn);
+    }
+
+    /** As {@link #handleAsync(BiFunction)}, running {@code fn} in {@code executor}. */
+    @Override
+    public <U> AsyncFuture<U> handleAsync(BiFunction<? super T, Throwable, ? extends U> fn, Executor executor) {
+        return (AsyncFuture<U>) super.handleAsync(fn, executor);
+    }
+
+    /** As {@link CompletableFuture#whenComplete}; giving the result up gives this future up. */
     @Override
     public AsyncFuture<T> whenComplete(BiConsumer<? super T, ? super Throwable> action) {
         return (AsyncFuture<T>) super.whenComplete(action);
     }
 
-    /** As {@link CompletableFuture#exceptionally}; cancelling the result cancels this future. */
+    /**
+     * As {@link #whenComplete}, running {@code action} in the default executor; giving the result up gives this
+     * future up, and the result completes once {@code action} has run with the cancellation.
+     */
+    @Override
+    public AsyncFuture<T> whenCompleteAsync(BiConsumer<? super T, ? super Throwable> action) {
+        return (AsyncFuture<T>) super.whenCompleteAsync(action);
+    }
+
+    /** As {@link #whenCompleteAsync(BiConsumer)}, running {@code action} in {@code executor}. */
+    @Override
+    public AsyncFuture<T> whenCompleteAsync(BiConsumer<? super T, ? super Throwable> action, Executor executor) {
+        return (AsyncFuture<T>) super.whenCompleteAsync(action, executor);
+    }
+
+    /** As {@link CompletableFuture#exceptionally}; giving the result up gives this future up. */
     @Override
     public AsyncFuture<T> exceptionally(Function<Throwable, ? extends T> fn) {
         return (AsyncFuture<T>) super.exceptionally(fn);
     }
 
     /**
-     * Records the function of a compose on the dependent it has just created: until it is returned no other thread
-     * can see it, so a release store does; one already complete (the function ran at once) needs none.
+     * As {@link #exceptionally}, running {@code fn} in the default executor; giving the result up gives this future
+     * up, and the result completes once {@code fn} has run with the cancellation.
+     */
+    @Override
+    public AsyncFuture<T> exceptionallyAsync(Function<Throwable, ? extends T> fn) {
+        return (AsyncFuture<T>) super.exceptionallyAsync(fn);
+    }
+
+    /** As {@link #exceptionallyAsync(Function)}, running {@code fn} in {@code executor}. */
+    @Override
+    public AsyncFuture<T> exceptionallyAsync(Function<Throwable, ? extends T> fn, Executor executor) {
+        return (AsyncFuture<T>) super.exceptionallyAsync(fn, executor);
+    }
+
+    /**
+     * Records the function of a compose, or the sources of a two-source stage, on the dependent it has just created:
+     * until it is returned no other thread can see it, so a release store does; one already complete needs none.
      */
     private <U> AsyncFuture<U> withInner(Inner<?, ?> in) {
         if (!isDone()) {
-            if (in != Inner.BOTH) {
+            if (in.composes()) {
                 in.dependent = this;
             }
             INNER.setRelease(this, in);
@@ -1137,9 +1307,11 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
         }
 
         /** Marks a dependent of two sources ({@code thenCombine}, ...): it has no function of ours to track. */
-        static final Inner<Object, CompletionStage<?>> BOTH = new Inner<>();
+        static final Inner<Object, CompletionStage<?>> BOTH = new Inner<>((CompletableFuture<?>) null);
 
         private final Function<? super A, ? extends S> fn;
+        /** For a dependent of either of two sources ({@code applyToEither}, ...): the other source. */
+        private final CompletableFuture<?> other;
         /** The dependent this function belongs to; set before the dependent is published. */
         AsyncFuture<?> dependent;
         /**
@@ -1153,12 +1325,33 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
 
         Inner(Function<? super A, ? extends S> fn, boolean cancelOnArrival) {
             this.fn = Objects.requireNonNull(fn, "fn");
+            this.other = null;
             this.cancelOnArrival = cancelOnArrival;
         }
 
-        private Inner() {
+        /** A dependent of two sources: of both ({@code other} null) or of either. */
+        Inner(CompletableFuture<?> other) {
             this.fn = null;
+            this.other = other;
             this.cancelOnArrival = false;
+        }
+
+        /** Whether this tracks a compose function and the stage it returns. */
+        boolean composes() {
+            return fn != null;
+        }
+
+        /** Whether the dependent waits for two sources, or for either of them: it is given up on its own. */
+        boolean twoSources() {
+            return fn == null;
+        }
+
+        /**
+         * For a dependent of either source: whether one of them has completed, so that its outcome is on its way to
+         * the dependent, which can then no longer be given up. {@code source} is the dependent's own source.
+         */
+        boolean eitherDelivered(CompletableFuture<?> source) {
+            return other != null && (source == null || source.isDone() || other.isDone());
         }
 
         @Override

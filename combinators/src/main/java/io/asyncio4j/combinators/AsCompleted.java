@@ -40,8 +40,8 @@ final class AsCompleted<T> implements BiConsumer<T, Throwable>, Runnable {
         AsCompleted<T> a = new AsCompleted<>(distinct.size(), timeout);
         for (CompletionStage<? extends T> s : distinct) {
             @SuppressWarnings("unchecked")
-            CompletableFuture<T> v = (CompletableFuture<T>) Async.view(s);
-            Async.onDone(v, a);
+            CompletableFuture<T> v = (CompletableFuture<T>) Stages.view(s);
+            Stages.onDone(v, a);
         }
         // Armed after the stages already complete have taken their slots, so even a tiny timeout keeps them.
         if (timeout != null && a.next.get() < a.outputs.size()) {
@@ -71,7 +71,7 @@ final class AsCompleted<T> implements BiConsumer<T, Throwable>, Runnable {
         if (failure == null) {
             out.settle(value);
         } else {
-            out.settleExceptionally(Async.unwrap(failure));
+            out.settleExceptionally(Failures.unwrap(failure));
         }
     }
 

@@ -12,15 +12,9 @@ import io.vavr.Tuple8;
 import io.vavr.control.Try;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -29,7 +23,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
@@ -38,7 +31,16 @@ import java.util.function.Supplier;
  * asyncio's task functions for {@link AsyncFuture}s: {@code sleep}, {@code shield}, {@code wait_for},
  * {@code timeout}, {@code gather}, {@code wait}, {@code as_completed}, {@code TaskGroup}, {@code call_soon} /
  * {@code call_later} / {@code call_at}, {@code run_in_executor}, plus {@code any}/{@code race}, {@code retry}
- * and stack-safe asynchronous loops.
+ * and stack-safe asynchronous loops. It is the static front, as Guava's {@code Futures} is: each method starts the
+ * package-private class that does the work.
+ *
+ * <pre>{@code
+ * // results = await asyncio.gather(fetch(a), fetch(b)); reply = await asyncio.wait_for(ask(q), 5)
+ * AsyncFuture<List<Page>> pages = Async.gather(List.of(fetch(a), fetch(b)));
+ * AsyncFuture<String> reply = Async.waitFor(ask(question), Duration.ofSeconds(5));
+ * }</pre>
+ * Every method may be imported statically but {@code wait}: call it qualified, {@code Async.wait(...)}, as Python
+ * calls {@code asyncio.wait(...)} (see {@link #wait(Collection, ReturnWhen)}).
  *
  * <h2>Common rules</h2>
  * Unless a method says otherwise:
@@ -71,8 +73,6 @@ import java.util.function.Supplier;
  */
 public final class Async {
 
-    private static final CompletableFuture<Object> DONE = CompletableFuture.completedFuture(null);
-
     private Async() {
     }
 
@@ -80,7 +80,12 @@ public final class Async {
 
     /**
      * Returns a future completed with {@code null} after {@code delay}, on the shared timer (asyncio
-     * {@code sleep}).
+     * {@code sleep}); {@link AsyncTimer#sleep(Duration)} sleeps on another timer, an event loop's say.
+     *
+     * <pre>{@code
+     * // await asyncio.sleep(0.1); print("later")
+     * Async.sleep(Duration.ofMillis(100)).thenRun(() -> System.out.println("later"));
+     * }</pre>
      *
      * @param delay how long to sleep
      * @return a future completed on the shared timer's callback executor; cancelling it removes the timer task
@@ -90,7 +95,8 @@ public final class Async {
     }
 
     /**
-     * Returns a future completed with {@code value} after {@code delay} (asyncio {@code sleep(delay, result)}).
+     * Returns a future completed with {@code value} after {@code delay}, on the shared timer (asyncio
+     * {@code sleep(delay, result)}); see {@link AsyncTimer#sleep(Duration, Object)}.
      *
      * @param delay how long to sleep
      * @param value the result
@@ -110,6 +116,11 @@ public final class Async {
      * <p>If the stage itself is cancelled (by its owner), the returned future completes with its
      * {@link CancellationException}, as asyncio's does.
      *
+     * <pre>{@code
+     * // res = await asyncio.shield(save(doc)): a caller giving up does not stop the save
+     * AsyncFuture<Receipt> receipt = Async.shield(save(doc));
+     * }</pre>
+     *
      * @param stage the stage to protect
      * @param <T>   the result type
      * @return a new future completed on the thread that completes the stage
@@ -117,7 +128,7 @@ public final class Async {
     public static <T> AsyncFuture<T> shield(CompletionStage<T> stage) {
         Objects.requireNonNull(stage, "stage");
         AsyncFuture<T> shielded = new AsyncFuture<>();
-        relay(stage, shielded);
+        Stages.relay(stage, shielded);
         return shielded;
     }
 
@@ -139,6 +150,11 @@ public final class Async {
 
     /**
      * Waits for {@code stage} at most {@code timeout} (asyncio {@code wait_for}).
+     *
+     * <pre>{@code
+     * // line = await asyncio.wait_for(reader.readline(), timeout=5)
+     * AsyncFuture<String> line = Async.waitFor(readLine(), Duration.ofSeconds(5), loop.timer());
+     * }</pre>
      *
      * <ul>
      *   <li>If the stage completes in time, the result completes with its outcome and the timer task is removed
@@ -240,6 +256,14 @@ public final class Async {
      * Runs {@code body} under the deadline {@code deadlineNanos} (asyncio {@code asyncio.timeout_at(when)}), a
      * deadline scope that the body can move while it runs.
      *
+     * <pre>{@code
+     * // async with asyncio.timeout(10) as cm: await login(); cm.reschedule(loop.time() + 60); await sync()
+     * AsyncFuture<Void> session = Async.timeout(Duration.ofSeconds(10), scope -> login().thenCompose(user -> {
+     *     scope.reschedule(Duration.ofSeconds(60));
+     *     return sync(user);
+     * }));
+     * }</pre>
+     *
      * <ul>
      *   <li>{@code body} is called at once, on the calling thread, with the scope's {@link Timeout}; the deadline
      *       is already armed. If it throws, the result fails with that exception.</li>
@@ -282,6 +306,13 @@ public final class Async {
     /**
      * Waits for every stage and collects their values in argument order (asyncio {@code gather(*aws)}).
      *
+     * <pre>{@code
+     * // sizes = await asyncio.gather(*(size(u) for u in urls))
+     * AsyncFuture<List<Long>> sizes = Async.gather(urls.stream().map(u -> size(u)).toList());
+     * // user, orders = await asyncio.gather(user(id), orders(id))
+     * AsyncFuture<Tuple2<User, List<Order>>> both = Async.gather(user(id), orders(id));
+     * }</pre>
+     *
      * <ul>
      *   <li>The result completes with the values, in the order of {@code stages}, once all have completed; with
      *       an empty list at once if there are none.</li>
@@ -303,7 +334,7 @@ public final class Async {
      */
     public static <T> AsyncFuture<List<T>> gather(Collection<? extends CompletionStage<? extends T>> stages) {
         Objects.requireNonNull(stages, "stages");
-        return Gather.start(stages, false, Async::listOf);
+        return Gather.list(stages, false);
     }
 
     /**
@@ -323,7 +354,7 @@ public final class Async {
     public static <T> AsyncFuture<List<Try<T>>> gatherReturnExceptions(
             Collection<? extends CompletionStage<? extends T>> stages) {
         Objects.requireNonNull(stages, "stages");
-        return Gather.start(stages, true, Async::listOf);
+        return Gather.list(stages, true);
     }
 
     /**
@@ -500,8 +531,17 @@ public final class Async {
 
     /**
      * Waits until {@code returnWhen} holds for {@code stages} (asyncio {@code wait(aws, return_when=...)}) and
-     * returns the {@code (done, pending)} split. Call it qualified, {@code Async.wait(...)}: a static import
-     * of it is hidden by {@link Object#wait()} inside any class.
+     * returns the {@code (done, pending)} split.
+     *
+     * <p>Call it qualified, {@code Async.wait(...)}, as Python code calls {@code asyncio.wait(...)}: inside any
+     * class a plain {@code wait(...)} means {@link Object#wait()} first, so a static import of this method does not
+     * compile there.
+     *
+     * <pre>{@code
+     * // done, pending = await asyncio.wait(tasks, return_when=FIRST_COMPLETED); for t in pending: t.cancel()
+     * Async.wait(tasks, ReturnWhen.FIRST_COMPLETED)
+     *         .thenAccept(split -> split.pending().forEach(t -> t.cancel(true)));
+     * }</pre>
      *
      * <ul>
      *   <li>It never fails on account of a stage and never cancels one.</li>
@@ -521,7 +561,7 @@ public final class Async {
     public static <S extends CompletionStage<?>> AsyncFuture<WaitResult<S>> wait(Collection<? extends S> stages,
                                                                                 ReturnWhen returnWhen) {
         Objects.requireNonNull(returnWhen, "returnWhen");
-        return WaitCall.start(nonEmptyDistinct(stages), returnWhen, null, null);
+        return WaitCall.start(stages, returnWhen, null, null);
     }
 
     /**
@@ -561,7 +601,7 @@ public final class Async {
         Objects.requireNonNull(returnWhen, "returnWhen");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(timer, "timer");
-        return WaitCall.start(nonEmptyDistinct(stages), returnWhen, timeout, timer);
+        return WaitCall.start(stages, returnWhen, timeout, timer);
     }
 
     // ---------------------------------------------------------------------------------------------- asCompleted
@@ -576,12 +616,17 @@ public final class Async {
      *       stage: the outcome that would have gone to it is dropped.</li>
      * </ul>
      *
+     * <pre>{@code
+     * // for answer in asyncio.as_completed(lookups): print(await answer)
+     * Async.forEach(Async.asCompleted(lookups), answer -> answer.thenAccept(System.out::println));
+     * }</pre>
+     *
      * @param stages the stages
      * @param <T>    the common result type
      * @return an unmodifiable list of futures, each completed on the thread completing the corresponding stage
      */
     public static <T> List<AsyncFuture<T>> asCompleted(Collection<? extends CompletionStage<? extends T>> stages) {
-        return AsCompleted.start(distinct(stages), null, null);
+        return AsCompleted.start(Stages.distinct(stages), null, null);
     }
 
     /**
@@ -612,7 +657,7 @@ public final class Async {
                                                        Duration timeout, AsyncTimer timer) {
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(timer, "timer");
-        return AsCompleted.start(distinct(stages), timeout, timer);
+        return AsCompleted.start(Stages.distinct(stages), timeout, timer);
     }
 
     // ---------------------------------------------------------------------------------------------- any / race
@@ -625,6 +670,11 @@ public final class Async {
      * <p>The losers are left running; see {@link #anyCancellingLosers}. Cancelling the result cancels every
      * stage not yet complete and completes the result at once: cleanup those stages start is not waited for.
      * Among stages already complete at the call, the first in argument order wins.
+     *
+     * <pre>{@code
+     * // the first mirror that answers; the others go on (anyCancellingLosers stops them)
+     * AsyncFuture<Page> page = Async.any(List.of(fetch(mirror1), fetch(mirror2)));
+     * }</pre>
      *
      * @param stages the stages, at least one
      * @param <T>    the common result type
@@ -689,6 +739,15 @@ public final class Async {
      * spawns children with {@link TaskGroup#spawn}; the result completes when the body's stage and every child
      * have completed.
      *
+     * <pre>{@code
+     * // async with asyncio.TaskGroup() as tg: a = tg.create_task(fetch(x)); b = tg.create_task(fetch(y))
+     * AsyncFuture<Integer> total = Async.taskGroup(tg -> {
+     *     AsyncFuture<Page> a = tg.spawn(() -> fetch(x));
+     *     AsyncFuture<Page> b = tg.spawn(() -> fetch(y));
+     *     return a.thenCombine(b, (pa, pb) -> pa.size() + pb.size());
+     * });
+     * }</pre>
+     *
      * <ul>
      *   <li>{@code body} is called at once, on the calling thread. If it throws, that is the body's failure.</li>
      *   <li>Success: the result completes with the body's value.</li>
@@ -735,6 +794,11 @@ public final class Async {
      * Calls {@code attempt} until its stage succeeds (not in asyncio): at most {@link RetryPolicy#maxAttempts()}
      * attempts, separated by the policy's jittered exponential backoff.
      *
+     * <pre>{@code
+     * AsyncFuture<Reply> reply = Async.retry(RetryPolicy.ofAttempts(5).withInitialDelay(Duration.ofMillis(50)),
+     *         () -> send(request), loop.timer());
+     * }</pre>
+     *
      * <ul>
      *   <li>The first attempt starts at once, on the calling thread; the next ones on the timer's callback
      *       executor, after the backoff (even a zero one, so that synchronous failures cannot grow the
@@ -763,46 +827,51 @@ public final class Async {
     // ---------------------------------------------------------------------------------------------- callbacks
 
     /**
-     * Runs {@code task} soon on the shared timer's callback executor (asyncio {@code loop.call_soon}).
+     * Runs {@code task} soon on the shared timer's callback executor (asyncio {@code loop.call_soon}); see
+     * {@link AsyncTimer#callSoon}, which does the work and runs it on another timer.
+     *
+     * <pre>{@code
+     * // loop.call_soon(print, "soon"); handle = loop.call_later(1, print, "later"); handle.cancel()
+     * Async.callSoon(() -> System.out.println("soon"));
+     * TimerHandle later = Async.callLater(Duration.ofSeconds(1), () -> System.out.println("later"));
+     * later.cancel();
+     * }</pre>
      *
      * @param task what to run; an exception it throws goes to the running thread's uncaught-exception handler
      * @return a handle that cancels the task until it starts
      */
     public static TimerHandle callSoon(Runnable task) {
-        return callSoon(task, AsyncTimer.shared());
+        return AsyncTimer.shared().callSoon(task);
     }
 
     /**
-     * Runs {@code task} soon on {@code timer}'s callback executor (asyncio {@code loop.call_soon}), without
-     * going through the timer's queue. Tasks are handed to the executor in call order; whether they also run in
-     * that order depends on the executor (the shared one has several threads).
+     * Runs {@code task} soon on {@code timer}'s callback executor (asyncio {@code loop.call_soon}): the same as
+     * {@code timer.callSoon(task)}, {@link AsyncTimer#callSoon}, where its contract is.
      *
-     * @param task  what to run; an exception it throws goes to the running thread's uncaught-exception handler
+     * @param task  what to run
      * @param timer whose callback executor runs it
      * @return a handle that cancels the task until it starts
      * @throws RejectedExecutionException if the executor is shut down
      */
     public static TimerHandle callSoon(Runnable task, AsyncTimer timer) {
-        Objects.requireNonNull(timer, "timer");
-        return timer.callSoon(task);
+        return Objects.requireNonNull(timer, "timer").callSoon(task);
     }
 
     /**
      * Runs {@code task} after {@code delay} on the shared timer's callback executor (asyncio
-     * {@code loop.call_later}).
+     * {@code loop.call_later}); see {@link AsyncTimer#schedule}, which does the work and runs it on another timer.
      *
-     * @param delay how long to wait
+     * @param delay how long to wait; zero or negative means as soon as possible
      * @param task  what to run
      * @return a handle that cancels the task and removes it from the timer
      */
     public static TimerHandle callLater(Duration delay, Runnable task) {
-        return callLater(delay, task, AsyncTimer.shared());
+        return AsyncTimer.shared().schedule(delay, task);
     }
 
     /**
-     * Runs {@code task} after {@code delay} on {@code timer}'s callback executor, never on the timer's own
-     * thread (asyncio {@code loop.call_later}): in the timer's lane, after every task due before it, or due at the
-     * same moment and scheduled earlier, has finished.
+     * Runs {@code task} after {@code delay} on {@code timer}'s callback executor (asyncio {@code loop.call_later}):
+     * the same as {@code timer.schedule(delay, task)}, {@link AsyncTimer#schedule}, where its contract is.
      *
      * @param delay how long to wait; zero or negative means as soon as possible
      * @param task  what to run
@@ -811,26 +880,25 @@ public final class Async {
      * @throws RejectedExecutionException if the timer is closed
      */
     public static TimerHandle callLater(Duration delay, Runnable task, AsyncTimer timer) {
-        Objects.requireNonNull(timer, "timer");
-        return timer.schedule(delay, task);
+        return Objects.requireNonNull(timer, "timer").schedule(delay, task);
     }
 
     /**
      * Runs {@code task} at {@code deadlineNanos} on the shared timer's callback executor (asyncio
-     * {@code loop.call_at}).
+     * {@code loop.call_at}); see {@link AsyncTimer#scheduleAt}, which does the work and runs it on another timer.
      *
      * @param deadlineNanos when, on the {@link AsyncTimer#nanoTime()} clock
      * @param task          what to run
      * @return a handle that cancels the task and removes it from the timer
      */
     public static TimerHandle callAt(long deadlineNanos, Runnable task) {
-        return callAt(deadlineNanos, task, AsyncTimer.shared());
+        return AsyncTimer.shared().scheduleAt(deadlineNanos, task);
     }
 
     /**
-     * Runs {@code task} at {@code deadlineNanos} on {@code timer}'s callback executor, never on the timer's own
-     * thread (asyncio {@code loop.call_at}): in the timer's lane, after every task due before it, or due at the
-     * same moment and scheduled earlier, has finished.
+     * Runs {@code task} at {@code deadlineNanos} on {@code timer}'s callback executor (asyncio
+     * {@code loop.call_at}): the same as {@code timer.scheduleAt(deadlineNanos, task)},
+     * {@link AsyncTimer#scheduleAt}, where its contract is.
      *
      * @param deadlineNanos when, on the {@link AsyncTimer#nanoTime()} clock
      * @param task          what to run
@@ -839,12 +907,16 @@ public final class Async {
      * @throws RejectedExecutionException if the timer is closed
      */
     public static TimerHandle callAt(long deadlineNanos, Runnable task, AsyncTimer timer) {
-        Objects.requireNonNull(timer, "timer");
-        return timer.scheduleAt(deadlineNanos, task);
+        return Objects.requireNonNull(timer, "timer").scheduleAt(deadlineNanos, task);
     }
 
     /**
      * Runs a blocking call on {@code executor} (asyncio {@code loop.run_in_executor(executor, func)}).
+     *
+     * <pre>{@code
+     * // data = await loop.run_in_executor(pool, read_file, path)
+     * AsyncFuture<byte[]> data = Async.runInExecutor(pool, () -> Files.readAllBytes(path));
+     * }</pre>
      *
      * <ul>
      *   <li>The result completes with the call's value or exception, on the worker thread.</li>
@@ -878,14 +950,20 @@ public final class Async {
      * <p>Stack-safe: stages that complete synchronously iterate in a loop, not by recursion. The first iteration
      * starts on the calling thread, each later one on the thread that completed the previous one.
      *
+     * <pre>{@code
+     * // while await pump(): pass
+     * AsyncFuture<Void> pumped = Async.whileTrue(() -> pump());
+     * // for i in range(3): await asyncio.sleep(0.1); print(i)
+     * Async.repeat(3, i -> Async.sleep(Duration.ofMillis(100)).thenRun(() -> System.out.println(i)));
+     * }</pre>
+     *
      * @param body one iteration; its stage's {@code false} or {@code null} ends the loop, and so does a
      *             {@code null} stage
      * @return a future completed with {@code null} when the loop ends, failed with the first failure of a body
      *         or of its stage; cancelling it cancels the iteration in flight and ends the loop
      */
     public static AsyncFuture<Void> whileTrue(Supplier<? extends CompletionStage<Boolean>> body) {
-        Objects.requireNonNull(body, "body");
-        return StageLoop.start(previous -> Boolean.TRUE.equals(previous) ? body.get() : null, Boolean.TRUE);
+        return StageLoop.whileTrue(Objects.requireNonNull(body, "body"));
     }
 
     /**
@@ -905,9 +983,7 @@ public final class Async {
     public static <T> AsyncFuture<Void> forEach(Iterable<? extends T> items,
                                                 Function<? super T, ? extends CompletionStage<?>> body) {
         Objects.requireNonNull(items, "items");
-        Objects.requireNonNull(body, "body");
-        Iterator<? extends T> it = items.iterator();
-        return StageLoop.start(previous -> it.hasNext() ? orDone(body.apply(it.next())) : null, null);
+        return StageLoop.forEach(items, Objects.requireNonNull(body, "body"));
     }
 
     /**
@@ -922,9 +998,7 @@ public final class Async {
      *         body or of its stage; cancelling it cancels the iteration in flight and skips the rest
      */
     public static AsyncFuture<Void> repeat(long times, LongFunction<? extends CompletionStage<?>> body) {
-        Objects.requireNonNull(body, "body");
-        long[] next = {0};
-        return StageLoop.start(previous -> next[0] < times ? orDone(body.apply(next[0]++)) : null, null);
+        return StageLoop.repeat(times, Objects.requireNonNull(body, "body"));
     }
 
     // ---------------------------------------------------------------------------------------------- failures
@@ -933,104 +1007,14 @@ public final class Async {
      * Strips the {@link CompletionException} wrapper that {@code CompletableFuture} adds to failures seen by
      * dependent stages, so callers see the failure itself.
      *
+     * <pre>{@code
+     * reply.handle((value, e) -> e == null ? value : "failed: " + Async.unwrap(e).getMessage());
+     * }</pre>
+     *
      * @param e a failure seen by a dependent stage
      * @return its cause if {@code e} is a {@code CompletionException} with a cause, else {@code e}
      */
     public static Throwable unwrap(Throwable e) {
-        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-    }
-
-    // ---------------------------------------------------------------------------------------------- internals
-
-    static <T> void relay(CompletionStage<? extends T> from, AsyncFuture<T> to) {
-        BiConsumer<T, Throwable> relay = (v, e) -> {
-            if (e == null) {
-                to.settle(v);
-            } else {
-                to.settleExceptionally(unwrap(e));
-            }
-        };
-        if (from instanceof AsyncFuture) {
-            ((AsyncFuture<? extends T>) from).addDoneCallback(relay);
-        } else {
-            from.whenComplete(relay);
-        }
-    }
-
-    /** Calls {@code callback} when {@code f} completes, with the least allocation: one plain dependent. */
-    static <T> void onDone(CompletableFuture<T> f, BiConsumer<? super T, ? super Throwable> callback) {
-        // Internal callbacks need no ordering among themselves: one plain dependent is the cheapest observer.
-        f.whenComplete(callback);
-    }
-
-    /** The {@code CompletableFuture} to wait on and cancel for a stage; see the class comment. */
-    @SuppressWarnings("unchecked")
-    static <T> CompletableFuture<T> view(CompletionStage<T> stage) {
-        Objects.requireNonNull(stage, "stage");
-        if (stage instanceof AsyncFuture) {
-            return (AsyncFuture<T>) stage;
-        }
-        try {
-            // A CompletableFuture returns itself; a minimal stage returns a copy that follows it.
-            return stage.toCompletableFuture();
-        } catch (UnsupportedOperationException refused) {
-            return AsyncFuture.of(stage);
-        }
-    }
-
-    /** The failure of a future that completed exceptionally, unwrapped. */
-    static Throwable failureOf(CompletableFuture<?> f) {
-        try {
-            f.join();
-        } catch (CancellationException e) {
-            return e;
-        } catch (CompletionException e) {
-            return unwrap(e);
-        }
-        throw new IllegalStateException("the future did not fail");
-    }
-
-    static void cancelQuietly(CompletableFuture<?> f) {
-        try {
-            f.cancel(true);
-        } catch (UnsupportedOperationException refused) {
-            // Some stages cannot be cancelled from outside; nothing else to do.
-        }
-    }
-
-    static void addSuppressed(Throwable to, Throwable other) {
-        if (to != other) {
-            to.addSuppressed(other);
-        }
-    }
-
-    private static CompletionStage<?> orDone(CompletionStage<?> stage) {
-        return stage == null ? DONE : stage;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> List<T> listOf(Object[] values) {
-        return Collections.unmodifiableList(Arrays.asList((T[]) values));
-    }
-
-    private static <S> List<S> distinct(Collection<? extends S> stages) {
-        Objects.requireNonNull(stages, "stages");
-        List<S> out = new ArrayList<>(stages.size());
-        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (S s : stages) {
-            Objects.requireNonNull(s, "stage");
-            if (seen.add(s)) {
-                out.add(s);
-            }
-        }
-        return out;
-    }
-
-    private static <S> List<S> nonEmptyDistinct(Collection<? extends S> stages) {
-        List<S> out = distinct(stages);
-        if (out.isEmpty()) {
-            throw new IllegalArgumentException("no stages to wait for");
-        }
-        return out;
+        return Failures.unwrap(e);
     }
 }

@@ -326,7 +326,7 @@ public final class AsyncCondition {
             }
             w.addDoneCallback((v, e) -> {
                 if (e != null) {
-                    result.settleExceptionally(Async.unwrap(e)); // refused: only the give-up cancels w
+                    result.settleExceptionally(Failures.unwrap(e)); // refused: only the give-up cancels w
                 } else {
                     check(true);
                 }

@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -46,15 +44,6 @@ import java.util.function.Supplier;
  * {@link QueueShutdownException} and fails every waiting getter and putter; gets go on returning the items
  * left, and fail once the queue is empty, unless the shutdown was immediate, which discards them.
  *
- * <h2>asyncio's own scheduling</h2>
- * A queue made with {@link #fifo(int, Executor)} schedules its waiters as asyncio's {@code Queue} does on its event
- * loop, for code that must interleave exactly as asyncio code would (ported programs, the samples' tour): a put
- * stores its item even while getters wait, and wakes the first getter through the loop; the getter takes the head
- * item when that wake-up runs, so until then the item counts against the capacity and a put finding the queue
- * full waits. A woken putter likewise puts its item when its wake-up runs (and waits again if the queue filled up
- * meanwhile), and {@link #join} completes through the loop. A waiter cancelled after it was woken passes its
- * wake-up on. Give it the executor of a single-threaded loop; the queue stays thread-safe either way.
- *
  * <h2>Threads</h2>
  * All methods may be called from any thread and never block. A pending future is completed, and its
  * continuations run, on the thread whose call satisfied it (a {@code put} for a waiting getter, a {@code get}
@@ -63,6 +52,9 @@ import java.util.function.Supplier;
  * as the current one returns, so hand-overs never nest on the stack. Putting an item happens-before the
  * continuations of the get that receives it, and a put's completion happens-before what any call made after it
  * sees of the queue.
+ *
+ * <p>One concept, one file, past the usual length: the items, the waiting getters and putters, the putter being
+ * let in and the count of unfinished tasks change together under one lock, as in CPython's {@code Queue}.
  *
  * @param <T> the item type
  */
@@ -83,22 +75,14 @@ public final class AsyncQueue<T> {
     private Putter<T> admitted;
     private long unfinished;
     private State state = State.OPEN;
-    /** The loop waiters resume through (asyncio's scheduling), or {@code null} for direct hand-over. */
-    private final Executor loop;
-    /** With a loop: getters waiting for an item, putters waiting for room; wake-ups carry no item. */
-    private final ArrayDeque<AsyncFuture<Void>> itemWaiters;
-    private final ArrayDeque<AsyncFuture<Void>> roomWaiters;
-
-    private AsyncQueue(int capacity, ItemStore<T> store, Executor loop) {
-        this.capacity = capacity;
-        this.store = store;
-        this.loop = loop;
-        this.itemWaiters = loop == null ? null : new ArrayDeque<>();
-        this.roomWaiters = loop == null ? null : new ArrayDeque<>();
-    }
+    /** Wake-ups decided under the mutex, run by {@link #unlock()} once it is released. */
+    private List<Runnable> wakeUps;
+    /** What {@link #accept} returns for an item that went to the store rather than to a getter. */
+    private static final AsyncFuture<?> STORED = AsyncFuture.completed(null);
 
     private AsyncQueue(int capacity, ItemStore<T> store) {
-        this(capacity, store, null);
+        this.capacity = capacity;
+        this.store = store;
     }
 
     /**
@@ -111,23 +95,6 @@ public final class AsyncQueue<T> {
      */
     public static <T> AsyncQueue<T> fifo(int capacity) {
         return new AsyncQueue<>(checkCapacity(capacity), ItemStore.fifo(capacity));
-    }
-
-    /**
-     * Creates a first-in, first-out queue whose waiters resume through {@code loop}, exactly as asyncio's
-     * {@code Queue(maxsize)} schedules them (see "asyncio's own scheduling" above): use it where code must
-     * interleave as the asyncio original does. The futures of its waiters complete, and their continuations run,
-     * on {@code loop}.
-     *
-     * @param capacity the most items the queue holds, items whose woken getter has not run yet included
-     * @param loop     the executor of a single-threaded loop; if it rejects a task, the wake-up runs on the
-     *                 calling thread
-     * @param <T>      the item type
-     * @return an empty queue
-     * @throws IllegalArgumentException if {@code capacity} is not positive
-     */
-    public static <T> AsyncQueue<T> fifo(int capacity, Executor loop) {
-        return new AsyncQueue<>(checkCapacity(capacity), ItemStore.fifo(capacity), Objects.requireNonNull(loop, "loop"));
     }
 
     /**
@@ -193,38 +160,25 @@ public final class AsyncQueue<T> {
      */
     public AsyncFuture<Void> put(T item) {
         Objects.requireNonNull(item, "item");
-        if (loop != null) {
-            return loopPut(item);
-        }
-        AsyncFuture<T> getter = null;
+        AsyncFuture<T> taker = null;
         Putter<T> putter = null;
-        boolean shutDown = false;
-        List<Runnable> wakeUps;
+        boolean open;
         mutex.lock();
         try {
-            wakeUps = settleAdmission(null);
-            if (state != State.OPEN) {
-                shutDown = true;
-            } else if (nobodyAheadToPut() && (getter = pollLive(getters)) != null) {
-                unfinished++;
-            } else if (nobodyAheadToPut() && store.size() < capacity) {
-                store.add(item);
-                unfinished++;
-            } else {
+            settleAdmission();
+            open = state == State.OPEN;
+            if (open && (taker = accept(item)) == null) {
                 putter = new Putter<>(item, new AsyncFuture<>());
                 putters.addLast(putter);
             }
         } finally {
-            mutex.unlock();
+            unlock();
         }
-        runAll(wakeUps);
-        if (shutDown) {
+        if (!open) {
             return AsyncFuture.failed(shutDown("put"));
         }
-        if (getter != null) {
-            handOver(getter, item);
-        }
         if (putter == null) {
+            handOver(taker, item);
             return Wakeups.DONE;
         }
         Putter<T> p = putter;
@@ -243,37 +197,21 @@ public final class AsyncQueue<T> {
      */
     public boolean offer(T item) {
         Objects.requireNonNull(item, "item");
-        if (loop != null) {
-            return loopOffer(item);
-        }
-        AsyncFuture<T> getter = null;
-        boolean accepted = true;
-        boolean shutDown = false;
-        List<Runnable> wakeUps;
+        AsyncFuture<T> taker;
+        boolean open;
         mutex.lock();
         try {
-            wakeUps = settleAdmission(null);
-            if (state != State.OPEN) {
-                shutDown = true;
-            } else if (nobodyAheadToPut() && (getter = pollLive(getters)) != null) {
-                unfinished++;
-            } else if (nobodyAheadToPut() && store.size() < capacity) {
-                store.add(item);
-                unfinished++;
-            } else {
-                accepted = false;
-            }
+            settleAdmission();
+            open = state == State.OPEN;
+            taker = open ? accept(item) : null;
         } finally {
-            mutex.unlock();
+            unlock();
         }
-        runAll(wakeUps);
-        if (shutDown) {
+        if (!open) {
             throw shutDown("offer");
         }
-        if (getter != null) {
-            handOver(getter, item);
-        }
-        return accepted;
+        handOver(taker, item);
+        return taker != null;
     }
 
     /**
@@ -284,28 +222,18 @@ public final class AsyncQueue<T> {
      *         immediately. Cancelling it before it completes withdraws the getter; no item is consumed.
      */
     public AsyncFuture<T> get() {
-        if (loop != null) {
-            return loopGet();
-        }
-        T item = null;
+        T item;
         AsyncFuture<T> getter = null;
-        List<Runnable> wakeUps;
         mutex.lock();
         try {
-            wakeUps = settleAdmission(null);
-            if (state != State.SHUT_DOWN_IMMEDIATELY) {
-                item = store.poll(); // never overtakes a waiting getter: getters wait only while the store is empty
-            }
-            if (item != null) {
-                wakeUps = wakePutters(wakeUps);
-            } else if (state == State.OPEN) {
+            item = take();
+            if (item == null && state == State.OPEN) {
                 getter = new AsyncFuture<>();
                 getters.addLast(getter);
             }
         } finally {
-            mutex.unlock();
+            unlock();
         }
-        runAll(wakeUps);
         if (item != null) {
             return AsyncFuture.completed(item);
         }
@@ -324,25 +252,12 @@ public final class AsyncQueue<T> {
      * @return the item, or {@code null} if the queue is empty or was shut down immediately
      */
     public T poll() {
-        if (loop != null) {
-            return loopPoll();
-        }
-        T item = null;
-        List<Runnable> wakeUps;
         mutex.lock();
         try {
-            wakeUps = settleAdmission(null);
-            if (state != State.SHUT_DOWN_IMMEDIATELY) {
-                item = store.poll();
-            }
-            if (item != null) {
-                wakeUps = wakePutters(wakeUps);
-            }
+            return take();
         } finally {
-            mutex.unlock();
+            unlock();
         }
-        runAll(wakeUps);
-        return item;
     }
 
     /**
@@ -353,24 +268,17 @@ public final class AsyncQueue<T> {
      * @throws IllegalStateException if called more times than items were put
      */
     public void taskDone() {
-        List<AsyncFuture<Void>> finished = null;
-        List<Runnable> wakeUps;
-        boolean underflow = false;
+        List<AsyncFuture<Void>> finished;
         mutex.lock();
         try {
-            wakeUps = settleAdmission(null); // a put whose future completed counts, though not placed yet
+            settleAdmission(); // a put whose future completed counts, though not placed yet
             if (unfinished <= 0) {
-                underflow = true;
-            } else {
-                unfinished--;
-                finished = unfinished == 0 ? takeJoiners() : null;
+                throw new IllegalStateException("taskDone() called more times than items were put");
             }
+            unfinished--;
+            finished = unfinished == 0 ? takeJoiners() : null;
         } finally {
-            mutex.unlock();
-        }
-        runAll(wakeUps);
-        if (underflow) {
-            throw new IllegalStateException("taskDone() called more times than items were put");
+            unlock();
         }
         completeAll(finished);
     }
@@ -384,28 +292,26 @@ public final class AsyncQueue<T> {
      *         It never fails. Cancelling it only withdraws this waiter.
      */
     public AsyncFuture<Void> join() {
-        AsyncFuture<Void> joiner = new AsyncFuture<>();
-        boolean finished;
-        List<Runnable> wakeUps;
+        AsyncFuture<Void> joiner = null;
         mutex.lock();
         try {
-            wakeUps = settleAdmission(null);
-            finished = unfinished == 0;
-            if (!finished) {
+            settleAdmission();
+            if (unfinished != 0) {
                 if (joiners == null) {
                     joiners = new ArrayList<>(2);
                 }
+                joiner = new AsyncFuture<>();
                 joiners.add(joiner);
             }
         } finally {
-            mutex.unlock();
+            unlock();
         }
-        runAll(wakeUps);
-        if (finished) {
+        if (joiner == null) {
             return Wakeups.DONE;
         }
-        joiner.onCancel(() -> forgetJoiner(joiner));
-        return joiner;
+        AsyncFuture<Void> j = joiner;
+        j.onCancel(() -> forgetJoiner(j));
+        return j;
     }
 
     /**
@@ -418,18 +324,15 @@ public final class AsyncQueue<T> {
      * @param immediately whether to discard the items left
      */
     public void shutdown(boolean immediately) {
-        List<Runnable> wakeUps;
         mutex.lock();
         try {
-            wakeUps = settleAdmission(null); // a put whose future completed before the shutdown took effect
+            settleAdmission(); // a put whose future completed before the shutdown took effect
         } finally {
-            mutex.unlock();
+            unlock();
         }
-        runAll(wakeUps);
         List<AsyncFuture<T>> failedGetters;
         List<Putter<T>> failedPutters;
         List<AsyncFuture<Void>> finished = null;
-        List<AsyncFuture<Void>> woken = null;
         mutex.lock();
         try {
             if (state == State.SHUT_DOWN_IMMEDIATELY || (state == State.SHUT_DOWN && !immediately)) {
@@ -456,24 +359,8 @@ public final class AsyncQueue<T> {
             }
             failedGetters = new ArrayList<>(getters);
             getters.clear();
-            if (loop != null) {
-                // asyncio wakes every waiter; each then finds the queue shut down (or takes an item left).
-                woken = new ArrayList<>(itemWaiters);
-                woken.addAll(roomWaiters);
-                itemWaiters.clear();
-                roomWaiters.clear();
-            }
         } finally {
-            mutex.unlock();
-        }
-        if (woken != null) {
-            for (AsyncFuture<Void> w : woken) {
-                onLoop(() -> w.settle(null));
-            }
-            if (finished != null) {
-                completeAll(finished);
-            }
-            return;
+            unlock();
         }
         if (failedGetters.isEmpty() && failedPutters.isEmpty() && finished == null) {
             return;
@@ -547,7 +434,7 @@ public final class AsyncQueue<T> {
      * @return the number of waiting getters, a snapshot
      */
     public int waitingGetters() {
-        return underMutex(() -> getters.size() + (itemWaiters == null ? 0 : itemWaiters.size()));
+        return underMutex(() -> getters.size());
     }
 
     /**
@@ -556,7 +443,7 @@ public final class AsyncQueue<T> {
      * @return the number of waiting putters, a snapshot
      */
     public int waitingPutters() {
-        return underMutex(() -> putters.size() + (roomWaiters == null ? 0 : roomWaiters.size()));
+        return underMutex(() -> putters.size());
     }
 
     /**
@@ -583,160 +470,67 @@ public final class AsyncQueue<T> {
         }
     }
 
-    // ---- asyncio's own scheduling (a queue made with a loop); called without the mutex ----
+    // ---- hand-over ----
 
-    /** asyncio {@code put}: {@code while self.full(): await putter}, then {@code put_nowait}. */
-    private AsyncFuture<Void> loopPut(T item) {
-        AsyncFuture<Void> wake;
-        AsyncFuture<Void> wait = null;
-        mutex.lock();
-        try {
-            if (state != State.OPEN) {
-                return AsyncFuture.failed(shutDown("put"));
+    /** Releases the mutex, then runs the wake-ups decided while it was held, on this thread. */
+    private void unlock() {
+        List<Runnable> run = wakeUps;
+        wakeUps = null;
+        mutex.unlock();
+        if (run != null) {
+            for (Runnable r : run) {
+                Wakeups.run(r);
             }
-            if (store.size() < capacity) {
-                wake = storeAndTakeGetter(item);
-            } else {
-                wake = null;
-                wait = new AsyncFuture<>();
-                roomWaiters.addLast(wait);
-            }
-        } finally {
-            mutex.unlock();
         }
-        if (wait == null) {
-            wakeOnLoop(wake, true);
-            return Wakeups.DONE;
-        }
-        AsyncFuture<Void> w = wait;
-        w.onCancel(() -> forgetWaiter(roomWaiters, w));
-        return w.thenCompose(woken -> loopPut(item)); // woken: try again, the queue may have filled up meanwhile
     }
 
-    /** asyncio {@code put_nowait}. */
-    private boolean loopOffer(T item) {
-        AsyncFuture<Void> wake;
-        mutex.lock();
-        try {
-            if (state != State.OPEN) {
-                throw shutDown("offer");
-            }
-            if (store.size() >= capacity) {
-                return false;
-            }
-            wake = storeAndTakeGetter(item);
-        } finally {
-            mutex.unlock();
+    /** Under the mutex: {@code wakeUp} runs once the mutex is released. */
+    private void wakeLater(Runnable wakeUp) {
+        if (wakeUps == null) {
+            wakeUps = new ArrayList<>(2);
         }
-        wakeOnLoop(wake, true);
-        return true;
-    }
-
-    /** asyncio {@code get}: {@code while self.empty(): await getter}, then {@code get_nowait}. */
-    private AsyncFuture<T> loopGet() {
-        T item;
-        AsyncFuture<Void> wake = null;
-        AsyncFuture<Void> wait = null;
-        mutex.lock();
-        try {
-            if (state == State.SHUT_DOWN_IMMEDIATELY) {
-                return AsyncFuture.failed(shutDown("get"));
-            }
-            item = store.poll();
-            if (item != null) {
-                wake = pollLive(roomWaiters);
-            } else if (state == State.SHUT_DOWN) {
-                return AsyncFuture.failed(shutDown("get"));
-            } else {
-                wait = new AsyncFuture<>();
-                itemWaiters.addLast(wait);
-            }
-        } finally {
-            mutex.unlock();
-        }
-        if (item != null) {
-            wakeOnLoop(wake, false);
-            return AsyncFuture.completed(item);
-        }
-        AsyncFuture<Void> w = wait;
-        w.onCancel(() -> forgetWaiter(itemWaiters, w));
-        return w.thenCompose(woken -> loopGet()); // woken: take the head item, or wait again if it was taken
-    }
-
-    /** asyncio {@code get_nowait}. */
-    private T loopPoll() {
-        T item;
-        AsyncFuture<Void> wake;
-        mutex.lock();
-        try {
-            if (state == State.SHUT_DOWN_IMMEDIATELY) {
-                return null;
-            }
-            item = store.poll();
-            if (item == null) {
-                return null;
-            }
-            wake = pollLive(roomWaiters);
-        } finally {
-            mutex.unlock();
-        }
-        wakeOnLoop(wake, false);
-        return item;
-    }
-
-    /** Under the mutex: stores an item (there is room) and returns the getter to wake, if one waits. */
-    private AsyncFuture<Void> storeAndTakeGetter(T item) {
-        store.add(item);
-        unfinished++;
-        return pollLive(itemWaiters);
+        wakeUps.add(wakeUp);
     }
 
     /**
-     * Wakes {@code waiter} on the loop (asyncio's {@code _wakeup_next}: its continuation runs there and re-checks
-     * the queue). If it was cancelled first, the wake-up goes to the next waiter, if there is still an item (for
-     * a getter) or room (for a putter) for it.
+     * Under the mutex, for put and offer: takes the item in if no putter waits before it and there is room. Returns
+     * the first waiting getter, to be handed the item once the mutex is released, or {@link #STORED} if the item
+     * went to the store; {@code null} if it was not taken in.
      */
-    private void wakeOnLoop(AsyncFuture<Void> waiter, boolean forItem) {
-        if (waiter == null) {
-            return;
+    @SuppressWarnings("unchecked")
+    private AsyncFuture<T> accept(T item) {
+        if (!nobodyAheadToPut()) {
+            return null;
         }
-        onLoop(() -> {
-            if (waiter.settle(null)) {
-                return;
+        AsyncFuture<T> getter = pollLive(getters);
+        if (getter == null) {
+            if (store.size() >= capacity) {
+                return null;
             }
-            AsyncFuture<Void> next;
-            mutex.lock();
-            try {
-                if (forItem) {
-                    next = store.size() > 0 ? pollLive(itemWaiters) : null;
-                } else {
-                    next = state == State.OPEN && store.size() < capacity ? pollLive(roomWaiters) : null;
-                }
-            } finally {
-                mutex.unlock();
-            }
-            wakeOnLoop(next, forItem);
-        });
+            store.add(item);
+            getter = (AsyncFuture<T>) STORED;
+        }
+        unfinished++;
+        return getter;
     }
 
-    private void onLoop(Runnable task) {
-        try {
-            loop.execute(task);
-        } catch (RejectedExecutionException closed) {
-            task.run(); // the loop is gone: better to complete here than to leave the waiter pending forever
+    /** Hands an accepted item to the getter {@link #accept} returned, if it returned one. */
+    private void handOver(AsyncFuture<T> taker, T item) {
+        if (taker != null && taker != STORED) {
+            Wakeups.run(() -> deliver(taker, item));
         }
     }
 
-    private void forgetWaiter(ArrayDeque<AsyncFuture<Void>> waiters, AsyncFuture<Void> waiter) {
-        mutex.lock();
-        try {
-            waiters.remove(waiter);
-        } finally {
-            mutex.unlock();
+    /** Under the mutex, for get and poll: takes the next item, or returns {@code null} if there is none. */
+    private T take() {
+        settleAdmission();
+        // Never overtakes a waiting getter: getters wait only while the store is empty.
+        T item = state == State.SHUT_DOWN_IMMEDIATELY ? null : store.poll();
+        if (item != null) {
+            wakePutters();
         }
+        return item;
     }
-
-    // ---- hand-over; every method below that takes the mutex is called without it ----
 
     /**
      * Under the mutex: the stored items and the admitted putter's slot, reserved until its future completes and
@@ -776,29 +570,23 @@ public final class AsyncQueue<T> {
         return true;
     }
 
-    private void handOver(AsyncFuture<T> getter, T item) {
-        Wakeups.run(() -> deliver(getter, item));
-    }
-
     /** Completes a woken getter with its item; if it was cancelled first, passes the item on. */
     private void deliver(AsyncFuture<T> getter, T item) {
         if (getter.settle(item)) {
             return;
         }
-        List<Runnable> wakeUps;
         List<AsyncFuture<Void>> finished = null;
         mutex.lock();
         try {
-            wakeUps = settleAdmission(null); // the item given back goes after one whose put took effect first
+            settleAdmission(); // the item given back goes after one whose put took effect first
             if (state == State.SHUT_DOWN_IMMEDIATELY) {
                 finished = discardAccepted(); // like the items left at the immediate shutdown
             } else {
-                wakeUps = place(item, true, wakeUps);
+                place(item, true);
             }
         } finally {
-            mutex.unlock();
+            unlock();
         }
-        runAll(wakeUps);
         completeAll(finished);
     }
 
@@ -808,14 +596,12 @@ public final class AsyncQueue<T> {
      */
     private void admit(Putter<T> putter) {
         completePut(putter.future);
-        List<Runnable> wakeUps;
         mutex.lock();
         try {
-            wakeUps = settleAdmission(null);
+            settleAdmission();
         } finally {
-            mutex.unlock();
+            unlock();
         }
-        runAll(wakeUps);
     }
 
     /**
@@ -834,37 +620,35 @@ public final class AsyncQueue<T> {
      * this first, and the read-only views count the item as placed, so nobody sees the moment between a put's
      * completion and its item.
      */
-    private List<Runnable> settleAdmission(List<Runnable> wakeUps) {
+    private void settleAdmission() {
         Putter<T> p = admitted;
         if (p == null || !over(p.future)) {
-            return wakeUps;
+            return;
         }
         boolean in = admittedItemIn();
         admitted = null;
         if (in) {
             unfinished++;
-            wakeUps = place(p.item, false, wakeUps);
+            place(p.item, false);
         }
-        return wakePutters(wakeUps);
+        wakePutters();
     }
 
     /**
      * Under the mutex: gives an accepted item to the first live getter, else stores it; an item given back by a
      * cancelled getter when the queue has filled up meanwhile waits at the head of the putters instead.
      */
-    private List<Runnable> place(T item, boolean givenBack, List<Runnable> wakeUps) {
+    private void place(T item, boolean givenBack) {
         AsyncFuture<T> getter = pollLive(getters);
         if (getter != null) {
-            return add(wakeUps, () -> deliver(getter, item));
-        }
-        if (!givenBack) {
+            wakeLater(() -> deliver(getter, item));
+        } else if (!givenBack) {
             store.add(item); // its slot was reserved
         } else if (occupancy() < capacity) {
             store.addOldest(item);
         } else {
             putters.addFirst(new Putter<>(item, null));
         }
-        return wakeUps;
     }
 
     /** Under the mutex: an accepted item is dropped by an immediate shutdown; its task counts as finished. */
@@ -879,17 +663,16 @@ public final class AsyncQueue<T> {
      * wrong order, and one producer's items must come out in the order it put them. An item given back by a
      * cancelled getter has no future to complete (it was accepted long ago) and goes in at once.
      */
-    private List<Runnable> wakePutters(List<Runnable> wakeUps) {
+    private void wakePutters() {
         while (admitted == null && !putters.isEmpty() && occupancy() < capacity) {
             Putter<T> p = putters.pollFirst();
             if (p.future == null) {
-                wakeUps = place(p.item, true, wakeUps);
+                place(p.item, true);
             } else if (!over(p.future)) {
                 admitted = p;
-                wakeUps = add(wakeUps, () -> admit(p));
+                wakeLater(() -> admit(p));
             }
         }
-        return wakeUps;
     }
 
     /** Whether a waiter is over: given up (its action may still be running) or complete. */
@@ -905,34 +688,13 @@ public final class AsyncQueue<T> {
         return f;
     }
 
-    private static List<Runnable> add(List<Runnable> wakeUps, Runnable wakeUp) {
-        if (wakeUps == null) {
-            wakeUps = new ArrayList<>(2);
-        }
-        wakeUps.add(wakeUp);
-        return wakeUps;
-    }
-
-    private static void runAll(List<Runnable> wakeUps) {
-        if (wakeUps != null) {
-            for (Runnable r : wakeUps) {
-                Wakeups.run(r);
-            }
-        }
-    }
-
-    private void completeAll(List<AsyncFuture<Void>> joiners) {
+    private static void completeAll(List<AsyncFuture<Void>> joiners) {
         if (joiners != null) {
-            Runnable completion = () -> {
+            Wakeups.run(() -> {
                 for (AsyncFuture<Void> j : joiners) {
                     j.settle(null);
                 }
-            };
-            if (loop != null) {
-                onLoop(completion);
-            } else {
-                Wakeups.run(completion);
-            }
+            });
         }
     }
 
@@ -947,20 +709,18 @@ public final class AsyncQueue<T> {
         try {
             getters.remove(getter);
         } finally {
-            mutex.unlock();
+            unlock();
         }
     }
 
     private void forget(Putter<T> putter) {
-        List<Runnable> wakeUps;
         mutex.lock();
         try {
             putters.remove(putter);
-            wakeUps = settleAdmission(null); // if it was being admitted, its slot passes on now
+            settleAdmission(); // if it was being admitted, its slot passes on now
         } finally {
-            mutex.unlock();
+            unlock();
         }
-        runAll(wakeUps);
     }
 
     private void forgetJoiner(AsyncFuture<Void> joiner) {
@@ -970,7 +730,7 @@ public final class AsyncQueue<T> {
                 joiners.remove(joiner);
             }
         } finally {
-            mutex.unlock();
+            unlock();
         }
     }
 

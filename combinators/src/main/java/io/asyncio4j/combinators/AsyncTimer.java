@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * starts: two equal sleeps started in order complete in order, and nested {@code timeout} scopes due together
  * expire outermost first. So a task must be short: one that blocks delays every later timer (hand slow work to
  * another executor, or use {@link Async#runInExecutor}). Cancelled tasks leave the queue at once
- * ({@link #pendingTasks()} counts what is left). Tasks given to {@link #execute} and {@link Async#callSoon} go
+ * ({@link #pendingTasks()} counts what is left). Tasks given to {@link #callSoon} and {@link #execute} go
  * straight to the callback executor instead, outside the lane, and may run in parallel.
  *
  * <p>{@link #shared()} is the timer the combinators use when none is given; an event loop has its own, whose
@@ -90,8 +90,9 @@ public final class AsyncTimer implements AutoCloseable {
     }
 
     /**
-     * Runs {@code task} on the callback executor after {@code delay} (asyncio {@code call_later}), after every
-     * task due before it or at the same moment and scheduled earlier has finished.
+     * Runs {@code task} on the callback executor after {@code delay} (asyncio {@code loop.call_later}), never on the
+     * timer's own thread: in the timer's lane, after every task due before it, or due at the same moment and
+     * scheduled earlier, has finished.
      *
      * @param delay how long to wait; zero or negative means as soon as possible
      * @param task  what to run; an exception it throws goes to the running thread's uncaught-exception handler,
@@ -106,7 +107,7 @@ public final class AsyncTimer implements AutoCloseable {
 
     /**
      * Runs {@code task} on the callback executor at {@code deadlineNanos} on the {@link #nanoTime()} clock
-     * (asyncio {@code call_at}), in order with the other due tasks as {@link #schedule} does.
+     * (asyncio {@code loop.call_at}), in order with the other due tasks as {@link #schedule} does.
      *
      * @param deadlineNanos when to run
      * @param task          what to run
@@ -118,8 +119,9 @@ public final class AsyncTimer implements AutoCloseable {
     }
 
     /**
-     * Runs {@code task} on the callback executor soon (asyncio {@code call_soon}), without the timer queue and
-     * outside the lane of due tasks: tasks given here may run in parallel with each other and with timer tasks.
+     * Hands {@code task} to the callback executor now: {@link #callSoon} without a handle, for code that uses the
+     * timer as an executor. Outside the timer queue and the lane of due tasks, so tasks given here may run in
+     * parallel with each other and with timer tasks.
      *
      * @param task what to run
      * @throws RejectedExecutionException if the callback executor is shut down
@@ -129,10 +131,15 @@ public final class AsyncTimer implements AutoCloseable {
     }
 
     /**
-     * Hands {@code task} to the callback executor now, keeping a handle that cancels it until it starts (asyncio
-     * {@code call_soon}); backs {@link Async#callSoon}.
+     * Runs {@code task} soon on the callback executor (asyncio {@code loop.call_soon}), without going through the
+     * timer's queue and outside the lane of due tasks. Tasks are handed to the executor in call order; whether
+     * they also run in that order depends on the executor (the shared timer's has several threads).
+     *
+     * @param task what to run; an exception it throws goes to the running thread's uncaught-exception handler
+     * @return a handle that cancels the task until it starts
+     * @throws RejectedExecutionException if the callback executor is shut down
      */
-    TimerHandle callSoon(Runnable task) {
+    public TimerHandle callSoon(Runnable task) {
         SoonTask soon = new SoonTask(Objects.requireNonNull(task, "task"));
         TimerHandle handle = new TimerHandle(System.nanoTime());
         handle.bind(soon);
@@ -214,6 +221,10 @@ public final class AsyncTimer implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code d} in nanoseconds, clamped to half the range of a {@code long} either way, so that adding it to a
+     * {@link #nanoTime()} reading cannot overflow.
+     */
     static long saturatedNanos(Duration d) {
         Objects.requireNonNull(d, "delay");
         try {

@@ -210,7 +210,7 @@ public final class BridgeQueue<T> {
          */
         private static boolean awaitAtMost(AsyncFuture<?> f, Duration timeout) throws InterruptedException {
             try {
-                f.get(saturatedNanos(timeout), TimeUnit.NANOSECONDS);
+                f.get(Math.max(0, AsyncTimer.saturatedNanos(timeout)), TimeUnit.NANOSECONDS);
                 return true;
             } catch (TimeoutException e) {
                 if (f.cancel(false)) {
@@ -234,7 +234,7 @@ public final class BridgeQueue<T> {
             } catch (CancellationException e) {
                 throw e;
             } catch (RuntimeException e) {
-                throw rethrow(Async.unwrap(e));
+                throw rethrow(Failures.unwrap(e));
             }
         }
 
@@ -246,14 +246,6 @@ public final class BridgeQueue<T> {
                 throw (Error) failure;
             }
             throw new IllegalStateException(failure);
-        }
-
-        private static long saturatedNanos(Duration d) {
-            try {
-                return Math.max(0, d.toNanos());
-            } catch (ArithmeticException overflow) {
-                return d.isNegative() ? 0 : Long.MAX_VALUE;
-            }
         }
     }
 }

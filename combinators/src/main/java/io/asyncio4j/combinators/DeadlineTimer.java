@@ -76,8 +76,7 @@ public final class DeadlineTimer {
         }
         deadline = deadlineNanos;
         armed = true;
-        // A check due after this deadline would be late: replace it. One that cannot be cancelled has fired and
-        // is on its way to check(), which reschedules for this deadline.
+        // A later check would be late, so it is replaced; one past cancelling is on its way to check(), which re-arms.
         if (pending != null && pendingAt - deadlineNanos > 0 && pending.cancel()) {
             pending = null;
         }

@@ -41,7 +41,7 @@ final class FirstOf<T> implements BiConsumer<T, Throwable> {
         CompletableFuture<?>[] children = new CompletableFuture<?>[stages.size()];
         int i = 0;
         for (CompletionStage<? extends T> s : stages) {
-            children[i++] = Async.view(s);
+            children[i++] = Stages.view(s);
         }
         FirstOf<T> f = new FirstOf<>(children, successOnly, cancelLosers);
         f.result.onCancel(f::cancelAll);
@@ -51,7 +51,7 @@ final class FirstOf<T> implements BiConsumer<T, Throwable> {
             }
             @SuppressWarnings("unchecked")
             CompletableFuture<T> child = (CompletableFuture<T>) c;
-            Async.onDone(child, f);
+            Stages.onDone(child, f);
         }
         return f.result;
     }
@@ -62,7 +62,7 @@ final class FirstOf<T> implements BiConsumer<T, Throwable> {
             win(result.settle(value));
             return;
         }
-        Throwable e = Async.unwrap(failure);
+        Throwable e = Failures.unwrap(failure);
         if (!successOnly) {
             win(result.settleExceptionally(e));
             return;
@@ -71,7 +71,7 @@ final class FirstOf<T> implements BiConsumer<T, Throwable> {
         if (failuresLeft.decrementAndGet() == 0) {
             Throwable first = failures.poll();
             for (Throwable other; (other = failures.poll()) != null; ) {
-                Async.addSuppressed(first, other);
+                Failures.addSuppressed(first, other);
             }
             result.settleExceptionally(first);
         }
@@ -86,7 +86,7 @@ final class FirstOf<T> implements BiConsumer<T, Throwable> {
     private void cancelAll() {
         for (CompletableFuture<?> c : children) {
             if (!c.isDone()) {
-                Async.cancelQuietly(c);
+                Stages.cancelQuietly(c);
             }
         }
     }

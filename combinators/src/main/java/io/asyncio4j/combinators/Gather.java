@@ -3,7 +3,10 @@ package io.asyncio4j.combinators;
 import io.asyncio4j.AsyncFuture;
 import io.vavr.control.Try;
 
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -52,12 +55,21 @@ final class Gather<R> {
         return false;
     }
 
+    /**
+     * {@link Async#gather(Collection)} and {@link Async#gatherReturnExceptions}: the values, or with
+     * {@code returnExceptions} the outcomes, as an unmodifiable list in argument order.
+     */
+    @SuppressWarnings("unchecked")
+    static <E> AsyncFuture<List<E>> list(Collection<? extends CompletionStage<?>> stages, boolean returnExceptions) {
+        return start(stages, returnExceptions, values -> Collections.unmodifiableList(Arrays.asList((E[]) values)));
+    }
+
     static <R> AsyncFuture<R> start(Collection<? extends CompletionStage<?>> stages, boolean returnExceptions,
                                     Function<Object[], R> finish) {
         CompletableFuture<?>[] children = new CompletableFuture<?>[stages.size()];
         int i = 0;
         for (CompletionStage<?> s : stages) {
-            children[i++] = Async.view(s);
+            children[i++] = Stages.view(s);
         }
         return new Gather<>(children, returnExceptions, finish).start();
     }
@@ -65,7 +77,7 @@ final class Gather<R> {
     static <R> AsyncFuture<R> start(CompletionStage<?>[] stages, Function<Object[], R> finish) {
         CompletableFuture<?>[] children = new CompletableFuture<?>[stages.length];
         for (int i = 0; i < stages.length; i++) {
-            children[i] = Async.view(stages[i]);
+            children[i] = Stages.view(stages[i]);
         }
         return new Gather<>(children, false, finish).start();
     }
@@ -75,16 +87,16 @@ final class Gather<R> {
         for (int i = 0; i < children.length; i++) {
             CompletableFuture<?> c = children[i];
             if (!c.isDone()) {
-                Async.onDone((CompletableFuture<Object>) c, new Slot(i));
+                Stages.onDone((CompletableFuture<Object>) c, new Slot(i));
             } else if (!c.isCompletedExceptionally()) {
                 results[i] = returnExceptions ? Try.success(c.getNow(null)) : c.getNow(null);
                 done++;
             } else if (returnExceptions) {
-                results[i] = Try.failure(Async.failureOf(c));
+                results[i] = Try.failure(Failures.failureOf(c));
                 done++;
             } else {
                 // asyncio: the first failure fails the gather; the other children are left running.
-                result.settleExceptionally(Async.failureOf(c));
+                result.settleExceptionally(Failures.failureOf(c));
                 return result;
             }
         }
@@ -114,7 +126,7 @@ final class Gather<R> {
         cancelling = true;
         for (CompletableFuture<?> c : children) {
             if (!c.isDone()) {
-                Async.cancelQuietly(c);
+                Stages.cancelQuietly(c);
             }
         }
     }
@@ -132,9 +144,9 @@ final class Gather<R> {
             if (failure == null) {
                 results[index] = returnExceptions ? Try.success(value) : value;
             } else if (returnExceptions) {
-                results[index] = Try.failure(Async.unwrap(failure));
+                results[index] = Try.failure(Failures.unwrap(failure));
             } else if (!cancelling) {
-                result.settleExceptionally(Async.unwrap(failure));
+                result.settleExceptionally(Failures.unwrap(failure));
                 return;
             }
             // The atomic decrement publishes this slot's write to whichever thread completes the gather.

@@ -3,12 +3,20 @@ package io.asyncio4j.combinators;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.PriorityQueue;
+import java.util.Queue;
 
 /**
  * The order in which an {@link AsyncQueue} gives out its items: the {@code _init/_put/_get} hooks of CPython's
- * {@code Queue}, {@code LifoQueue} and {@code PriorityQueue}. Not thread-safe: the queue calls it under its lock.
+ * {@code Queue}, {@code LifoQueue} and {@code PriorityQueue}. Items always leave from the head of {@link #items};
+ * the order decides where an item goes in. Not thread-safe: the queue calls it under its lock.
  */
 abstract class ItemStore<T> {
+
+    final Queue<T> items;
+
+    private ItemStore(Queue<T> items) {
+        this.items = items;
+    }
 
     /** Adds a new item. */
     abstract void add(T item);
@@ -20,95 +28,68 @@ abstract class ItemStore<T> {
     abstract void addOldest(T item);
 
     /** Removes and returns the next item, or {@code null} if there is none. */
-    abstract T poll();
+    final T poll() {
+        return items.poll();
+    }
 
-    abstract int size();
+    final int size() {
+        return items.size();
+    }
 
-    abstract void clear();
+    final void clear() {
+        items.clear();
+    }
 
     static <T> ItemStore<T> fifo(int capacity) {
-        return new Fifo<>(capacity);
+        return new Ends<>(capacity, false);
     }
 
     static <T> ItemStore<T> lifo(int capacity) {
-        return new Lifo<>(capacity);
+        return new Ends<>(capacity, true);
     }
 
     static <T> ItemStore<T> priority(int capacity, Comparator<? super T> order) {
         return new Priority<>(capacity, order);
     }
 
-    private static final class Fifo<T> extends ItemStore<T> {
-        private final ArrayDeque<T> items;
+    /** First in, first out, or, newest first, a stack whose top is the head. */
+    private static final class Ends<T> extends ItemStore<T> {
+        private final ArrayDeque<T> deque;
+        private final boolean newestFirst;
 
-        Fifo(int capacity) {
-            items = new ArrayDeque<>(Math.min(capacity, 16));
+        Ends(int capacity, boolean newestFirst) {
+            this(new ArrayDeque<>(Math.min(capacity, 16)), newestFirst);
+        }
+
+        private Ends(ArrayDeque<T> deque, boolean newestFirst) {
+            super(deque);
+            this.deque = deque;
+            this.newestFirst = newestFirst;
         }
 
         @Override
         void add(T item) {
-            items.addLast(item);
+            if (newestFirst) {
+                deque.addFirst(item);
+            } else {
+                deque.addLast(item);
+            }
         }
 
         @Override
         void addOldest(T item) {
-            items.addFirst(item);
-        }
-
-        @Override
-        T poll() {
-            return items.pollFirst();
-        }
-
-        @Override
-        int size() {
-            return items.size();
-        }
-
-        @Override
-        void clear() {
-            items.clear();
-        }
-    }
-
-    private static final class Lifo<T> extends ItemStore<T> {
-        private final ArrayDeque<T> items; // the top of the stack is the first element
-
-        Lifo(int capacity) {
-            items = new ArrayDeque<>(Math.min(capacity, 16));
-        }
-
-        @Override
-        void add(T item) {
-            items.addFirst(item);
-        }
-
-        @Override
-        void addOldest(T item) {
-            items.addLast(item);
-        }
-
-        @Override
-        T poll() {
-            return items.pollFirst();
-        }
-
-        @Override
-        int size() {
-            return items.size();
-        }
-
-        @Override
-        void clear() {
-            items.clear();
+            if (newestFirst) {
+                deque.addLast(item);
+            } else {
+                deque.addFirst(item);
+            }
         }
     }
 
     private static final class Priority<T> extends ItemStore<T> {
-        private final PriorityQueue<T> items;
 
         Priority(int capacity, Comparator<? super T> order) {
-            items = new PriorityQueue<>(Math.min(capacity, 11), order);
+            super(new PriorityQueue<>(Math.min(capacity, 11), order));
         }
 
         @Override
@@ -119,21 +100,6 @@ abstract class ItemStore<T> {
         @Override
         void addOldest(T item) {
             items.add(item); // age does not matter, priority does
-        }
-
-        @Override
-        T poll() {
-            return items.poll();
-        }
-
-        @Override
-        int size() {
-            return items.size();
-        }
-
-        @Override
-        void clear() {
-            items.clear();
         }
     }
 }

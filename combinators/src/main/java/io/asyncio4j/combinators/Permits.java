@@ -204,7 +204,7 @@ final class Permits {
         });
         acquired.addDoneCallback((v, failure) -> {
             if (failure != null) {
-                result.settleExceptionally(Async.unwrap(failure)); // withdrawn by the give-up, which completes it
+                result.settleExceptionally(Failures.unwrap(failure)); // withdrawn by the give-up, which completes it
             } else if (!result.isGivenUp() && decided.compareAndSet(false, true)) {
                 runHolding(body, result);
             } else {
@@ -222,13 +222,13 @@ final class Permits {
             releaseInto(result, t);
             return;
         }
-        result.onCancel(() -> cancelQuietly(stage));
+        result.onCancel(() -> Stages.cancelQuietly(stage));
         stage.whenComplete((value, failure) -> {
             if (releaseInto(result, null)) {
                 if (failure == null) {
                     result.settle(value);
                 } else {
-                    result.settleExceptionally(Async.unwrap(failure));
+                    result.settleExceptionally(Failures.unwrap(failure));
                 }
             }
         });
@@ -250,13 +250,5 @@ final class Permits {
             return false;
         }
         return true;
-    }
-
-    static void cancelQuietly(CompletionStage<?> stage) {
-        try {
-            stage.toCompletableFuture().cancel(false);
-        } catch (UnsupportedOperationException refused) {
-            // A minimal stage cannot be cancelled from outside.
-        }
     }
 }

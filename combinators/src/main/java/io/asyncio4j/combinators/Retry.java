@@ -53,12 +53,12 @@ final class Retry<T> implements BiConsumer<T, Throwable> {
         attempts++;
         CompletableFuture<T> stage;
         try {
-            stage = Async.view(supplier.get());
+            stage = Stages.view(supplier.get());
         } catch (Throwable e) {
             stage = AsyncFuture.failed(e);
         }
         track(stage);
-        Async.onDone(stage, this);
+        Stages.onDone(stage, this);
     }
 
     /** An attempt completed. */
@@ -68,18 +68,18 @@ final class Retry<T> implements BiConsumer<T, Throwable> {
             result.settle(value);
             return;
         }
-        Throwable e = Async.unwrap(failure);
+        Throwable e = Failures.unwrap(failure);
         boolean fatal;
         try {
             fatal = stopped || result.isDone() || attempts >= policy.maxAttempts() || policy.isFatal(e);
         } catch (Throwable predicateFailed) {
-            Async.addSuppressed(predicateFailed, e);
+            Failures.addSuppressed(predicateFailed, e);
             e = predicateFailed;
             fatal = true;
         }
         if (fatal) {
             for (Throwable earlier : failures) {
-                Async.addSuppressed(e, earlier);
+                Failures.addSuppressed(e, earlier);
             }
             result.settleExceptionally(e);
             return;
@@ -102,7 +102,7 @@ final class Retry<T> implements BiConsumer<T, Throwable> {
         stopped = true;
         CompletableFuture<?> c = current;
         if (c != null) {
-            Async.cancelQuietly(c);
+            Stages.cancelQuietly(c);
         }
     }
 }

@@ -2,10 +2,14 @@ package io.asyncio4j.combinators;
 
 import io.asyncio4j.AsyncFuture;
 
+import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
 
 /**
  * The state of one asynchronous loop ({@link Async#whileTrue}, {@link Async#forEach}, {@link Async#repeat}):
@@ -43,6 +47,31 @@ final class StageLoop implements BiConsumer<Object, Throwable> {
         this.lastValue = initial;
     }
 
+    /** Stands for an iteration that returned no stage where that means "done, go on". */
+    private static final CompletableFuture<Object> DONE = CompletableFuture.completedFuture(null);
+
+    /** {@link Async#whileTrue}: a {@code false} or {@code null} value, or a {@code null} stage, ends the loop. */
+    static AsyncFuture<Void> whileTrue(Supplier<? extends CompletionStage<Boolean>> body) {
+        return start(previous -> Boolean.TRUE.equals(previous) ? body.get() : null, Boolean.TRUE);
+    }
+
+    /** {@link Async#forEach}: one iteration per item, the iterator used by one iteration at a time. */
+    static <T> AsyncFuture<Void> forEach(Iterable<? extends T> items,
+                                         Function<? super T, ? extends CompletionStage<?>> body) {
+        Iterator<? extends T> it = items.iterator();
+        return start(previous -> it.hasNext() ? orDone(body.apply(it.next())) : null, null);
+    }
+
+    /** {@link Async#repeat}: iterations {@code 0 .. times - 1}. */
+    static AsyncFuture<Void> repeat(long times, LongFunction<? extends CompletionStage<?>> body) {
+        long[] next = {0};
+        return start(previous -> next[0] < times ? orDone(body.apply(next[0]++)) : null, null);
+    }
+
+    private static CompletionStage<?> orDone(CompletionStage<?> stage) {
+        return stage == null ? DONE : stage;
+    }
+
     static AsyncFuture<Void> start(Step step, Object initial) {
         StageLoop loop = new StageLoop(step, initial);
         loop.result.onCancel(loop::cancelCurrent);
@@ -61,7 +90,7 @@ final class StageLoop implements BiConsumer<Object, Throwable> {
         stopped = true;
         CompletableFuture<?> c = current;
         if (c != null) {
-            Async.cancelQuietly(c);
+            Stages.cancelQuietly(c);
         }
     }
 
@@ -74,7 +103,7 @@ final class StageLoop implements BiConsumer<Object, Throwable> {
                 return;
             }
             if (lastFailure != null) {
-                result.settleExceptionally(Async.unwrap(lastFailure));
+                result.settleExceptionally(Failures.unwrap(lastFailure));
                 return;
             }
             CompletableFuture<?> next;
@@ -84,16 +113,16 @@ final class StageLoop implements BiConsumer<Object, Throwable> {
                     result.settle(null);
                     return;
                 }
-                next = Async.view(stage);
+                next = Stages.view(stage);
             } catch (Throwable t) {
                 result.settleExceptionally(t);
                 return;
             }
             current = next;
             if (stopped) { // given up while the step ran: cancelCurrent may have read the previous stage
-                Async.cancelQuietly(next);
+                Stages.cancelQuietly(next);
             }
-            Async.onDone((CompletableFuture<Object>) next, this);
+            Stages.onDone((CompletableFuture<Object>) next, this);
         } while (wip.decrementAndGet() != 0);
     }
 }

@@ -127,7 +127,7 @@ public final class TaskGroup {
     private void childDone(AsyncFuture<?> child, Throwable failure) {
         running.remove(child);
         if (failure != null) {
-            failed(Async.unwrap(failure));
+            failed(Failures.unwrap(failure));
         }
         arrive();
     }
@@ -136,7 +136,7 @@ public final class TaskGroup {
         if (failure == null) {
             bodyValue = value;
         } else {
-            Throwable e = Async.unwrap(failure);
+            Throwable e = Failures.unwrap(failure);
             if (e instanceof CancellationException) {
                 // Cancelled by our abort, or by the body's own code: either way the children must stop.
                 bodyCancellation = e;
@@ -188,7 +188,7 @@ public final class TaskGroup {
         Throwable first = errors.poll();
         if (first != null) {
             for (Throwable other; (other = errors.poll()) != null; ) {
-                Async.addSuppressed(first, other);
+                Failures.addSuppressed(first, other);
             }
             result.settleExceptionally(first);
         } else if (bodyCancellation != null) {

@@ -227,7 +227,7 @@ public final class Timeout {
             result.settle(value);
             return;
         }
-        Throwable e = Async.unwrap(failure);
+        Throwable e = Failures.unwrap(failure);
         if (timedOut && e instanceof CancellationException) {
             TimeoutException timeoutException = new TimeoutException("timeout scope expired");
             timeoutException.initCause(e);

@@ -3,6 +3,7 @@ package io.asyncio4j.combinators;
 import io.asyncio4j.AsyncFuture;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -31,13 +32,23 @@ final class WaitCall<S extends CompletionStage<?>> implements BiConsumer<Object,
         this.returnWhen = returnWhen;
         this.views = new CompletableFuture<?>[stages.size()];
         for (int i = 0; i < views.length; i++) {
-            views[i] = Async.view((CompletionStage<?>) stages.get(i));
+            views[i] = Stages.view((CompletionStage<?>) stages.get(i));
         }
         this.pending = new AtomicInteger(views.length);
     }
 
-    static <S extends CompletionStage<?>> AsyncFuture<WaitResult<S>> start(List<S> distinct, ReturnWhen returnWhen,
-                                                                         Duration timeout, AsyncTimer timer) {
+    /**
+     * Starts a wait over the distinct {@code stages}; without a {@code timeout}, {@code timer} is unused.
+     *
+     * @throws IllegalArgumentException if {@code stages} is empty
+     */
+    static <S extends CompletionStage<?>> AsyncFuture<WaitResult<S>> start(Collection<? extends S> stages,
+                                                                         ReturnWhen returnWhen, Duration timeout,
+                                                                         AsyncTimer timer) {
+        List<S> distinct = Stages.distinct(stages);
+        if (distinct.isEmpty()) {
+            throw new IllegalArgumentException("no stages to wait for");
+        }
         WaitCall<S> w = new WaitCall<>(distinct, returnWhen);
         if (timeout != null) {
             w.timer = timer.schedule(timeout, w);
@@ -47,7 +58,7 @@ final class WaitCall<S extends CompletionStage<?>> implements BiConsumer<Object,
             if (w.result.isDone()) {
                 break;
             }
-            Async.onDone((CompletableFuture<Object>) v, w);
+            Stages.onDone((CompletableFuture<Object>) v, w);
         }
         return w.result;
     }
@@ -59,7 +70,7 @@ final class WaitCall<S extends CompletionStage<?>> implements BiConsumer<Object,
         if (left == 0
                 || returnWhen == ReturnWhen.FIRST_COMPLETED
                 || returnWhen == ReturnWhen.FIRST_EXCEPTION && failure != null
-                        && !(Async.unwrap(failure) instanceof CancellationException)) {
+                        && !(Failures.unwrap(failure) instanceof CancellationException)) {
             finish();
         }
     }

@@ -44,7 +44,7 @@ final class WaitFor<T> implements Runnable, BiConsumer<T, Throwable> {
         // Derived from the stage: cancelling the result cancels the stage and waits for its cleanup.
         AsyncFuture<T> result = inner.newIncompleteFuture();
         if (inner.isDone()) {
-            Async.relay(inner, result);
+            Stages.relay(inner, result);
             return result;
         }
         WaitFor<T> w = new WaitFor<>(inner, result, timeout, timer.callbackExecutor());
@@ -90,7 +90,7 @@ final class WaitFor<T> implements Runnable, BiConsumer<T, Throwable> {
             result.settle(value);
             return;
         }
-        Throwable e = Async.unwrap(failure);
+        Throwable e = Failures.unwrap(failure);
         if (timedOut && !givenUp && e instanceof CancellationException) {
             TimeoutException timeoutException = new TimeoutException("waitFor timed out after " + timeout);
             timeoutException.initCause(e);

@@ -218,59 +218,55 @@ class AsyncConditionTest {
     /** test_cancelled_wakeup: a consumer cancelled as it is signalled must not swallow the signal. */
     @Test
     void aSignalToAWaiterCancelledBeforeItRunsPassesToTheNext() {
-        AsyncCondition cond = new AsyncCondition();
-        AtomicInteger state = new AtomicInteger();
-        AsyncFuture<Void> c0 = consumer(cond, state);
-        AsyncFuture<Void> c1 = consumer(cond, state);
+        SignalRace race = new SignalRace();
+        race.cond.signal(1);
+        race.first.cancel(false); // cancelled after being signalled, before it got the lock
 
-        cond.acquire();
-        state.incrementAndGet();
-        cond.signal(1);
-        c0.cancel(false); // cancelled after being signalled, before it got the lock
-        cond.release();
-
-        assertThat(state).hasValue(0); // c1 consumed it
-        assertThat(c1).isNotDone();
-        assertThat(cond.isLocked()).isFalse();
+        race.releaseAndExpectTheUnitConsumed();
+        assertThat(race.second).isNotDone(); // it consumed the unit and waits for the next
     }
 
     /** The same race, with the cancellation landing between the signal's decision and its delivery. */
     @Test
     void aSignalToAWaiterCancelledAsItIsSignalledPassesToTheNext() {
-        AsyncCondition cond = new AsyncCondition();
-        AtomicInteger state = new AtomicInteger();
-        AsyncFuture<Void> c0 = consumer(cond, state);
-        consumer(cond, state);
-
-        cond.acquire();
-        state.incrementAndGet();
+        SignalRace race = new SignalRace();
         Wakeups.run(() -> {
-            cond.signal(1);
-            c0.cancel(false);
+            race.cond.signal(1);
+            race.first.cancel(false);
         });
-        cond.release();
 
-        assertThat(state).hasValue(0);
-        assertThat(cond.isLocked()).isFalse();
+        race.releaseAndExpectTheUnitConsumed();
     }
 
     /** test_cancelled_wakeup_relock: cancelled while re-acquiring the lock after the signal. */
     @Test
     void aSignalToAWaiterCancelledWhileReacquiringPassesToTheNext() {
-        AsyncCondition cond = new AsyncCondition();
-        AtomicInteger state = new AtomicInteger();
-        AsyncFuture<Void> c0 = consumer(cond, state);
-        consumer(cond, state);
+        SignalRace race = new SignalRace();
+        race.cond.signal(1);
+        assertThat(race.cond.lock().queueLength()).isEqualTo(1); // the first consumer waits for the lock
+        race.first.cancel(false);
 
-        cond.acquire();
-        state.incrementAndGet();
-        cond.signal(1);
-        assertThat(cond.lock().queueLength()).isEqualTo(1); // c0 waits for the lock
-        c0.cancel(false);
-        cond.release();
+        race.releaseAndExpectTheUnitConsumed();
+    }
 
-        assertThat(state).hasValue(0);
-        assertThat(cond.isLocked()).isFalse();
+    /** Two consumers wait on a condition for a unit of state; the test holds the lock, having added one unit. */
+    private static final class SignalRace {
+        final AsyncCondition cond = new AsyncCondition();
+        final AtomicInteger state = new AtomicInteger();
+        final AsyncFuture<Void> first = consumer(cond, state);
+        final AsyncFuture<Void> second = consumer(cond, state);
+
+        SignalRace() {
+            cond.acquire();
+            state.incrementAndGet();
+        }
+
+        /** Releases the lock; the unit must then be consumed, by the consumer not cancelled, and the lock free. */
+        void releaseAndExpectTheUnitConsumed() {
+            cond.release();
+            assertThat(state).hasValue(0);
+            assertThat(cond.isLocked()).isFalse();
+        }
     }
 
     /** Consumes state units forever: {@code async with cond: while True: await wait_for(state != 0); state -= 1}. */

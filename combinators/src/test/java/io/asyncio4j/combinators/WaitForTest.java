@@ -21,7 +21,7 @@ import static io.asyncio4j.combinators.Outcomes.failure;
 import static io.asyncio4j.combinators.Outcomes.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Ported from CPython's test_waitfor.py, plus the races and the timer-leak check of the issue. */
+/** Ported from CPython's test_waitfor.py, plus races and checks that no timer task is left behind. */
 class WaitForTest {
 
     private final AtomicInteger threads = new AtomicInteger();
@@ -100,7 +100,7 @@ class WaitForTest {
 
     @Test
     void cleanupTheTimedOutStageStartsRunsToCompletionBeforeTheTimeoutIsReported() {
-        // The issue's program, as asyncio runs it: "cleanup" at 0.30 s, then TimeoutError.
+        // As asyncio runs this program: "cleanup" at 0.3 s, then TimeoutError.
         //   async def work():
         //       try: await asyncio.sleep(3600)
         //       except asyncio.CancelledError:

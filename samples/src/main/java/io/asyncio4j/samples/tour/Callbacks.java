@@ -3,13 +3,13 @@ package io.asyncio4j.samples.tour;
 import java.io.PrintStream;
 import java.time.Duration;
 
-/** Seed 004, E7 ({@code call_soon}) and the {@code call_later} example its "scheduling" TODO points to. */
+/** Callbacks scheduled on the loop: {@code call_soon} runs them in order, {@code call_later} by deadline. */
 final class Callbacks {
 
     private Callbacks() {
     }
 
-    /** E7: callbacks scheduled with call_soon run in order once main yields. */
+    /** Callbacks scheduled with call_soon run in order once main yields. */
     static void callSoon(PrintStream out) {
         TourLoop loop = new TourLoop();
         try {
@@ -30,7 +30,7 @@ final class Callbacks {
         out.println("callback invoked with " + arg + " and " + kwarg);
     }
 
-    /** PyMOTW asyncio_call_later.py: call_later runs by deadline, call_soon before both. */
+    /** call_later runs callbacks by deadline, and a call_soon callback before all of them. */
     static void callLater(PrintStream out) {
         TourLoop loop = new TourLoop();
         try {

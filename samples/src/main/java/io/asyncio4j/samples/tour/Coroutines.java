@@ -5,13 +5,13 @@ import io.asyncio4j.AsyncFuture;
 import java.io.PrintStream;
 import java.util.function.Supplier;
 
-/** Seed 004, E3–E5: a coroutine run by the loop, its return value, and coroutines chained with await. */
+/** A coroutine run by the loop, its return value, and coroutines chained with await. */
 final class Coroutines {
 
     private Coroutines() {
     }
 
-    /** E3: creating the coroutine does not run it; the loop does. */
+    /** Creating the coroutine does not run it; the loop does. */
     static void coroutine(PrintStream out) {
         TourLoop loop = new TourLoop();
         try {
@@ -28,7 +28,7 @@ final class Coroutines {
         }
     }
 
-    /** E4: run_until_complete returns what the coroutine returned. */
+    /** run_until_complete returns what the coroutine returned. */
     static void returnValue(PrintStream out) {
         try (TourLoop loop = new TourLoop()) {
             String returnValue = loop.runUntilComplete(() -> {
@@ -39,7 +39,7 @@ final class Coroutines {
         }
     }
 
-    /** E5 (and E6, its generator form): outer awaits phase1, then phase2 with phase1's result. */
+    /** outer awaits phase1, then phase2 with phase1's result. */
     static void chain(PrintStream out) {
         try (TourLoop loop = new TourLoop()) {
             String returnValue = loop.runUntilComplete(() -> outer(out));

@@ -5,7 +5,7 @@ import io.asyncio4j.AsyncFuture;
 import java.io.PrintStream;
 import java.time.Duration;
 
-/** Seed 004 E8–E10 and seed 001 E41: futures completed with a result, awaited, and their done callbacks. */
+/** Futures completed with a result, awaited, and their done callbacks. */
 final class Futures {
 
     private Futures() {
@@ -16,7 +16,7 @@ final class Futures {
         future.complete(result);                                          // future.set_result(result)
     }
 
-    /** E8: a callback sets the future's result; run_until_complete waits for the future. */
+    /** A callback sets the future's result; run_until_complete waits for the future. */
     static void future(PrintStream out) {
         AsyncFuture<String> allDone = new AsyncFuture<>();
         TourLoop loop = new TourLoop();
@@ -33,7 +33,7 @@ final class Futures {
         out.println("future result: " + Py.repr(allDone.join()));
     }
 
-    /** E9: the same future awaited inside a coroutine. */
+    /** The same future awaited inside a coroutine. */
     static void futureAwait(PrintStream out) {
         try (TourLoop loop = new TourLoop()) {
             loop.runUntilComplete(() -> {
@@ -45,7 +45,7 @@ final class Futures {
         }
     }
 
-    /** E10: done callbacks run in registration order, each given the future's outcome. */
+    /** Done callbacks run in registration order, each given the future's outcome. */
     static void doneCallbacks(PrintStream out) {
         try (TourLoop loop = new TourLoop()) {
             AsyncFuture<String> allDone = new AsyncFuture<>();
@@ -63,7 +63,7 @@ final class Futures {
         return AsyncFuture.completed(null);
     }
 
-    /** Seed 001 E41: a scheduled coroutine sets the future the loop waits for. */
+    /** A scheduled coroutine sets the future the loop waits for. */
     static void futureCoroutine(PrintStream out) {
         try (TourLoop loop = new TourLoop()) {
             AsyncFuture<String> future = new AsyncFuture<>();

@@ -3,7 +3,6 @@ package io.asyncio4j.samples.tour;
 import io.asyncio4j.AsyncFuture;
 import io.asyncio4j.combinators.Async;
 import io.asyncio4j.combinators.AsyncLock;
-import io.asyncio4j.combinators.AsyncQueue;
 import io.asyncio4j.combinators.ReturnWhen;
 
 import java.io.PrintStream;
@@ -12,13 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Seed 004 E19–E20: Lock released by a call_later callback, and a bounded Queue with task_done/join. */
+/** A Lock released by a call_later callback, and a bounded Queue with task_done/join. */
 final class Primitives {
 
     private Primitives() {
     }
 
-    /** E19: two coroutines wait for a lock main holds until a timer callback releases it; FIFO hand-over. */
+    /** Two coroutines wait for a lock main holds until a timer callback releases it; FIFO hand-over. */
     static void lock(PrintStream out) {
         try (TourLoop loop = new TourLoop()) {
             loop.runUntilComplete(() -> {
@@ -58,14 +57,13 @@ final class Primitives {
         });
     }
 
-    /** E20: a producer fills a queue of two for two consumers, adds a stop signal each, and joins the queue. */
+    /** A producer fills a queue of two for two consumers, adds a stop signal each, and joins the queue. */
     static void queue(PrintStream out) {
         try (TourLoop loop = new TourLoop()) {
             int numConsumers = 2;
             loop.runUntilComplete(() -> {
-                // fixed size so the producer blocks until consumers pull items out; waiters resume through the
-                // loop, as asyncio's do, so the lines interleave as the seed's
-                AsyncQueue<Optional<Integer>> q = AsyncQueue.fifo(numConsumers, loop);
+                // A queue of two makes the producer wait until consumers take items out.
+                TourQueue<Optional<Integer>> q = new TourQueue<>(numConsumers, loop);
                 List<AsyncFuture<Void>> tasks = new ArrayList<>();
                 for (int i = 0; i < numConsumers; i++) {
                     int n = i;
@@ -77,7 +75,7 @@ final class Primitives {
         }
     }
 
-    private static AsyncFuture<Void> consumer(PrintStream out, TourLoop loop, int n, AsyncQueue<Optional<Integer>> q) {
+    private static AsyncFuture<Void> consumer(PrintStream out, TourLoop loop, int n, TourQueue<Optional<Integer>> q) {
         out.println("consumer " + n + ": starting");
         return Async.whileTrue(() -> {
             out.println("consumer " + n + ": waiting for item");
@@ -88,7 +86,7 @@ final class Primitives {
                     q.taskDone();
                     return AsyncFuture.completed(false);
                 }
-                // The seed sleeps 0.01 s per item; 25 ms keeps the order of the consumers' turns on a busy machine.
+                // 25 ms per unit of the item keeps the consumers taking turns in asyncio's order on a busy machine.
                 return loop.sleep(Duration.ofMillis(25L * item.get())).thenApply(slept -> {
                     q.taskDone();
                     return true;
@@ -97,7 +95,7 @@ final class Primitives {
         }).thenRun(() -> out.println("consumer " + n + ": ending"));
     }
 
-    private static AsyncFuture<Void> producer(PrintStream out, AsyncQueue<Optional<Integer>> q, int numWorkers) {
+    private static AsyncFuture<Void> producer(PrintStream out, TourQueue<Optional<Integer>> q, int numWorkers) {
         out.println("producer: starting");
         return Async.repeat(numWorkers * 3L, i -> q.put(Optional.of((int) i))
                         .thenRun(() -> out.println("producer: added task " + i + " to the queue")))

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 
-/** Seed 004 E11–E14: create_task, cancelling before start and while waiting, ensure_future. */
+/** create_task, cancelling before start and while waiting, ensure_future. */
 final class Tasks {
 
     private Tasks() {
@@ -23,7 +23,7 @@ final class Tasks {
         return failure != null && Async.unwrap(failure) instanceof CancellationException;
     }
 
-    /** E11: the task runs once main awaits it. */
+    /** The task runs once main awaits it. */
     static void createTask(PrintStream out) {
         try (TourLoop loop = new TourLoop()) {
             loop.runUntilComplete(() -> {
@@ -38,7 +38,7 @@ final class Tasks {
         }
     }
 
-    /** E12: a task cancelled before its first step never runs; awaiting it raises CancelledError. */
+    /** A task cancelled before its first step never runs; awaiting it raises CancelledError. */
     static void cancelBeforeStart(PrintStream out) {
         try (TourLoop loop = new TourLoop()) {
             loop.runUntilComplete(() -> {
@@ -59,7 +59,7 @@ final class Tasks {
         }
     }
 
-    /** E13: cancelling a sleeping task delivers the cancellation where it waits; it cleans up and re-raises. */
+    /** Cancelling a sleeping task delivers the cancellation where it waits; it cleans up and re-raises. */
     static void cancelWhileWaiting(PrintStream out) {
         try (TourLoop loop = new TourLoop()) {
             loop.runUntilComplete(() -> {
@@ -89,7 +89,7 @@ final class Tasks {
         }
     }
 
-    /** E14: a task handed to code that just awaits it; it starts when the awaiting code yields. */
+    /** A task handed to code that just awaits it; it starts when the awaiting code yields. */
     static void ensureFuture(PrintStream out) {
         try (TourLoop loop = new TourLoop()) {
             out.println("entering event loop");

@@ -16,8 +16,8 @@ import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 
 /**
- * Seed 001 E44 ({@code run_in_executor}), E9 (a thread pool's futures as they complete) and E10 (worker threads
- * on a bounded queue, stopped by sentinels).
+ * Threads beside the loop: {@code run_in_executor}, a thread pool's futures as they complete, and worker threads
+ * on a bounded queue, stopped by sentinels.
  */
 final class Threads {
 
@@ -34,8 +34,8 @@ final class Threads {
     }
 
     /**
-     * E44: the blocking read runs on a worker thread while the loop stays free. The page is bundled with the
-     * samples (the seed fetched google.com), so the recipe runs offline and always prints the same length.
+     * The blocking read runs on a worker thread while the loop stays free. The page is bundled with the samples,
+     * so the recipe runs offline and always prints the same length.
      */
     static void runInExecutor(PrintStream out) {
         URL url = Threads.class.getResource("page.html");
@@ -50,7 +50,7 @@ final class Threads {
         }
     }
 
-    /** E9: squares computed by three threads, printed in the order they complete. */
+    /** Squares computed by three threads, printed in the order they complete. */
     static void threadPool(PrintStream out) {
         ExecutorService pool = Executors.newFixedThreadPool(3);                 // max_workers=3
         try {
@@ -64,7 +64,7 @@ final class Threads {
     }
 
     /**
-     * E10: two threads take from a queue of five; the main thread puts 50 items, blocking while the queue is full,
+     * Two threads take from a queue of five; the main thread puts 50 items, blocking while the queue is full,
      * then one sentinel per worker. The queue's blocking side serves threads; its async side could serve futures
      * at the same time. An empty {@code Optional} is the sentinel ({@code None}): the queue refuses {@code null}.
      */

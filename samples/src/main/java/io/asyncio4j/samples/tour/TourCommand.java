@@ -8,8 +8,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
- * {@code tour [RECIPE]}: the asyncio primer of seeds 004 and 001, one recipe per example. Without an argument it
- * lists the recipes; {@code all} runs every one.
+ * {@code tour [RECIPE]}: a walk through asyncio's basics (coroutines, callbacks, futures, tasks, waiting,
+ * locks, queues, threads), one recipe per example. Without an argument it lists the recipes; {@code all} runs
+ * every one.
  */
 @Command(name = "tour", mixinStandardHelpOptions = true,
         description = "The asyncio primer, one recipe per example; without RECIPE, lists them.")

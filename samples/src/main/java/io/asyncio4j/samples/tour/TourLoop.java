@@ -18,8 +18,7 @@ import java.util.function.Supplier;
 /**
  * A one-thread event loop for the tour, so that each recipe prints its lines in asyncio's order: every callback,
  * timer and continuation runs on the loop's thread, one at a time, in the order scheduled. Timers and sleeps are
- * asyncio4j's own ({@link AsyncTimer} with this loop as its callback executor, {@link Async#callSoon},
- * {@link Async#callLater}).
+ * asyncio4j's own: an {@link AsyncTimer} with this loop as its callback executor.
  *
  * <p>As in asyncio, where the ready queue runs before the loop polls for timers, a callback scheduled by the
  * loop's own code runs before a timer or a worker's completion that arrived meanwhile from another thread.
@@ -84,7 +83,7 @@ public final class TourLoop implements Executor, AutoCloseable {
      * @return a handle that cancels it until it starts
      */
     public TimerHandle callSoon(Runnable callback) {
-        return Async.callSoon(callback, timer);
+        return timer.callSoon(callback);
     }
 
     /**
@@ -95,7 +94,7 @@ public final class TourLoop implements Executor, AutoCloseable {
      * @return a handle that cancels it
      */
     public TimerHandle callLater(Duration delay, Runnable callback) {
-        return Async.callLater(delay, callback, timer);
+        return timer.schedule(delay, callback);
     }
 
     /**

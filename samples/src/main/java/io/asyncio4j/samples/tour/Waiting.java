@@ -12,7 +12,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.stream.IntStream;
 
-/** Seed 004 E15–E18 and seed 001 E42–E43: wait, wait with a timeout, gather, as_completed. */
+/** wait, wait with a timeout, gather, as_completed, and tasks taking turns under wait and gather. */
 final class Waiting {
 
     private Waiting() {
@@ -22,7 +22,7 @@ final class Waiting {
         return tasks.stream().map(Task::future).toList();
     }
 
-    /** E15: wait for every phase; the results come from the set of done tasks. */
+    /** Wait for every phase; the results come from the set of done tasks. */
     static void waitAll(PrintStream out) {
         try (TourLoop loop = new TourLoop()) {
             loop.runUntilComplete(() -> {
@@ -43,7 +43,7 @@ final class Waiting {
         }
     }
 
-    /** E16: wait at most 0.1 s, then cancel what is still pending. */
+    /** Wait at most 0.1 s, then cancel what is still pending. */
     static void waitTimeout(PrintStream out) {
         try (TourLoop loop = new TourLoop()) {
             loop.runUntilComplete(() -> {
@@ -74,7 +74,7 @@ final class Waiting {
         }
     }
 
-    /** E17: gather returns the results in argument order, whatever order the phases finish in. */
+    /** gather returns the results in argument order, whatever order the phases finish in. */
     static void gather(PrintStream out) {
         try (TourLoop loop = new TourLoop()) {
             loop.runUntilComplete(() -> {
@@ -94,7 +94,7 @@ final class Waiting {
         });
     }
 
-    /** E18: as_completed hands out the answers in the order the phases finish. */
+    /** as_completed hands out the answers in the order the phases finish. */
     static void asCompleted(PrintStream out) {
         try (TourLoop loop = new TourLoop()) {
             loop.runUntilComplete(() -> {
@@ -128,7 +128,7 @@ final class Waiting {
         }).thenApply(done -> num);
     }
 
-    /** Seed 001 E42: two tasks, each printing and sleeping five times, run together under wait. */
+    /** Two tasks, each printing and sleeping five times, run together under wait. */
     static void tasksWait(PrintStream out) {
         try (TourLoop loop = new TourLoop()) {
             loop.runUntilComplete(() -> {
@@ -140,7 +140,7 @@ final class Waiting {
         }
     }
 
-    /** Seed 001 E43: the same with gather, without creating the tasks one by one. */
+    /** The same with gather, without creating the tasks one by one. */
     static void tasksGather(PrintStream out) {
         try (TourLoop loop = new TourLoop()) {
             loop.runUntilComplete(() -> Async.gather(List.of(sleepTask(out, loop, 10), sleepTask(out, loop, 20))));

@@ -12,11 +12,11 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Each recipe against the output its seed example shows (seed catalogs 002-004 part B and 001 section 2.9).
- * Normalised: task descriptions lose the file positions ({@code running at asyncio_create_task.py:12}); where
- * the seed's order came from a Python set (the start order of phases handed to wait/gather/as_completed, the
- * results of wait's done set) the block is compared in sorted order. Where the code and the printed output of
- * the seed disagree (E16's "cancelling"), the code's strings are used.
+ * Each recipe against the output of the asyncio program it rebuilds. Normalised: task descriptions lose the file
+ * positions ({@code running at asyncio_create_task.py:12}); where asyncio's order came from a Python set (the
+ * start order of phases handed to wait/gather/as_completed, the results of wait's done set) the block is compared
+ * in sorted order. Where the asyncio program's code and the output printed beside it disagree (wait-timeout's
+ * "cancelling"), the code's strings are used.
  */
 class TourTest {
 
@@ -168,7 +168,7 @@ class TourTest {
                 "coro1 released lock", "coro2 acquired lock", "coro2 released lock");
     }
 
-    /** The queue resumes its waiters through the tour's loop, as asyncio's does: the seed's lines, in its order. */
+    /** The queue resumes its waiters through the tour's loop, as asyncio's does: asyncio's lines, in its order. */
     @Test
     void queue() {
         assertThat(run("queue")).containsExactly("consumer 0: starting", "consumer 0: waiting for item",

@@ -1,4 +1,4 @@
-package io.asyncio4j.combinators;
+package io.asyncio4j.samples.tour;
 
 import io.asyncio4j.AsyncFuture;
 import org.junit.jupiter.api.Test;
@@ -11,12 +11,12 @@ import java.util.concurrent.Executor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A queue made with a loop schedules its waiters as asyncio's {@code Queue} does: wake-ups run on the loop, a woken
- * getter takes its item only then (the item counts against the capacity until it does), a waiter cancelled after
- * it was woken passes its wake-up on, and {@code join} completes through the loop. The loop here is a list of tasks
- * the test runs by hand, so every interleaving is chosen, not timed.
+ * The tour's queue schedules its waiters as asyncio's {@code Queue} does: wake-ups run on the loop, a woken getter
+ * takes its item only then (the item counts against the capacity until it does), a waiter cancelled after it was
+ * woken passes its wake-up on, and {@code join} completes through the loop. The loop here is a list of tasks the
+ * test runs by hand, so every interleaving is chosen, not timed.
  */
-class AsyncQueueLoopTest {
+class TourQueueTest {
 
     /** A single-threaded loop whose tasks run only when the test says so. */
     static final class ManualLoop implements Executor {
@@ -27,12 +27,10 @@ class AsyncQueueLoopTest {
             tasks.add(task);
         }
 
-        int runAll() {
-            int n = 0;
-            for (Runnable t; (t = tasks.poll()) != null; n++) {
+        void runAll() {
+            for (Runnable t; (t = tasks.poll()) != null; ) {
                 t.run();
             }
-            return n;
         }
     }
 
@@ -40,7 +38,7 @@ class AsyncQueueLoopTest {
 
     @Test
     void aWokenGettersItemCountsAgainstTheCapacityUntilTheGetterRuns() {
-        AsyncQueue<String> q = AsyncQueue.fifo(1, loop);
+        TourQueue<String> q = new TourQueue<>(1, loop);
         AsyncFuture<String> got = q.get();
         assertThat(q.put("a")).isDone();               // stored, and the getter's wake-up queued on the loop
         assertThat(got).isNotDone();
@@ -53,14 +51,13 @@ class AsyncQueueLoopTest {
         assertThat(got).isCompletedWithValue("a");
         assertThat(second).isDone();
         assertThat(q.poll()).isEqualTo("b");
-        assertThat(q.waitingGetters()).isZero();
-        assertThat(q.waitingPutters()).isZero();
+        assertThat(q.isEmpty()).isTrue();
     }
 
     @Test
     void aWokenPutsContinuationSeesItsItemInTheQueue() {
-        // CPython 3.12: after `await q.put(2)` in a task woken by `await q.get()`, qsize 1, full, 2 tasks, get_nowait 2
-        AsyncQueue<Integer> q = AsyncQueue.fifo(1, loop);
+        // CPython: after `await q.put(2)` in a task woken by `await q.get()`, qsize 1, full, 2 tasks, get_nowait 2
+        TourQueue<Integer> q = new TourQueue<>(1, loop);
         q.put(1);
         AsyncFuture<List<Object>> seen = q.put(2)
                 .thenApply(put -> List.of(q.size(), q.isFull(), q.unfinishedTasks(), String.valueOf(q.poll())));
@@ -73,13 +70,12 @@ class AsyncQueueLoopTest {
 
     @Test
     void aNewGetTakesAStoredItemBeforeTheWokenGetterRunsWhichThenWaitsAgain() {
-        AsyncQueue<String> q = AsyncQueue.fifo(2, loop);
+        TourQueue<String> q = new TourQueue<>(2, loop);
         AsyncFuture<String> first = q.get();
         q.put("a");
         assertThat(q.poll()).isEqualTo("a");            // asyncio's get_nowait takes it before the woken getter runs
         loop.runAll();
         assertThat(first).isNotDone();                  // found the queue empty: waits again
-        assertThat(q.waitingGetters()).isEqualTo(1);
         q.put("b");
         loop.runAll();
         assertThat(first).isCompletedWithValue("b");
@@ -87,7 +83,7 @@ class AsyncQueueLoopTest {
 
     @Test
     void aGetterCancelledAfterItWasWokenPassesTheWakeUpOn() {
-        AsyncQueue<String> q = AsyncQueue.fifo(2, loop);
+        TourQueue<String> q = new TourQueue<>(2, loop);
         AsyncFuture<String> cancelled = q.get();
         AsyncFuture<String> next = q.get();
         q.put("a");
@@ -99,7 +95,7 @@ class AsyncQueueLoopTest {
 
     @Test
     void aPutterCancelledAfterItWasWokenPassesTheRoomOnAndNeverPutsItsItem() {
-        AsyncQueue<String> q = AsyncQueue.fifo(1, loop);
+        TourQueue<String> q = new TourQueue<>(1, loop);
         q.put("a");
         AsyncFuture<Void> cancelled = q.put("dropped");
         AsyncFuture<Void> next = q.put("b");
@@ -114,7 +110,7 @@ class AsyncQueueLoopTest {
 
     @Test
     void joinCompletesThroughTheLoop() {
-        AsyncQueue<String> q = AsyncQueue.fifo(1, loop);
+        TourQueue<String> q = new TourQueue<>(1, loop);
         q.put("a");
         AsyncFuture<Void> joined = q.join();
         assertThat(q.poll()).isEqualTo("a");
@@ -125,23 +121,9 @@ class AsyncQueueLoopTest {
     }
 
     @Test
-    void shutdownWakesEveryWaiterWhichThenFindsTheQueueShutDownOrTakesWhatIsLeft() {
-        AsyncQueue<String> q = AsyncQueue.fifo(1, loop);
-        q.put("left");
-        AsyncFuture<Void> putter = q.put("refused");
-        q.shutdown(false);
-        loop.runAll();
-        assertThat(putter).isCompletedExceptionally();
-        assertThat(Outcomes.failure(putter)).isInstanceOf(QueueShutdownException.class);
-        assertThat(q.get()).isCompletedWithValue("left");
-        AsyncFuture<String> empty = q.get();
-        assertThat(Outcomes.failure(empty)).isInstanceOf(QueueShutdownException.class);
-    }
-
-    @Test
-    void theSeedsProducerAndConsumersInterleaveAsInAsyncio() {
-        // seed 004 E20 without the sleeps: two consumers, a queue of two, six items and two stop signals
-        AsyncQueue<Integer> q = AsyncQueue.fifo(2, loop);
+    void theProducerAndConsumersInterleaveAsInAsyncio() {
+        // the queue recipe without its sleeps: two consumers, a queue of two, six items and two stop signals
+        TourQueue<Integer> q = new TourQueue<>(2, loop);
         List<String> lines = new ArrayList<>();
         for (int n = 0; n < 2; n++) {
             int consumer = n;
@@ -155,7 +137,7 @@ class AsyncQueueLoopTest {
                 "c1 waits", "c1 has -1");
     }
 
-    private void consume(int n, AsyncQueue<Integer> q, List<String> lines) {
+    private void consume(int n, TourQueue<Integer> q, List<String> lines) {
         lines.add("c" + n + " waits");
         q.get().thenAccept(item -> {
             lines.add("c" + n + " has " + item);
@@ -165,7 +147,7 @@ class AsyncQueueLoopTest {
         });
     }
 
-    private void produce(int i, AsyncQueue<Integer> q, List<String> lines) {
+    private void produce(int i, TourQueue<Integer> q, List<String> lines) {
         if (i == 8) {
             return;
         }
