@@ -890,6 +890,27 @@ public final class AsyncFuture<T> extends CompletableFuture<T> {
         }
     }
 
+    /**
+     * Returns a defensive copy, as {@link CompletableFuture#copy()} promises: a future completed with this one's
+     * value, or with a {@link CompletionException} holding its failure, that others may complete or cancel without
+     * giving this future up (unlike a dependent stage, whose give-up reaches its source).
+     *
+     * @return a new future relaying this one's outcome; its dependents run on the thread that completes this one
+     */
+    @Override
+    public AsyncFuture<T> copy() {
+        AsyncFuture<T> copy = new AsyncFuture<>();
+        addDoneCallback((value, failure) -> {
+            if (failure == null) {
+                copy.settle(value);
+            } else {
+                copy.settleExceptionally(failure instanceof CompletionException ? failure
+                        : new CompletionException(failure));
+            }
+        });
+        return copy;
+    }
+
     /** Returns this future. */
     @Override
     public AsyncFuture<T> toCompletableFuture() {

@@ -176,6 +176,36 @@ class StageMethodsTest {
         assertThat(last).isCancelled();
     }
 
+    @Test
+    void givingUpACopyLeavesTheSourceAlone() {
+        AtomicInteger released = new AtomicInteger();
+        AsyncFuture<String> source = new AsyncFuture<>(released::incrementAndGet);
+        AsyncFuture<String> copy = source.copy();
+
+        assertThat(copy.cancel(false)).isTrue();
+        assertThat(copy.complete("other")).isFalse();
+
+        assertThat(released).hasValue(0);
+        assertThat(source.settle("value")).isTrue();
+        assertThat(source.join()).isEqualTo("value");
+    }
+
+    @Test
+    void aCopyRelaysTheValueAndWrapsTheFailureAsTheJdkDoes() {
+        AsyncFuture<String> source = new AsyncFuture<>();
+        AsyncFuture<String> copy = source.copy();
+        AsyncFuture<String> failing = new AsyncFuture<>();
+        AsyncFuture<String> failedCopy = failing.copy();
+        IllegalStateException boom = new IllegalStateException("boom");
+
+        source.settle("value");
+        failing.settleExceptionally(boom);
+
+        assertThat(copy.join()).isEqualTo("value");
+        assertThat(failedCopy).isCompletedExceptionally();
+        assertThat(failedCopy.handle((v, e) -> e).join()).isInstanceOf(CompletionException.class).hasCause(boom);
+    }
+
     /** An executor whose tasks wait until the test runs them: an outcome handed to it is on its way. */
     private static final class QueuedExecutor implements Executor {
         private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
