@@ -12,7 +12,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What {@code asyncio4j COMMAND --help} tells a user who has never read the seed documents. */
+/** What {@code asyncio4j COMMAND --help} tells a user who knows nothing of the programs yet. */
 class HelpTextTest {
 
     private static List<CommandLine> commands() {
