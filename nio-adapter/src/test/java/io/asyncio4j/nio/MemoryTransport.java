@@ -48,6 +48,7 @@ final class MemoryTransport implements ByteTransport {
     private boolean readWakeupDue;
 
     // The write outstanding, if any: one buffer (singleHandler) or a gathering write (gatherHandler).
+    private final ByteBuffer[] oneSrc = new ByteBuffer[1];
     private ByteBuffer[] writeSrcs;
     private int writeOffset;
     private int writeLength;
@@ -252,17 +253,18 @@ final class MemoryTransport implements ByteTransport {
     @Override
     @SuppressWarnings("unchecked")
     public <A> void write(ByteBuffer src, A attachment, CompletionHandler<Integer, ? super A> handler) {
-        startWrite(new ByteBuffer[] {src}, 0, 1, attachment, (CompletionHandler<Integer, Object>) handler, null);
+        startWrite(src, null, 0, 1, attachment, (CompletionHandler<Integer, Object>) handler, null);
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public <A> void write(ByteBuffer[] srcs, int offset, int length, A attachment,
                           CompletionHandler<Long, ? super A> handler) {
-        startWrite(srcs, offset, length, attachment, null, (CompletionHandler<Long, Object>) handler);
+        startWrite(null, srcs, offset, length, attachment, null, (CompletionHandler<Long, Object>) handler);
     }
 
-    private void startWrite(ByteBuffer[] srcs, int offset, int length, Object attachment,
+    /** Writes {@code src}, or if it is {@code null} the gathering {@code srcs[offset .. offset+length)}. */
+    private void startWrite(ByteBuffer src, ByteBuffer[] srcs, int offset, int length, Object attachment,
                             CompletionHandler<Integer, Object> single, CompletionHandler<Long, Object> gather) {
         long n = 0;
         Throwable failure = null;
@@ -270,6 +272,10 @@ final class MemoryTransport implements ByteTransport {
         synchronized (lock) {
             if (writeSrcs != null) {
                 throw new WritePendingException();
+            }
+            if (src != null) {
+                oneSrc[0] = src; // one write outstanding at a time: the array is free
+                srcs = oneSrc;
             }
             if (closed || outputShut) {
                 failure = new ClosedChannelException();
@@ -288,6 +294,7 @@ final class MemoryTransport implements ByteTransport {
                 }
                 wakeReader = other.readWakeNeeded();
             }
+            oneSrc[0] = null;
         }
         if (wakeReader) {
             other.wakeups.execute(other.readWakeup);
@@ -336,6 +343,7 @@ final class MemoryTransport implements ByteTransport {
     }
 
     private void clearWrite() {
+        oneSrc[0] = null;
         writeSrcs = null;
         writeAttachment = null;
         singleHandler = null;
