@@ -19,9 +19,8 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
  * The base of the transport conformance suite: the behaviour of {@link io.asyncio4j.Connection}, written once in
  * abstract subclasses (one per area: reading, writing, closing...) that name no transport, and run on each transport
  * by a subclass of each that passes the transport's {@link TransportKit}. A test opens connections, each with its
- * raw peer ({@link #open}); they are closed when it ends. The kit is started once per test class, so the state of
- * the one test instance belongs to the test running: a suite keeps per-test state in {@link #open}ed connections
- * and locals.
+ * raw peer ({@link #open}); they are closed when it ends. One test instance serves the whole class, so that the kit
+ * starts once: a suite keeps a test's state in locals and in what the test opens, not in fields of its own.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ConformanceFixture {

@@ -158,7 +158,8 @@ abstract class GiveUpConformance extends ConformanceFixture {
     }
 
     static Stream<Arguments> methodsOnEitherView() {
-        return Arrays.stream(GiveUpMethod.values()).flatMap(m -> Stream.of(Arguments.of(m, false), Arguments.of(m, true)));
+        return Arrays.stream(GiveUpMethod.values())
+                .flatMap(m -> Stream.of(Arguments.of(m, false), Arguments.of(m, true)));
     }
 
     private static <T> CompletableFuture<T> view(AsyncFuture<T> f, boolean derived) {

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A peer that resets the connection (a TCP reset) while an operation waits on it: the operation fails with an
+ * A peer that resets the connection (closes it abortively) while an operation waits on it: the operation fails with an
  * {@link IOException}, never hangs, and once the connection is closed its descriptors, threads and timer tasks are
  * released.
  */
@@ -43,8 +43,8 @@ abstract class PeerResetConformance extends ConformanceFixture {
             return c.drain();
         }),
         /*
-         * Both complete and the pair fails. Linux reports a reset once: if the write's system call takes the error,
-         * the read that follows sees an orderly end of stream, so the read alone may end with null.
+         * Both complete and the pair fails. A transport may report a reset once: if the write takes the error, the
+         * read that follows may see an orderly end of stream, so the read alone may end with null.
          */
         READ_WHILE_WRITING("", c -> {
             AsyncFuture<Void> written = c.write(new byte[16 * 1024 * 1024]);
