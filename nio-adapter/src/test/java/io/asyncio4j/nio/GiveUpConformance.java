@@ -2,7 +2,6 @@ package io.asyncio4j.nio;
 
 import io.asyncio4j.AsyncFuture;
 import io.asyncio4j.Connection;
-import io.asyncio4j.FrameDecoder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +20,6 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 import static io.asyncio4j.nio.LoopFixture.await;
-import static io.asyncio4j.nio.LoopFixture.eventually;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

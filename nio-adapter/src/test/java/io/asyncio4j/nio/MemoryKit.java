@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class MemoryKit implements TransportKit {
 
-    /** Bytes buffered per direction unless the options set a buffer size: about a loopback socket's worth. */
+    /** Bytes buffered per direction unless the options set a buffer size. */
     private static final int DEFAULT_BUFFER = 256 * 1024;
 
     private ThreadPoolExecutor wire;
