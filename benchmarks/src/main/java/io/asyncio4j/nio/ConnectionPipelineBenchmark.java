@@ -16,8 +16,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.net.InetSocketAddress;
-import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.CompletionHandler;
 import java.util.ArrayDeque;
@@ -25,10 +23,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
 /**
- * What one echoed message costs in the library's own code, without the kernel: 64 connections over an in-memory
- * transport whose peer sends back at once whatever the server writes, driven by one thread popping read
- * completions off a queue as an I/O thread pops them off epoll. Each operation is one message: a read completes,
- * the server writes the bytes back, the write completes and the next read is issued.
+ * What one echoed message costs in the library's own code, without the kernel: 64 connections over the in-memory
+ * transport of the adapter's tests, each a loopback whose writes come back as its next read, driven by one thread
+ * popping read completions off a queue as an I/O thread pops them off epoll (a write completes at once, on the
+ * writing thread). Each operation is one message: a read completes, the server writes the bytes back, the write
+ * completes and the next read is issued.
  *
  * <ul>
  *   <li>{@code handler}: two NIO.2-style {@code CompletionHandler}s per connection straight on the transport, as the
@@ -38,9 +37,9 @@ import java.util.function.IntFunction;
  *       {@code read(max, allocator).thenCompose(write.thenApply)}).</li>
  * </ul>
  *
- * <p>In the library's package, to reach the package-private connection over a transport of its own; the shaded
- * benchmarks jar puts both on one class loader. On a socket, NIO.2's own path (system calls, epoll registration,
- * its completion dispatch) adds the same cost to every server.
+ * <p>In the library's package, to reach the package-private connection and the transport (from the adapter's
+ * test-jar); the shaded benchmarks jar puts them on one class loader. On a socket, NIO.2's own path (system calls,
+ * epoll registration, its completion dispatch) adds the same cost to every server.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -52,6 +51,20 @@ public class ConnectionPipelineBenchmark {
 
     private static final int CONNECTIONS = 64;
     private static final int READ_MAX = 64 * 1024;
+    /** What a loopback transport buffers: far more than one message, so a write always completes at once. */
+    private static final int TRANSPORT_BUFFER = 64 * 1024;
+
+    /** The first message's write, written whole at once: nothing to do when it completes. */
+    private static final CompletionHandler<Integer, Void> FIRST_MESSAGE = new CompletionHandler<>() {
+        @Override
+        public void completed(Integer n, Void unused) {
+        }
+
+        @Override
+        public void failed(Throwable e, Void unused) {
+            throw new IllegalStateException(e);
+        }
+    };
 
     /** Message size in bytes. */
     @Param({"64", "1024"})
@@ -64,29 +77,29 @@ public class ConnectionPipelineBenchmark {
     private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
     private long echoed;
 
-    /** Starts the connections and lets each peer send its first message. */
+    /** Starts the connections and sends each its first message. */
     @Setup
     public void setup() {
         Pool pool = new Pool();
-        Peer[] peers = new Peer[CONNECTIONS];
+        MemoryTransport[] transports = new MemoryTransport[CONNECTIONS];
         for (int i = 0; i < CONNECTIONS; i++) {
-            Peer p = peers[i] = new Peer();
+            MemoryTransport t = transports[i] = MemoryTransport.loopback(TRANSPORT_BUFFER, ready::add, false);
             switch (server) {
                 case "handler":
-                    new HandlerEcho(p).read();
+                    new HandlerEcho(t).read();
                     break;
                 case "callbacks":
-                    new CallbackEcho(connection(p), pool).next();
+                    new CallbackEcho(connection(t), pool).next();
                     break;
                 case "composed":
-                    composedEcho(connection(p), pool);
+                    composedEcho(connection(t), pool);
                     break;
                 default:
                     throw new IllegalArgumentException("unknown server: " + server);
             }
         }
-        for (Peer p : peers) {
-            p.send(size);
+        for (MemoryTransport t : transports) {
+            t.write(ByteBuffer.allocate(size), null, FIRST_MESSAGE);
         }
     }
 
@@ -102,11 +115,11 @@ public class ConnectionPipelineBenchmark {
             throw new IllegalStateException("no read is ready: the echo stalled after " + echoed + " messages");
         }
         r.run();
-        return echoed;
+        return ++echoed;
     }
 
-    private static StreamConnection connection(Peer p) {
-        StreamConnection c = new StreamConnection(p, ConnectionOptions.defaults(), AsyncTimer.shared());
+    private static StreamConnection connection(MemoryTransport t) {
+        StreamConnection c = new StreamConnection(t, ConnectionOptions.defaults(), AsyncTimer.shared());
         c.start();
         return c;
     }
@@ -120,7 +133,7 @@ public class ConnectionPipelineBenchmark {
 
     /** Two completion handlers straight on the transport, as the hand-written NIO.2 echo: read, write back, repeat. */
     private static final class HandlerEcho {
-        private final Peer peer;
+        private final MemoryTransport peer;
         private final ByteBuffer buf = ByteBuffer.allocateDirect(READ_MAX);
 
         private final CompletionHandler<Integer, Void> onRead = new CompletionHandler<>() {
@@ -148,7 +161,7 @@ public class ConnectionPipelineBenchmark {
             }
         };
 
-        HandlerEcho(Peer peer) {
+        HandlerEcho(MemoryTransport peer) {
             this.peer = peer;
         }
 
@@ -198,100 +211,6 @@ public class ConnectionPipelineBenchmark {
                 free.addFirst(b);
             }
             return true;
-        }
-    }
-
-    /**
-     * A transport whose far end echoes: bytes written come back as the next read's. A read with bytes waiting
-     * completes later, from the benchmark's queue (as NIO.2 completes a read from epoll); a write completes at once,
-     * on the writing thread (as NIO.2 completes a write that fits the socket buffer on its own I/O thread).
-     */
-    private final class Peer implements ByteTransport, Runnable {
-        private ByteBuffer readDst;
-        private Object readAttachment;
-        private CompletionHandler<Integer, Object> readHandler;
-        private int inbound;
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public <A> void read(ByteBuffer dst, A attachment, CompletionHandler<Integer, ? super A> handler) {
-            readDst = dst;
-            readAttachment = attachment;
-            readHandler = (CompletionHandler<Integer, Object>) handler;
-            if (inbound > 0) {
-                ready.add(this);
-            }
-        }
-
-        /** Completes the pending read with the bytes waiting. */
-        @Override
-        public void run() {
-            ByteBuffer dst = readDst;
-            int n = Math.min(inbound, dst.remaining());
-            dst.position(dst.position() + n); // the bytes' values do not matter here
-            inbound -= n;
-            CompletionHandler<Integer, Object> h = readHandler;
-            Object a = readAttachment;
-            readDst = null;
-            readHandler = null;
-            readAttachment = null;
-            h.completed(n, a);
-        }
-
-        void send(int n) {
-            inbound += n;
-            if (readDst != null) {
-                ready.add(this);
-            }
-        }
-
-        @Override
-        public <A> void write(ByteBuffer src, A attachment, CompletionHandler<Integer, ? super A> handler) {
-            int n = src.remaining();
-            src.position(src.limit());
-            echoed++;
-            send(n);
-            handler.completed(n, attachment);
-        }
-
-        @Override
-        public <A> void write(ByteBuffer[] srcs, int offset, int length, A attachment,
-                              CompletionHandler<Long, ? super A> handler) {
-            long n = 0;
-            for (int i = offset; i < offset + length; i++) {
-                n += srcs[i].remaining();
-                srcs[i].position(srcs[i].limit());
-            }
-            echoed++;
-            send((int) n);
-            handler.completed(n, attachment);
-        }
-
-        @Override
-        public void shutdownOutput() {
-        }
-
-        @Override
-        public void close() {
-        }
-
-        @Override
-        public InetSocketAddress localAddress() {
-            return null;
-        }
-
-        @Override
-        public InetSocketAddress remoteAddress() {
-            return null;
-        }
-
-        @Override
-        public <T> T getOption(SocketOption<T> option) {
-            return null;
-        }
-
-        @Override
-        public <T> void setOption(SocketOption<T> option, T value) {
         }
     }
 }

@@ -244,6 +244,7 @@ class ServerTest {
             peer.setSoLinger(true, 0);
             peer.close();
             assertThat(await(failure)).isInstanceOf(IOException.class);
+            eventually("the server released the connection", () -> s.activeConnections() == 0);
         } finally {
             s.close();
         }

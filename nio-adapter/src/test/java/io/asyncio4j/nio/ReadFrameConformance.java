@@ -3,6 +3,7 @@ package io.asyncio4j.nio;
 import io.asyncio4j.AsyncFuture;
 import io.asyncio4j.FrameDecoder;
 import io.asyncio4j.LimitOverrunException;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -29,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * most the limit), what is consumed (only the bytes it advanced past), waiting, the limit, a throwing decoder, the
  * end of the stream, a stream error after buffered bytes, cancellation and the one-reader rule.
  */
-class ReadFrameTest extends AcceptedConnectionFixture {
+abstract class ReadFrameConformance extends ConformanceFixture {
 
     /** One byte of length (unsigned), then that many bytes of payload; the message is the payload. */
     private static final FrameDecoder<byte[]> LENGTH_PREFIXED = (b, endOfStream) -> {
@@ -46,8 +47,13 @@ class ReadFrameTest extends AcceptedConnectionFixture {
         return payload;
     };
 
-    ReadFrameTest() {
-        super(true);
+    ReadFrameConformance(TransportKit kit) {
+        super(kit);
+    }
+
+    @BeforeEach
+    void openConnection() throws Exception {
+        open();
     }
 
     /** The frames of {@link #LENGTH_PREFIXED}, back to back. */
@@ -59,10 +65,6 @@ class ReadFrameTest extends AcceptedConnectionFixture {
             b.writeBytes(bytes);
         }
         return b.toByteArray();
-    }
-
-    private static String text(byte[] b) {
-        return new String(b, US_ASCII);
     }
 
     private static String text(ByteBuffer b) {
@@ -110,7 +112,7 @@ class ReadFrameTest extends AcceptedConnectionFixture {
         assertThat(text(await(conn.readFrame(LENGTH_PREFIXED, 100)))).isEqualTo("");
         assertThat(text(await(conn.readFrame(LENGTH_PREFIXED, 100)))).isEqualTo("three");
         assertThat(text(await(conn.readFrame(LENGTH_PREFIXED, 100)))).isEqualTo("x");
-        assertThat(conn.bufferedInputBytes()).isZero();
+        assertThat(buffered()).isZero();
         AsyncFuture<byte[]> next = conn.readFrame(LENGTH_PREFIXED, 100);
         assertThat(next).isNotDone();
         send(frames("later"));
@@ -127,7 +129,7 @@ class ReadFrameTest extends AcceptedConnectionFixture {
         }
         send(new byte[] {frame[frame.length - 1]});
         assertThat(await(read)).isEqualTo(Arrays.copyOfRange(frame, 1, frame.length));
-        assertThat(conn.bufferedInputBytes()).isZero();
+        assertThat(buffered()).isZero();
     }
 
     @Test
@@ -171,28 +173,7 @@ class ReadFrameTest extends AcceptedConnectionFixture {
         send(Arrays.copyOfRange(bytes, partialEnd, bytes.length));
         send("fgh");
         assertThat(text(await(third))).isEqualTo("defgh");
-        assertThat(conn.bufferedInputBytes()).isZero();
-    }
-
-    /** White-box: what {@code front} promises the frame reads, that the merge buffer takes later arrivals. */
-    @Test
-    void theMergeBufferTakesLaterArrivalsInItsSpareCapacity() {
-        InboundBuffer in = new InboundBuffer();
-        in.append(ByteBuffer.wrap("ab".getBytes(US_ASCII)));
-        in.append(ByteBuffer.wrap("cd".getBytes(US_ASCII)));
-        ByteBuffer merged = in.front(4, 100);
-        assertThat(text(merged.duplicate())).isEqualTo("abcd");
-        in.append(ByteBuffer.wrap("ef".getBytes(US_ASCII)));
-        ByteBuffer again = in.front(6, 100);
-        assertThat(again).as("appended, not copied again").isSameAs(merged);
-        assertThat(text(again.duplicate())).isEqualTo("abcdef");
-        ByteBuffer taken = in.takeUpTo(3);
-        assertThat(text(taken.duplicate())).isEqualTo("abc");
-        in.append(ByteBuffer.wrap("gh".getBytes(US_ASCII)));
-        assertThat(text(in.front(5, 100).duplicate())).isEqualTo("defgh");
-        assertThat(text(taken.duplicate())).as("bytes taken earlier are left alone").isEqualTo("abc");
-        assertThat(in.size()).isEqualTo(5);
-        assertThat(text(ByteBuffer.wrap(in.take(5)))).isEqualTo("defgh");
+        assertThat(buffered()).isZero();
     }
 
     @Test
@@ -304,7 +285,7 @@ class ReadFrameTest extends AcceptedConnectionFixture {
         assertThat(failureOf(read)).isInstanceOfSatisfying(LimitOverrunException.class,
                 e -> assertThat(e.limit()).isEqualTo(4));
         assertThat(decoder.sizes()).allMatch(n -> n <= 4).last().isEqualTo(4);
-        eventually("all bytes buffered", () -> conn.bufferedInputBytes() == 8);
+        eventually("all bytes buffered", () -> buffered() == 8);
         assertThat(text(await(conn.readExactly(8)))).isEqualTo("\tabcdefg");
     }
 
@@ -324,7 +305,7 @@ class ReadFrameTest extends AcceptedConnectionFixture {
             throw bad;
         }, 100);
         assertThat(failureOf(read)).isSameAs(bad);
-        assertThat(conn.bufferedInputBytes()).isEqualTo(4);
+        assertThat(buffered()).isEqualTo(4);
         assertThat(text(await(conn.readFrame(LENGTH_PREFIXED, 100)))).isEqualTo("abc");
     }
 
@@ -340,7 +321,7 @@ class ReadFrameTest extends AcceptedConnectionFixture {
         assertThat(read).isNotDone();
         send("cd");
         assertThat(failureOf(read)).isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("too many");
-        eventually("all bytes buffered", () -> conn.bufferedInputBytes() == 4);
+        eventually("all bytes buffered", () -> buffered() == 4);
         assertThat(text(await(conn.readExactly(4)))).isEqualTo("abcd");
     }
 
@@ -471,8 +452,7 @@ class ReadFrameTest extends AcceptedConnectionFixture {
         AsyncFuture<byte[]> read = conn.readFrame(decoder, 100);
         sendAndWait(new byte[] {9, 'a', 'b'}, 3);
         int offersBefore = decoder.offered.size();
-        peer.setSoLinger(true, 0);
-        peer.close();                                              // RST
+        peer.reset();
         assertThat(failureOf(read)).isInstanceOf(IOException.class);
         assertThat(decoder.offered).as("offered the bytes again when the error came").hasSizeGreaterThan(offersBefore)
                 .last().isEqualTo("\tab");
@@ -494,8 +474,7 @@ class ReadFrameTest extends AcceptedConnectionFixture {
         AsyncFuture<String> read = conn.readFrame(decoder, 100);
         sendAndWait("abc".getBytes(US_ASCII), 3);             // the decoder has declined them (on the executor)
         accept.set(true);
-        peer.setSoLinger(true, 0);
-        peer.close();                                              // RST
+        peer.reset();
         assertThat(await(read)).isEqualTo("abc");
         assertThat(decoder.endOfStream).containsOnly(false);
         assertThat(failureOf(conn.readFrame(decoder, 100))).as("then the error").isInstanceOf(IOException.class);
@@ -529,11 +508,11 @@ class ReadFrameTest extends AcceptedConnectionFixture {
         conn.executor().execute(() -> {
             // On the connection's executor: the claim happens now, the delivery is queued behind this task.
             AsyncFuture<byte[]> read = conn.readFrame(LENGTH_PREFIXED, 100);
-            boolean claimed = conn.bufferedInputBytes() == 3;
+            boolean claimed = buffered() == 3;
             cancelled.complete(claimed && read.cancel(false));
         });
         assertThat(await(cancelled)).as("claimed, then cancelled before its delivery").isTrue();
-        assertThat(conn.bufferedInputBytes()).isEqualTo(7);
+        assertThat(buffered()).isEqualTo(7);
         assertThat(text(await(conn.readFrame(LENGTH_PREFIXED, 100)))).isEqualTo("abc");
         assertThat(text(await(conn.readFrame(LENGTH_PREFIXED, 100)))).isEqualTo("de");
     }

@@ -1,7 +1,8 @@
 package io.asyncio4j.nio;
 
 import io.asyncio4j.AsyncFuture;
-import io.asyncio4j.FrameDecoder;
+import io.asyncio4j.Connection;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -19,7 +20,6 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 import static io.asyncio4j.nio.LoopFixture.await;
-import static io.asyncio4j.nio.LoopFixture.eventually;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -29,81 +29,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * future or on a stage derived from it, while the read waits or between its claim and its delivery — loses no byte
  * and invents none: the stream read afterwards is exactly what the peer sent.
  */
-class GiveUpTest extends AcceptedConnectionFixture {
+abstract class GiveUpConformance extends ConformanceFixture {
 
     private static final String TEXT = "hello world!\nsecond line\nthird\n";
 
-    GiveUpTest() {
-        super(false);
+    GiveUpConformance(TransportKit kit) {
+        super(kit);
     }
 
-    /** One way of giving a future up; {@code async} ones complete it later, from the JDK's delay thread. */
-    enum Method {
-        CANCEL(false) {
-            @Override
-            void giveUp(CompletableFuture<?> f) {
-                f.cancel(false);
-            }
-        },
-        COMPLETE(false) {
-            @Override
-            void giveUp(CompletableFuture<?> f) {
-                f.complete(null);
-            }
-        },
-        COMPLETE_EXCEPTIONALLY(false) {
-            @Override
-            void giveUp(CompletableFuture<?> f) {
-                f.completeExceptionally(new TimeoutException("given up"));
-            }
-        },
-        OBTRUDE_VALUE(false) {
-            @Override
-            void giveUp(CompletableFuture<?> f) {
-                f.obtrudeValue(null);
-            }
-        },
-        OBTRUDE_EXCEPTION(false) {
-            @Override
-            void giveUp(CompletableFuture<?> f) {
-                f.obtrudeException(new TimeoutException("given up"));
-            }
-        },
-        OR_TIMEOUT(true) {
-            @Override
-            void giveUp(CompletableFuture<?> f) {
-                f.orTimeout(1, TimeUnit.MILLISECONDS);
-            }
-        },
-        COMPLETE_ON_TIMEOUT(true) {
-            @Override
-            void giveUp(CompletableFuture<?> f) {
-                f.completeOnTimeout(null, 1, TimeUnit.MILLISECONDS);
-            }
-        },
-        COMPLETE_ASYNC(true) {
-            @Override
-            void giveUp(CompletableFuture<?> f) {
-                f.completeAsync(() -> null);
-            }
-        };
-
-        final boolean async;
-
-        Method(boolean async) {
-            this.async = async;
-        }
-
-        abstract void giveUp(CompletableFuture<?> f);
-
-        /** Gives {@code f} up and waits until it is complete. */
-        void giveUpAndWait(CompletableFuture<?> f) {
-            giveUp(f);
-            if (async) {
-                f.handle((v, e) -> null).orTimeout(30, TimeUnit.SECONDS).join();
-            }
-            assertThat(f).as(name() + " completed the future").isDone();
-        }
+    @BeforeEach
+    void openConnection() throws Exception {
+        open();
     }
 
     /** One read form, started on the connection. */
@@ -115,11 +51,11 @@ class GiveUpTest extends AcceptedConnectionFixture {
         UNTIL(c -> c.readUntil(new byte[] {'!'}, 100)),
         LINE(c -> c.readLine(100)),
         LINE_TEXT(c -> c.readLine(100, US_ASCII)),
-        FRAME(c -> c.readFrame(GiveUpTest::fiveByteFrame, 100));
+        FRAME(c -> c.readFrame(GiveUpConformance::fiveByteFrame, 100));
 
-        final Function<StreamConnection, AsyncFuture<?>> start;
+        final Function<Connection, AsyncFuture<?>> start;
 
-        Read(Function<StreamConnection, AsyncFuture<?>> start) {
+        Read(Function<Connection, AsyncFuture<?>> start) {
             this.start = start;
         }
     }
@@ -136,7 +72,7 @@ class GiveUpTest extends AcceptedConnectionFixture {
     static Stream<Arguments> cases() {
         List<Arguments> all = new ArrayList<>();
         for (Read r : Read.values()) {
-            for (Method m : Method.values()) {
+            for (GiveUpMethod m : GiveUpMethod.values()) {
                 all.add(Arguments.of(r, m, false));
                 all.add(Arguments.of(r, m, true));
             }
@@ -156,7 +92,7 @@ class GiveUpTest extends AcceptedConnectionFixture {
 
     @ParameterizedTest(name = "{0} {1} derived={2}")
     @MethodSource("cases")
-    void givingUpAWaitingReadLeavesTheStreamWhole(Read read, Method method, boolean derived) throws Exception {
+    void givingUpAWaitingReadLeavesTheStreamWhole(Read read, GiveUpMethod method, boolean derived) throws Exception {
         AsyncFuture<?> f = read.start.apply(conn);
         method.giveUpAndWait(target(f, derived));
 
@@ -166,7 +102,7 @@ class GiveUpTest extends AcceptedConnectionFixture {
 
     @ParameterizedTest(name = "{0} {1} derived={2}")
     @MethodSource("cases")
-    void givingUpAReadBetweenItsClaimAndItsDeliveryPutsTheBytesBack(Read read, Method method, boolean derived)
+    void givingUpAReadBetweenItsClaimAndItsDeliveryPutsTheBytesBack(Read read, GiveUpMethod method, boolean derived)
             throws Exception {
         sendAndWait(TEXT, TEXT.length());
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -187,8 +123,8 @@ class GiveUpTest extends AcceptedConnectionFixture {
 
     @ParameterizedTest(name = "{0} {1} derived={2}")
     @MethodSource("cases")
-    void givingUpAReadThatHasDeliveredIsRefused(Read read, Method method, boolean derived) throws Exception {
-        if (method == Method.OBTRUDE_VALUE || method == Method.OBTRUDE_EXCEPTION) {
+    void givingUpAReadThatHasDeliveredIsRefused(Read read, GiveUpMethod method, boolean derived) throws Exception {
+        if (method.overwrites()) {
             return; // obtrude overwrites a delivered value by definition
         }
         sendAndWait(TEXT, TEXT.length());
@@ -204,7 +140,7 @@ class GiveUpTest extends AcceptedConnectionFixture {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("methods")
-    void aDerivedStageTimedOutDetachesItsReadSoTheNextReadGetsTheLine(Method method) throws Exception {
+    void aDerivedStageTimedOutDetachesItsReadSoTheNextReadGetsTheLine(GiveUpMethod method) throws Exception {
         // The Redis client's readReply(conn).orTimeout(...): the read under the stage must not stay attached.
         AsyncFuture<String> reply = conn.readLine(100, US_ASCII).thenApply(String::trim);
         method.giveUpAndWait(reply);
@@ -215,12 +151,13 @@ class GiveUpTest extends AcceptedConnectionFixture {
         assertThat(await(conn.readLine(100, US_ASCII))).isEqualTo("two");
     }
 
-    static Stream<Method> methods() {
-        return Arrays.stream(Method.values());
+    static Stream<GiveUpMethod> methods() {
+        return Arrays.stream(GiveUpMethod.values());
     }
 
     static Stream<Arguments> methodsOnEitherView() {
-        return Arrays.stream(Method.values()).flatMap(m -> Stream.of(Arguments.of(m, false), Arguments.of(m, true)));
+        return Arrays.stream(GiveUpMethod.values())
+                .flatMap(m -> Stream.of(Arguments.of(m, false), Arguments.of(m, true)));
     }
 
     private static <T> CompletableFuture<T> view(AsyncFuture<T> f, boolean derived) {
@@ -291,7 +228,7 @@ class GiveUpTest extends AcceptedConnectionFixture {
 
     @ParameterizedTest(name = "{0} derived={1}")
     @MethodSource("methodsOnEitherView")
-    void aQueuedWriteGivenUpIsNotSent(Method method, boolean derived) throws Exception {
+    void aQueuedWriteGivenUpIsNotSent(GiveUpMethod method, boolean derived) throws Exception {
         if (method.async) {
             return; // a queued write's delivery cannot be held back for a timer without blocking the executor
         }
@@ -310,13 +247,13 @@ class GiveUpTest extends AcceptedConnectionFixture {
         await(done);
         conn.close();
 
-        assertThat(new String(peer.getInputStream().readAllBytes(), US_ASCII)).isEqualTo("first last");
+        assertThat(text(peer.readToEnd())).isEqualTo("first last");
         assertThat(conn.pendingOutputBytes()).isZero();
     }
 
     @ParameterizedTest(name = "{0} derived={1}")
     @MethodSource("methodsOnEitherView")
-    void aDrainGivenUpLeavesTheConnectionUsable(Method method, boolean derived) throws Exception {
+    void aDrainGivenUpLeavesTheConnectionUsable(GiveUpMethod method, boolean derived) throws Exception {
         byte[] chunk = new byte[256 * 1024];
         List<AsyncFuture<Void>> writes = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
@@ -330,7 +267,7 @@ class GiveUpTest extends AcceptedConnectionFixture {
         CompletableFuture<Integer> received = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
             try {
-                received.complete(peer.getInputStream().readNBytes(8 * chunk.length).length);
+                received.complete(peer.read(8 * chunk.length).length);
             } catch (Exception e) {
                 received.completeExceptionally(e);
             }
@@ -342,42 +279,5 @@ class GiveUpTest extends AcceptedConnectionFixture {
         }
         assertThat(conn.pendingOutputBytes()).isZero();
         assertThat(await(received)).isEqualTo(8 * chunk.length);
-    }
-
-    @ParameterizedTest(name = "{0} derived={1}")
-    @MethodSource("methodsOnEitherView")
-    void aConnectGivenUpClosesItsSocket(Method method, boolean derived) throws Exception {
-        if (method == Method.OBTRUDE_VALUE || method == Method.OBTRUDE_EXCEPTION) {
-            return; // obtrude overwrites a connection already delivered, which nobody could close then
-        }
-        AsyncFuture<io.asyncio4j.Connection> f = loop.connect("127.0.0.1", countingServer.port());
-        method.giveUpAndWait(view(f, derived));
-        if (!f.isGivenUp()) {
-            await(f.join().close()); // connected before the give-up: the connection is the caller's
-            eventually("the connection closed", () -> openAccepted.get() == 0);
-            return;
-        }
-        // Whatever the server accepted for this connect is closed by the client: it reads end of stream.
-        eventually("the given-up connect's socket closed", () -> openAccepted.get() == 0);
-    }
-
-    private static final java.util.concurrent.atomic.AtomicInteger openAccepted =
-            new java.util.concurrent.atomic.AtomicInteger();
-    private static io.asyncio4j.Server countingServer;
-
-    @org.junit.jupiter.api.BeforeAll
-    static void startCountingServer() {
-        countingServer = LoopFixture.listen(loop, c -> {
-            openAccepted.incrementAndGet();
-            return c.readToEnd(1 << 16).handle((b, e) -> {
-                openAccepted.decrementAndGet();
-                return null;
-            });
-        });
-    }
-
-    @org.junit.jupiter.api.AfterAll
-    static void stopCountingServer() {
-        countingServer.close();
     }
 }

@@ -1,6 +1,7 @@
 package io.asyncio4j.nio;
 
 import io.asyncio4j.AsyncFuture;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -14,7 +15,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntFunction;
 
 import static io.asyncio4j.nio.LoopFixture.await;
-import static io.asyncio4j.nio.LoopFixture.eventually;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,10 +23,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * {@code read(maxBytes, allocator)}: the bytes land in the allocator's buffer, asked for only once they are there,
  * with the count as the size hint; refusals and cancellations lose no byte.
  */
-class AllocatedReadTest extends AcceptedConnectionFixture {
+abstract class AllocatedReadConformance extends ConformanceFixture {
 
-    AllocatedReadTest() {
-        super(true);
+    AllocatedReadConformance(TransportKit kit) {
+        super(kit);
+    }
+
+    @BeforeEach
+    void openConnection() throws Exception {
+        open();
     }
 
     private static String text(ByteBuffer b) {
@@ -152,12 +157,12 @@ class AllocatedReadTest extends AcceptedConnectionFixture {
         conn.executor().execute(() -> {
             // On the connection's executor: the claim happens now, the delivery is queued behind this task.
             AsyncFuture<ByteBuffer> read = conn.read(4, n -> pooled);
-            boolean claimed = conn.bufferedInputBytes() == 2;
+            boolean claimed = buffered() == 2;
             cancelled.complete(claimed && read.cancel(false));
         });
         assertThat(await(cancelled)).as("claimed, then cancelled before its delivery").isTrue();
         pooled.clear().put(new byte[64]);   // the pool reuses its buffer: the bytes must not live only there
-        assertThat(conn.bufferedInputBytes()).isEqualTo(6);
+        assertThat(buffered()).isEqualTo(6);
         assertThat(new String(await(conn.readExactly(6)), US_ASCII)).isEqualTo("abcdef");
     }
 

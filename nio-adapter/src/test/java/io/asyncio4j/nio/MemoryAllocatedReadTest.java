@@ -1,0 +1,8 @@
+package io.asyncio4j.nio;
+
+/** {@link AllocatedReadConformance} on the in-memory transport. */
+class MemoryAllocatedReadTest extends AllocatedReadConformance {
+    MemoryAllocatedReadTest() {
+        super(new MemoryKit());
+    }
+}

@@ -1,0 +1,8 @@
+package io.asyncio4j.nio;
+
+/** {@link PeerResetConformance} on the in-memory transport. */
+class MemoryPeerResetTest extends PeerResetConformance {
+    MemoryPeerResetTest() {
+        super(new MemoryKit());
+    }
+}
