@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
@@ -51,7 +52,7 @@ final class NioServer implements Server {
     private static final Duration ACCEPT_WARNING_EVERY = Duration.ofSeconds(10);
 
     private final AsynchronousServerSocketChannel channel;
-    private final InetSocketAddress address;
+    private final SocketAddress address;
     private final ConnectionHandler handler;
     private final ServerOptions options;
     private final AsyncTimer timer;
@@ -71,7 +72,7 @@ final class NioServer implements Server {
     NioServer(AsynchronousServerSocketChannel channel, ConnectionHandler handler, ServerOptions options,
               AsyncTimer timer, ThreadFactory acceptThreads) throws IOException {
         this.channel = channel;
-        this.address = (InetSocketAddress) channel.getLocalAddress();
+        this.address = channel.getLocalAddress();
         this.handler = handler;
         this.options = options;
         this.timer = timer;
@@ -240,13 +241,13 @@ final class NioServer implements Server {
     }
 
     @Override
-    public InetSocketAddress localAddress() {
+    public SocketAddress address() {
         return address;
     }
 
     @Override
     public int port() {
-        return address.getPort();
+        return address instanceof InetSocketAddress ip ? ip.getPort() : -1;
     }
 
     @Override

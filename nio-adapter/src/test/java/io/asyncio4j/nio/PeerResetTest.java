@@ -123,7 +123,7 @@ class PeerResetTest {
         Socket peer = new Socket();
         try {
             peer.setReceiveBufferSize(8 * 1024);                 // so that large writes stay queued
-            peer.connect(server.localAddress());
+            peer.connect(server.address());
             CompletableFuture<?> waiting = await(started);
             assertThat(loop.timer().pendingTasks()).as("the connection's idle check").isGreaterThan(timerTasks);
             peer.getOutputStream().write(tested.sentFirst.getBytes());
