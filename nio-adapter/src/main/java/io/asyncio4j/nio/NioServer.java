@@ -35,10 +35,8 @@ import java.util.function.Consumer;
  * {@link Server} over an {@link AsynchronousServerSocketChannel}, accepting on a thread of its own.
  *
  * <p>Why a thread: on Linux the JDK hands a connection that {@code accept(attachment, handler)} finds already
- * waiting in the backlog to the group's threads as a task, and a fixed-pool group runs one such task per round of
- * {@code epoll_wait}, after every ready socket of the round. Under load, a burst of new connections was therefore
- * accepted at one per round, behind all the busy ones: with 256 busy keep-alive connections, accepting 256 new ones
- * took 3.7 to 5.6 seconds, which wrk saw as one-second latencies and timeouts. The future form,
+ * waiting in the backlog to the group's threads as a task, run once per round of {@code epoll_wait} after every
+ * ready socket of the round, so under load new connections wait behind all the busy ones. The future form,
  * {@code accept()}, returns a connection already waiting at once, on the calling thread; so this thread drains the
  * backlog as fast as it can take connections, and blocks on the pending future when the backlog is empty (the I/O
  * thread that sees the next connection completes it). This is the split Netty makes between its boss and worker
