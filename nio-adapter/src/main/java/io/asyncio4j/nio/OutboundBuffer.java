@@ -212,13 +212,27 @@ final class OutboundBuffer {
         batchCount = 0;
     }
 
-    /** When the connection closes: empties the queue, releasing its bytes; returns the writes to fail. */
-    List<WriteRequest> clear() {
+    /**
+     * When the connection closes: empties the queue, releasing its bytes, and fails the queued writes and the drain
+     * waiters with {@code failure}, in a task queued on the executor.
+     */
+    void close(Throwable failure) {
         List<WriteRequest> dropped = new ArrayList<>(writes);
         writes.clear();
         release(bytesInQueue);
         bytesInQueue = 0;
-        return dropped;
+        List<AsyncFuture<Void>> drains = drainWaiters;
+        drainWaiters = null;
+        executor.execute(() -> {
+            for (WriteRequest w : dropped) {
+                w.fail(failure);
+            }
+            if (drains != null) {
+                for (AsyncFuture<Void> d : drains) {
+                    d.settleExceptionally(failure);
+                }
+            }
+        });
     }
 
     /** Releases {@code waiter} at once if queued output is at or below the low watermark, else when it gets there. */
@@ -251,12 +265,5 @@ final class OutboundBuffer {
                 w.settle(null);
             }
         });
-    }
-
-    /** When the connection closes: the drain waiters, to fail; {@code null} if none. */
-    List<AsyncFuture<Void>> takeDrainWaiters() {
-        List<AsyncFuture<Void>> waiters = drainWaiters;
-        drainWaiters = null;
-        return waiters;
     }
 }

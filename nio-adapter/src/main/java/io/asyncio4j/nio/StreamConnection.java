@@ -23,7 +23,6 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.InterruptedByTimeoutException;
 import java.nio.charset.Charset;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -47,6 +46,9 @@ import java.util.function.UnaryOperator;
  * <p>The raw read and the corked writes are issued from the executor's idle hook ({@link #flush}), once the
  * callbacks of the current batch have run: the replies they wrote leave in one write, before the transport is
  * polled again.
+ *
+ * <p>The file is a little over 400 lines because it is where each of {@link Connection}'s thirty operations meets
+ * the state machine, in a few lines each; the work behind them lives in the parts above.
  */
 final class StreamConnection implements Connection {
 
@@ -90,13 +92,6 @@ final class StreamConnection implements Connection {
 
     /** Set once, by the first {@code shutdownOutput} from any thread; later writes are refused at once. */
     private volatile CompletableFuture<Void> outputShutdown;
-    /**
-     * The executor's: the shutdown request has reached the executor, behind the writes handed over before it; from
-     * then on the last write's completion carries it out.
-     */
-    private boolean outputShutRequested;
-    /** The executor's: the transport's output was shut down (writes arriving after it fail). */
-    private boolean outputShutIssued;
     /** The executor's: a hand-over waiting for queued output to be sent, or {@code null}. */
     private Handover handover;
 
@@ -104,7 +99,10 @@ final class StreamConnection implements Connection {
     private volatile int state = OPEN;
     /** Set by {@link #finish} before {@code state} becomes CLOSED: a thread that reads CLOSED sees it. */
     private Throwable closeCause;
-    /** The executor's: as {@link #outputShutRequested}, for a graceful close. */
+    /**
+     * The executor's: the close request has reached the executor, behind the writes handed over before it; from
+     * then on the last write's completion carries it out.
+     */
     private boolean closeRequested;
     /** The first {@code abort}'s failure: it wins over the cause of a close that its own task races with. */
     private volatile Throwable abortCause;
@@ -335,11 +333,11 @@ final class StreamConnection implements Connection {
                 return AsyncFuture.completed(null);
             }
             WriteRequest w = new WriteRequest(buffer, this);
-            enqueue(w);
+            writes.enqueue(w);
             return w.future;
         }
         WriteRequest w = new WriteRequest(buffer, this);
-        executor.executeFromOutside(() -> enqueue(w), handoff);
+        executor.executeFromOutside(() -> writes.enqueue(w), handoff);
         return w.future;
     }
 
@@ -356,7 +354,7 @@ final class StreamConnection implements Connection {
     }
 
     /** What a write, drain or shutdown refused because the connection is closing or closed fails with. */
-    private Throwable closedFailure() {
+    Throwable closedFailure() {
         if (state == CLOSED) {
             return closeCause;
         }
@@ -364,46 +362,9 @@ final class StreamConnection implements Connection {
         return aborted != null ? aborted : new ClosedChannelException();
     }
 
-    /**
-     * On the executor: queues a write whose bytes {@code write} reserved, to be sent at the end of this batch of
-     * callbacks. A write that reaches the executor after the connection closed or its output was shut down (by
-     * another thread, after this write was accepted) fails; one given up on its way is dropped.
-     */
-    private void enqueue(WriteRequest w) {
-        long size = w.size;
-        if (w.givenUpOrDone() || state == CLOSED || outputShutIssued || size == 0 && outbound.isEmpty()) {
-            w.state = WriteRequest.State.DONE;
-            outbound.release(size);
-            outbound.releaseDrainWaiters();
-            if (size == 0 && state != CLOSED && !outputShutIssued) {
-                w.future.settle(null);
-            } else {
-                w.future.settleExceptionally(closedFailure()); // refused by one given up
-            }
-            return;
-        }
-        outbound.add(w);
-        writes.queued();
-    }
-
-    /**
-     * A write was given up: drop it if it is still only queued, else the stream is broken: abort. Does nothing
-     * once the write is done (sent before the give-up, or already dropped: the give-up and a delivery that finds
-     * the write given up both call this) or the connection closed (its queue was emptied then).
-     */
+    /** A write was given up, from any thread: see {@link WritePump#cancelled}. */
     void writeCancelled(WriteRequest w) {
-        onExecutor(() -> dropCancelled(w));
-    }
-
-    private void dropCancelled(WriteRequest w) {
-        if (w.state == WriteRequest.State.DONE || state == CLOSED) {
-            return;
-        }
-        if (w.state == WriteRequest.State.IN_FLIGHT) {
-            abort("a write was cancelled after the transport had started sending it", null);
-            return;
-        }
-        outbound.remove(w); // false if given up on its way from another thread: enqueue() drops it
+        onExecutor(() -> writes.cancelled(w));
     }
 
     /**
@@ -412,7 +373,7 @@ final class StreamConnection implements Connection {
      */
     void outputFlushed() {
         handOverIfFlushed();
-        shutdownOutputIfFlushed();
+        writes.shutdownOutputIfFlushed();
         if (closeRequested) {
             finish(new ClosedChannelException());
         }
@@ -430,16 +391,7 @@ final class StreamConnection implements Connection {
         }
         AsyncFuture<Void> waiter = new AsyncFuture<>();
         waiter.onCancel(() -> onExecutor(() -> outbound.removeDrainWaiter(waiter)));
-        onExecutor(() -> {
-            if (waiter.isDone()) {
-                return; // given up on its way from another thread
-            }
-            if (state == CLOSED) {
-                waiter.settleExceptionally(closeCause);
-            } else {
-                outbound.addDrainWaiter(waiter);
-            }
-        });
+        onExecutor(() -> writes.addDrainWaiter(waiter));
         return waiter;
     }
 
@@ -459,43 +411,11 @@ final class StreamConnection implements Connection {
         if (earlier != null) {
             return Async.shield(earlier);
         }
-        afterSubmitted(() -> {
-            outputShutRequested = true;
-            shutdownOutputIfFlushed();
-        });
+        afterSubmitted(() -> writes.shutdownOutput(f));
         return Async.shield(f);
     }
 
-    /**
-     * On the executor: shuts the transport's output once a shutdown request has reached the executor and no write
-     * is left before it.
-     */
-    private void shutdownOutputIfFlushed() {
-        CompletableFuture<Void> f = outputShutdown;
-        if (!outputShutRequested || outputShutIssued) {
-            return;
-        }
-        if (state == CLOSED) {
-            f.completeExceptionally(closeCause); // closed before the request reached the executor
-            return;
-        }
-        if (!writes.isFlushed()) {
-            return; // the last write's completion comes back here
-        }
-        outputShutIssued = true;
-        try {
-            transport.shutdownOutput();
-            executor.execute(() -> f.complete(null));
-        } catch (IOException e) {
-            executor.execute(() -> f.completeExceptionally(e));
-        }
-    }
-
     // ---------------------------------------------------------------------------------------------- hand-over
-
-    /** A {@link #replaceTransport} waiting for the output to be sent. */
-    private record Handover(UnaryOperator<ByteTransport> layer, AsyncFuture<Void> done) {
-    }
 
     /**
      * Puts a new layer on top of the transport (StartTLS, a protocol switch): {@code layer} gets the current
@@ -511,57 +431,38 @@ final class StreamConnection implements Connection {
      *         failure if the connection closes first; giving it up does not stop the switch
      */
     AsyncFuture<Void> replaceTransport(UnaryOperator<ByteTransport> layer) {
-        Objects.requireNonNull(layer, "layer");
+        Handover h = new Handover(layer);
         if (state != OPEN) {
-            return AsyncFuture.failed(closedFailure());
+            h.fail(closedFailure());
+        } else {
+            afterSubmitted(() -> requestHandover(h));
         }
-        AsyncFuture<Void> done = new AsyncFuture<>();
-        afterSubmitted(() -> requestHandover(new Handover(layer, done)));
-        return done;
+        return h.future();
     }
 
     private void requestHandover(Handover h) {
         if (state == CLOSED) {
-            h.done.settleExceptionally(closeCause);
-            return;
-        }
-        if (handover != null || reads.readerWaiting()) {
-            h.done.settleExceptionally(new IllegalStateException(handover != null
+            h.fail(closeCause);
+        } else if (handover != null || reads.readerWaiting()) {
+            h.fail(new IllegalStateException(handover != null
                     ? "a transport hand-over is already under way" : "a read is pending: hand over between reads"));
-            return;
+        } else {
+            handover = h;
+            reads.hold();
+            handOverIfFlushed();
         }
-        handover = h;
-        reads.hold();
-        handOverIfFlushed();
     }
 
     /** On the executor: carries out the waiting hand-over once the output is sent. */
     private void handOverIfFlushed() {
         Handover h = handover;
-        if (h == null || state == CLOSED || !writes.isFlushed()) {
-            return;
+        if (h != null && state != CLOSED && writes.isFlushed()) {
+            handover = null;
+            ByteTransport top = h.carryOut(reads, executor);
+            transport = top;
+            writes.transport(top);
+            reads.resume(top);
         }
-        handover = null;
-        PrefixedTransport lower = reads.handOver();
-        ByteTransport top;
-        Throwable failure = null;
-        try {
-            top = Objects.requireNonNull(h.layer.apply(lower), "the layer returned no transport");
-        } catch (RuntimeException e) {
-            top = lower;
-            failure = e;
-        }
-        transport = top;
-        writes.transport(top);
-        reads.resume(top);
-        Throwable refused = failure;
-        executor.execute(() -> {
-            if (refused == null) {
-                h.done.settle(null);
-            } else {
-                h.done.settleExceptionally(refused);
-            }
-        });
     }
 
     // ---------------------------------------------------------------------------------------------- closing
@@ -616,8 +517,10 @@ final class StreamConnection implements Connection {
         Throwable failure = cause instanceof ClosedChannelException && !(cause instanceof AsynchronousCloseException)
                 ? new AsynchronousCloseException() : cause;
         PendingRead<?> failedReader = reads.failReader(failure);
-        List<WriteRequest> dropped = outbound.clear();
-        List<AsyncFuture<Void>> drains = outbound.takeDrainWaiters();
+        if (failedReader != null) {
+            executor.execute(failedReader);
+        }
+        outbound.close(failure);
         CompletableFuture<Void> shut = outputShutdown;
         Handover h = handover;
         handover = null;
@@ -630,22 +533,11 @@ final class StreamConnection implements Connection {
             log.debug("closing {} failed", this, e);
         }
         executor.execute(() -> {
-            if (failedReader != null) {
-                failedReader.run();
-            }
-            for (WriteRequest w : dropped) {
-                w.fail(failure);
-            }
-            if (drains != null) {
-                for (AsyncFuture<Void> d : drains) {
-                    d.settleExceptionally(failure);
-                }
-            }
             if (shut != null) {
                 shut.completeExceptionally(failure);
             }
             if (h != null) {
-                h.done.settleExceptionally(failure);
+                h.fail(failure);
             }
             closedPromise.complete(null);
             Consumer<StreamConnection> hook = closedHook;
@@ -709,10 +601,8 @@ final class StreamConnection implements Connection {
     public String toString() {
         // Read off the executor: a snapshot for diagnostics, possibly torn.
         int s = state;
-        long queued = outbound.queuedBytes();
         return "Connection[" + transport.localAddress() + " <-> " + transport.remoteAddress()
                 + (s == OPEN ? ", open" : s == CLOSING ? ", closing" : ", closed") + reads.describe()
-                + (writes.writeInFlight() ? ", write in flight" : "")
-                + (queued > 0 ? ", " + queued + " bytes queued" : "") + "]";
+                + writes.describe() + "]";
     }
 }

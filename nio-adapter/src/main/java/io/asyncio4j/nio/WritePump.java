@@ -1,13 +1,18 @@
 package io.asyncio4j.nio;
 
+import io.asyncio4j.AsyncFuture;
+
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.CompletionHandler;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * The write side of a connection: sends the {@link OutboundBuffer}'s batches, one raw write at a time, and settles
- * what each sent. Writes queued by a batch of callbacks are corked until the executor's idle hook, so that the
- * replies to pipelined requests leave in one write; once the queue is empty, the connection hears of it
- * ({@link StreamConnection#outputFlushed()}) to carry out a pending output shutdown, close or hand-over.
+ * The write side of a connection: queues accepted writes in the {@link OutboundBuffer}, sends its batches one raw
+ * write at a time, settles what each sent, and shuts the output down once everything before the request is sent.
+ * Writes queued by a batch of callbacks are corked until the executor's idle hook, so that the replies to
+ * pipelined requests leave in one write; once the queue is empty, the connection hears of it
+ * ({@link StreamConnection#outputFlushed()}) to carry out a pending hand-over, output shutdown or close.
  *
  * <p>Confined to the connection's executor: every method runs there, and the raw write's completion is handed
  * there, queued behind the running task when the transport completes inline.
@@ -23,6 +28,10 @@ final class WritePump {
     private boolean writeInFlight;
     /** Writes wait for the end of the current callback batch ({@link #flushCorked}); writeInFlight is set. */
     private boolean corked;
+    /** An output shutdown that has reached the executor, behind the writes before it; {@code null} if none. */
+    private CompletableFuture<Void> shutdown;
+    /** The transport's output was shut down: writes arriving after it fail. */
+    private boolean shutdownIssued;
 
     WritePump(StreamConnection connection, ConnectionExecutor executor, OutboundBuffer outbound,
               ByteTransport transport) {
@@ -42,16 +51,92 @@ final class WritePump {
         return !writeInFlight && outbound.isEmpty();
     }
 
-    boolean writeInFlight() {
-        return writeInFlight;
+    /** For diagnostics, read off the executor: the write in flight and the bytes queued. */
+    String describe() {
+        long queued = outbound.queuedBytes();
+        return (writeInFlight ? ", write in flight" : "") + (queued > 0 ? ", " + queued + " bytes queued" : "");
     }
 
-    /** A write was queued: has the queue sent at the end of this batch of callbacks, unless a write is out. */
-    void queued() {
+    /**
+     * Queues a write whose bytes {@code write} reserved, to be sent at the end of this batch of callbacks. A write
+     * that arrives after the connection closed or its output was shut down (by another thread, after the write was
+     * accepted) fails; one given up on its way is dropped.
+     */
+    void enqueue(WriteRequest w) {
+        long size = w.size;
+        boolean refused = connection.isClosed() || shutdownIssued;
+        if (w.givenUpOrDone() || refused || size == 0 && outbound.isEmpty()) {
+            w.state = WriteRequest.State.DONE;
+            outbound.release(size);
+            outbound.releaseDrainWaiters();
+            if (size == 0 && !refused) {
+                w.future.settle(null);
+            } else {
+                w.future.settleExceptionally(connection.closedFailure()); // refused by one given up
+            }
+            return;
+        }
+        outbound.add(w);
         if (!writeInFlight) {
             writeInFlight = true;
             corked = true;
             executor.runWhenIdle();
+        }
+    }
+
+    /**
+     * A write was given up: dropped if it is still only queued, else the stream is broken and the connection aborts.
+     * Does nothing once the write is done (sent before the give-up, or already dropped: the give-up and a delivery
+     * that finds the write given up both come here) or the connection closed (its queue was emptied then).
+     */
+    void cancelled(WriteRequest w) {
+        if (w.state == WriteRequest.State.DONE || connection.isClosed()) {
+            return;
+        }
+        if (w.state == WriteRequest.State.IN_FLIGHT) {
+            connection.abort("a write was cancelled after the transport had started sending it", null);
+            return;
+        }
+        outbound.remove(w); // false if given up on its way from another thread: enqueue() drops it
+    }
+
+    /** A {@code drain()} waiter has reached the executor: released at the low watermark, or failed if closed. */
+    void addDrainWaiter(AsyncFuture<Void> waiter) {
+        if (waiter.isDone()) {
+            return; // given up on its way from another thread
+        }
+        if (connection.isClosed()) {
+            waiter.settleExceptionally(connection.closeCause());
+        } else {
+            outbound.addDrainWaiter(waiter);
+        }
+    }
+
+    /** The shutdown request has reached the executor: shuts the output once the writes before it are sent. */
+    void shutdownOutput(CompletableFuture<Void> done) {
+        shutdown = done;
+        shutdownOutputIfFlushed();
+    }
+
+    /** Shuts the transport's output if a shutdown was requested and no write is left before it. */
+    void shutdownOutputIfFlushed() {
+        CompletableFuture<Void> f = shutdown;
+        if (f == null || shutdownIssued) {
+            return;
+        }
+        if (connection.isClosed()) {
+            f.completeExceptionally(connection.closeCause()); // closed before the request reached the executor
+            return;
+        }
+        if (!isFlushed()) {
+            return; // the last write's completion comes back here
+        }
+        shutdownIssued = true;
+        try {
+            transport.shutdownOutput();
+            executor.execute(() -> f.complete(null));
+        } catch (IOException e) {
+            executor.execute(() -> f.completeExceptionally(e));
         }
     }
 
