@@ -10,8 +10,8 @@ import java.util.concurrent.Executor;
  *
  * <p>Two shapes fit: {@link SerialExecutor}, where whichever thread finds the executor idle runs its tasks (the
  * NIO.2 group's completion threads, or a caller from outside), and a selector loop's thread, which is the
- * executor of every connection it serves: a task runs inline when submitted on that thread and is queued from any
- * other, and the end of a batch is the end of the loop's round.
+ * executor of every connection it serves: an operation called on that thread takes effect at once, one called
+ * from any other is queued to it, and the end of a batch is the end of the loop's round.
  */
 interface ConnectionExecutor extends Executor {
 

@@ -178,7 +178,8 @@ final class NioServer implements Server {
                 return;
             }
             EventLoop.applyOptions(accepted, options.connectionOptions());
-            c = new StreamConnection(new SocketTransport(accepted), options.connectionOptions(), timer);
+            c = new StreamConnection(new SocketTransport(accepted), new SerialExecutor(), options.connectionOptions(),
+                    timer);
         } catch (Throwable e) {
             closeQuietly(accepted);
             try {

@@ -108,7 +108,7 @@ final class StreamConnection implements Connection {
     private volatile Throwable abortCause;
     private volatile Consumer<StreamConnection> closedHook;
 
-    /** A connection on an executor of its own that any thread may run, as for NIO.2 sockets and in-memory tests. */
+    /** A connection on a {@link SerialExecutor} of its own, as for a NIO.2 socket. */
     StreamConnection(ByteTransport transport, ConnectionOptions options, AsyncTimer timer) {
         this(transport, new SerialExecutor(), options, timer);
     }
@@ -121,7 +121,10 @@ final class StreamConnection implements Connection {
         this.timer = timer;
         this.handoff = timer::execute;
         this.idleNanos = Math.min(MAX_IDLE_NANOS, options.idleTimeout().toNanos());
-        this.idle = idleNanos > 0 ? new DeadlineTimer(timer, executor, this::idleTimedOut) : null;
+        // The timer's thread hands the check over and goes back to its other deadlines, as any outside caller does.
+        this.idle = idleNanos > 0
+                ? new DeadlineTimer(timer, task -> executor.executeFromOutside(task, handoff), this::idleTimedOut)
+                : null;
         this.reads = new ReadPump(this, executor, transport, options.readHighWatermark());
         this.outbound = new OutboundBuffer(executor, options.maxQueuedWriteBytes(), options.writeLowWatermark());
         this.writes = new WritePump(this, executor, outbound, transport);
