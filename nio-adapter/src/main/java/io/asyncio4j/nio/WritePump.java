@@ -72,7 +72,7 @@ final class WritePump {
             if (size == 0 && !refused) {
                 w.future.settle(null);
             } else {
-                w.future.settleExceptionally(connection.closedFailure()); // refused by one given up
+                w.future.settleExceptionally(connection.closedFailure()); // a write given up keeps its outcome
             }
             return;
         }

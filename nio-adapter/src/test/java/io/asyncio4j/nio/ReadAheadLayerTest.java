@@ -242,9 +242,10 @@ class ReadAheadLayerTest {
         AsyncFuture<byte[]> line = conn.readLine(64);
         line.thenRun(() -> completedOn.set(Thread.currentThread().getName()));
         send("from afar\n");
-        assertThat(text(await(line))).isEqualTo("from afar");
+        // Waited for without get(), which would let this thread run the callback itself.
         eventually("the callback ran", () -> completedOn.get() != null);
         assertThat(completedOn.get()).isEqualTo("layer-completer");
+        assertThat(text(await(line))).isEqualTo("from afar");
         send("and more\n");
         assertThat(text(await(conn.readLine(64)))).isEqualTo("and more");
     }
