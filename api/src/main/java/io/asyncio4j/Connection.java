@@ -1,7 +1,7 @@
 package io.asyncio4j;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
@@ -257,6 +257,43 @@ public interface Connection {
     AsyncFuture<String> readToEnd(int limit, Charset charset);
 
     /**
+     * Discards exactly {@code n} bytes (Okio's {@code skip}), without copying them: a body or a frame the program
+     * does not need.
+     *
+     * <p>The bytes are dropped once all {@code n} have arrived; until then the connection holds them, as
+     * {@link #readExactly(int)} does, so that a skip given up puts every one of them back like any other read.
+     * Skip a stretch too long to hold in pieces.
+     *
+     * @param n how many bytes, at least 0
+     * @return a future completed once the bytes are dropped; it fails with {@link IncompleteReadException} if the
+     *         stream ends first (its {@code partial()} holds the bytes there were, consumed), and with the stream's
+     *         failure
+     * @throws IllegalArgumentException if {@code n} is negative
+     */
+    AsyncFuture<Void> skip(long n);
+
+    /**
+     * Discards the rest of the current line, through the next {@code \n}, however long it is: the way out of a
+     * line that overran {@link #readLine(int)}'s limit, where asyncio's {@code readline} clears the overrun.
+     *
+     * <pre>{@code
+     * conn.readLine(1024, UTF_8).exceptionallyCompose(e ->
+     *         Async.unwrap(e) instanceof LimitOverrunException
+     *                 ? conn.skipLine().thenApply(dropped -> "")   // the too-long line, gone
+     *                 : AsyncFuture.failed(e));
+     * }</pre>
+     *
+     * <p>Unlike the other reads it drops bytes as they arrive instead of holding the line, so it takes no limit and
+     * holds no more than the connection's read buffer. For the same reason, a skip given up before it finds the
+     * {@code \n} leaves dropped what it had dropped; the next read starts at the first byte it had not dropped.
+     *
+     * @return a future of how many bytes were dropped, the {@code \n} included; at the end of the stream, of how
+     *         many were dropped before it (0 if none were left), the next read then seeing the end. It fails with the
+     *         stream's failure
+     */
+    AsyncFuture<Long> skipLine();
+
+    /**
      * Queues the remaining bytes of {@code buffer} for sending. Does not copy: leave the buffer alone until the
      * future completes.
      *
@@ -345,16 +382,19 @@ public interface Connection {
     /**
      * Returns the local address.
      *
-     * @return the address this end is bound to
+     * @return the address this end is bound to: an {@link java.net.InetSocketAddress} for TCP, a
+     *         {@link java.net.UnixDomainSocketAddress} for a Unix-domain socket
      */
-    InetSocketAddress localAddress();
+    SocketAddress localAddress();
 
     /**
      * Returns the peer's address.
      *
-     * @return the address of the other end
+     * @return the address of the other end: an {@link java.net.InetSocketAddress} for TCP, a
+     *         {@link java.net.UnixDomainSocketAddress} for a Unix-domain socket, where a client's is often unnamed
+     *         (an empty path)
      */
-    InetSocketAddress remoteAddress();
+    SocketAddress remoteAddress();
 
     /**
      * Reads a socket option.

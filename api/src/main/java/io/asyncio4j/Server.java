@@ -1,6 +1,6 @@
 package io.asyncio4j;
 
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 
 /**
@@ -14,16 +14,18 @@ import java.time.Duration;
 public interface Server extends AutoCloseable {
 
     /**
-     * Returns the address the server is bound to.
+     * Returns the address the server listens on.
      *
-     * @return the local address, with the real port when bound to port 0
+     * @return an {@link java.net.InetSocketAddress} for TCP, with the real port when bound to port 0; a
+     *         {@link java.net.UnixDomainSocketAddress} for a Unix-domain socket
      */
-    InetSocketAddress localAddress();
+    SocketAddress address();
 
     /**
-     * Returns the port the server is bound to.
+     * Returns the port the server listens on, for an IP listener.
      *
-     * @return the port, the ephemeral one the system chose when bound to port 0
+     * @return the port, the ephemeral one the system chose when bound to port 0; -1 if the listener has no port
+     *         (a Unix-domain socket), as {@link java.net.ServerSocket#getLocalPort()} reports an unbound socket
      */
     int port();
 

@@ -75,7 +75,7 @@ final class ConnectOperation implements CompletionHandler<Void, Void> {
         AsynchronousSocketChannel ch = channel;
         StreamConnection c;
         try {
-            c = new StreamConnection(new SocketTransport(ch), options, loop.timer());
+            c = new StreamConnection(new SocketTransport(ch), new SerialExecutor(), options, loop.timer());
         } catch (IOException e) {
             EventLoop.closeQuietly(ch);
             fail(e);

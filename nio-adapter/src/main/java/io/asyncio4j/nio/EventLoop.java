@@ -41,9 +41,9 @@ import java.util.function.Consumer;
  *   <li>Each listener has an accept thread ({@code NAME-accept-N}), which takes connections off the backlog and
  *       starts each one's handler through the connection's executor: a handler's first step runs there; the
  *       callbacks after it run on I/O threads (a worker thread takes those that complete while the first step
- *       runs, so that accepting goes on). It ends when the listener is closed. (The JDK would run an accept
- *       completion that finds a connection waiting as a queued task, one per round of the I/O threads: a burst
- *       of connections to a busy server waited seconds to be accepted.)</li>
+ *       runs, so that accepting goes on). It ends when the listener is closed. It is a thread of its own because
+ *       the JDK queues an accept completion that finds a connection waiting behind every busy socket of a round
+ *       of the I/O threads.</li>
  * </ul>
  * All threads are daemon threads. Never block in a callback: it holds up the other connections of the thread.
  *
@@ -57,9 +57,7 @@ import java.util.function.Consumer;
  * {@code EAGAIN} and costs a system call per read. With the property set, reads wait for readiness first. It is a
  * property of the JDK's NIO.2 implementation on Linux and other Unix systems (read once, when its socket channel
  * class is loaded; Windows ignores it), applies to every NIO.2 socket of the JVM, and is ignored by JDKs that do not
- * know it; asyncio4j works the same with or without it. The project's benchmarks measured 1.2–1.3× the requests per
- * second at depth 1 and 1.1× pipelined for the HTTP server, and no loss when 16 KiB messages stream
- * (benchmarks/MEASUREMENTS.md).
+ * know it; asyncio4j works the same with or without it. benchmarks/MEASUREMENTS.md has what it changes.
  */
 public final class EventLoop implements AutoCloseable {
 

@@ -116,6 +116,22 @@ final class InboundBuffer {
         return done;
     }
 
+    /** Drops exactly {@code n <= size()} bytes from the front, copying nothing. */
+    void discard(long n) {
+        long left = n;
+        while (left > 0) {
+            ByteBuffer first = chunks[head];
+            int k = (int) Math.min(first.remaining(), left);
+            if (k == first.remaining()) {
+                takeUpTo(k);
+            } else {
+                first.position(first.position() + k);
+                size -= k;
+            }
+            left -= k;
+        }
+    }
+
     /** Takes exactly {@code n <= size()} bytes into a new array. */
     byte[] take(int n) {
         byte[] out = new byte[n];

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
@@ -34,10 +35,8 @@ import java.util.function.Consumer;
  * {@link Server} over an {@link AsynchronousServerSocketChannel}, accepting on a thread of its own.
  *
  * <p>Why a thread: on Linux the JDK hands a connection that {@code accept(attachment, handler)} finds already
- * waiting in the backlog to the group's threads as a task, and a fixed-pool group runs one such task per round of
- * {@code epoll_wait}, after every ready socket of the round. Under load, a burst of new connections was therefore
- * accepted at one per round, behind all the busy ones: with 256 busy keep-alive connections, accepting 256 new ones
- * took 3.7 to 5.6 seconds, which wrk saw as one-second latencies and timeouts. The future form,
+ * waiting in the backlog to the group's threads as a task, run once per round of {@code epoll_wait} after every
+ * ready socket of the round, so under load new connections wait behind all the busy ones. The future form,
  * {@code accept()}, returns a connection already waiting at once, on the calling thread; so this thread drains the
  * backlog as fast as it can take connections, and blocks on the pending future when the backlog is empty (the I/O
  * thread that sees the next connection completes it). This is the split Netty makes between its boss and worker
@@ -51,7 +50,7 @@ final class NioServer implements Server {
     private static final Duration ACCEPT_WARNING_EVERY = Duration.ofSeconds(10);
 
     private final AsynchronousServerSocketChannel channel;
-    private final InetSocketAddress address;
+    private final SocketAddress address;
     private final ConnectionHandler handler;
     private final ServerOptions options;
     private final AsyncTimer timer;
@@ -71,7 +70,7 @@ final class NioServer implements Server {
     NioServer(AsynchronousServerSocketChannel channel, ConnectionHandler handler, ServerOptions options,
               AsyncTimer timer, ThreadFactory acceptThreads) throws IOException {
         this.channel = channel;
-        this.address = (InetSocketAddress) channel.getLocalAddress();
+        this.address = channel.getLocalAddress();
         this.handler = handler;
         this.options = options;
         this.timer = timer;
@@ -179,7 +178,8 @@ final class NioServer implements Server {
                 return;
             }
             EventLoop.applyOptions(accepted, options.connectionOptions());
-            c = new StreamConnection(new SocketTransport(accepted), options.connectionOptions(), timer);
+            c = new StreamConnection(new SocketTransport(accepted), new SerialExecutor(), options.connectionOptions(),
+                    timer);
         } catch (Throwable e) {
             closeQuietly(accepted);
             try {
@@ -240,13 +240,13 @@ final class NioServer implements Server {
     }
 
     @Override
-    public InetSocketAddress localAddress() {
+    public SocketAddress address() {
         return address;
     }
 
     @Override
     public int port() {
-        return address.getPort();
+        return address instanceof InetSocketAddress ip ? ip.getPort() : -1;
     }
 
     @Override

@@ -20,10 +20,10 @@ import java.util.concurrent.Executor;
  * idle hook may run before the thread lets go: the connection uses it to send, in one write, what its callbacks
  * wrote during the batch (as Netty flushes at the end of a read burst), and then to issue its next socket read.
  *
- * <p>The connection's state is confined to this executor: {@link #inRunner()} tells its code whether it may touch
+ * <p>The connection's state is confined to this executor: {@link #inExecutor()} tells its code whether it may touch
  * that state directly or must {@link #execute} a task.
  */
-final class SerialExecutor implements Executor {
+final class SerialExecutor implements ConnectionExecutor {
 
     private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
 
@@ -79,11 +79,10 @@ final class SerialExecutor implements Executor {
     /**
      * Runs {@code task} here if this executor is idle, with the tasks it queues itself and the idle hook, but does
      * not stay for tasks other threads submit meanwhile: those are handed to {@code handoff}, which drains them as
-     * {@link #execute} would. For a thread that must get back to other work soon: a listener's accept thread
-     * starting a handler, any thread calling a connection's operation from outside. If this executor is busy,
-     * {@code task} is queued as by {@link #execute}.
+     * {@link #execute} would. If this executor is busy, {@code task} is queued as by {@link #execute}.
      */
-    void executeThenHandOff(Runnable task, Executor handoff) {
+    @Override
+    public void executeFromOutside(Runnable task, Executor handoff) {
         if (runner == Thread.currentThread() || !PENDING.compareAndSet(this, 0, 1)) {
             execute(task);
             return;
@@ -102,31 +101,25 @@ final class SerialExecutor implements Executor {
         }
     }
 
-    /**
-     * Sets what runs once the tasks queued so far are done, before the running thread lets go: the connection's
-     * flush of the writes its callbacks made, and its next socket read (see {@link #runWhenIdle()}). Set once,
-     * before any task runs.
-     */
-    void idleHook(Runnable hook) {
+    /** Runs before the running thread lets go of the executor, once the tasks queued so far are done. */
+    @Override
+    public void idleHook(Runnable hook) {
         this.idleHook = hook;
     }
 
-    /**
-     * From a running task only: runs {@code task} after the tasks other threads have submitted so far, where
-     * {@link #execute} would run it before them (as soon as the running task is done).
-     */
-    void executeAfterSubmitted(Runnable task) {
+    @Override
+    public void executeAfterSubmitted(Runnable task) {
         remote.offer(task);
         PENDING.getAndAdd(this, 1); // never from 0: the running task is counted until it is done
     }
 
-    /** Whether the calling thread is running this executor's tasks now. */
-    boolean inRunner() {
+    @Override
+    public boolean inExecutor() {
         return runner == Thread.currentThread();
     }
 
-    /** From a running task only: runs the idle hook once the queued tasks are done. */
-    void runWhenIdle() {
+    @Override
+    public void runWhenIdle() {
         idleRequested = true;
     }
 

@@ -1,7 +1,7 @@
 package io.asyncio4j.nio;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousSocketChannel;
@@ -16,13 +16,13 @@ import java.util.concurrent.TimeUnit;
 final class SocketTransport implements ByteTransport {
 
     private final AsynchronousSocketChannel channel;
-    private final InetSocketAddress local;
-    private final InetSocketAddress remote;
+    private final SocketAddress local;
+    private final SocketAddress remote;
 
     SocketTransport(AsynchronousSocketChannel channel) throws IOException {
         this.channel = channel;
-        this.local = (InetSocketAddress) channel.getLocalAddress();
-        this.remote = (InetSocketAddress) channel.getRemoteAddress();
+        this.local = channel.getLocalAddress();
+        this.remote = channel.getRemoteAddress();
     }
 
     @Override
@@ -53,12 +53,12 @@ final class SocketTransport implements ByteTransport {
     }
 
     @Override
-    public InetSocketAddress localAddress() {
+    public SocketAddress localAddress() {
         return local;
     }
 
     @Override
-    public InetSocketAddress remoteAddress() {
+    public SocketAddress remoteAddress() {
         return remote;
     }
 

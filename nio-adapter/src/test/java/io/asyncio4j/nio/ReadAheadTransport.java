@@ -1,7 +1,7 @@
 package io.asyncio4j.nio;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
@@ -185,12 +185,12 @@ final class ReadAheadTransport implements ByteTransport {
     }
 
     @Override
-    public InetSocketAddress localAddress() {
+    public SocketAddress localAddress() {
         return raw.localAddress();
     }
 
     @Override
-    public InetSocketAddress remoteAddress() {
+    public SocketAddress remoteAddress() {
         return raw.remoteAddress();
     }
 

@@ -105,7 +105,7 @@ class ConnectionStormTest {
             Set<Connection> open = ConcurrentHashMap.newKeySet();
             Server server = loop.listen("127.0.0.1", 0, conn -> {
                 accepted.incrementAndGet();
-                acceptedPorts.computeIfAbsent(conn.remoteAddress().getPort(), p -> new AtomicInteger())
+                acceptedPorts.computeIfAbsent(((InetSocketAddress) conn.remoteAddress()).getPort(), p -> new AtomicInteger())
                         .incrementAndGet();
                 open.add(conn);
                 conn.closed().whenComplete((v, e) -> open.remove(conn));
@@ -186,7 +186,7 @@ class ConnectionStormTest {
             Map<Long, Integer> kernel = kernelSockets();
             int port = server.port();
             List<Connection> halfOpen = left.stream().filter(c -> {
-                int client = c.remoteAddress().getPort();
+                int client = ((InetSocketAddress) c.remoteAddress()).getPort();
                 Integer serverSide = kernel.get(tuple(port, client));
                 return serverSide != null && serverSide == TCP_ESTABLISHED && !kernel.containsKey(tuple(client, port));
             }).toList();
@@ -198,7 +198,7 @@ class ConnectionStormTest {
             }
             if (System.nanoTime() - deadline > 0) {
                 List<String> described = left.stream().map(c -> c + " (client port last used by "
-                        + LAST_USE.get(c.remoteAddress().getPort()) + ")").toList();
+                        + LAST_USE.get(((InetSocketAddress) c.remoteAddress()).getPort()) + ")").toList();
                 fail("seed " + SEED + ": " + server.activeConnections() + " server connections still open " + DEADLINE
                         + " after the storm, " + halfOpen.size() + " of them half-open: " + described + "; sockets:\n"
                         + sockets(port));

@@ -10,6 +10,7 @@ import io.asyncio4j.nio.EventLoop;
 
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -299,8 +300,9 @@ public final class ChatServer {
         return text.getBytes(US_ASCII);
     }
 
-    private static String describe(InetSocketAddress address) {
-        return address.getAddress().getHostAddress() + ":" + address.getPort();
+    private static String describe(SocketAddress address) {
+        InetSocketAddress ip = (InetSocketAddress) address;
+        return ip.getAddress().getHostAddress() + ":" + ip.getPort();
     }
 
     /** A client in the room. */

@@ -8,6 +8,7 @@ import sun.misc.Signal;
 
 import java.io.PrintStream;
 import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,7 +92,7 @@ public final class ServerRunner {
      */
     public static int serve(PrintStream out, List<Server> servers, CompletableFuture<Void> stop, Runnable onStop) {
         for (Server s : servers) {
-            out.println("listening on " + HostPort.of(s.localAddress()));
+            out.println("listening on " + HostPort.of((InetSocketAddress) s.address()));
         }
         out.flush();
         CompletableFuture<Void> stopping = stop != null ? stop : new CompletableFuture<>();

@@ -9,6 +9,7 @@ import io.asyncio4j.samples.time.Ctime;
 
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -104,7 +105,8 @@ public final class ClockServer {
                 .exceptionally(failure -> null);
     }
 
-    private static String describe(InetSocketAddress address) {
-        return address.getAddress().getHostAddress() + ":" + address.getPort();
+    private static String describe(SocketAddress address) {
+        InetSocketAddress ip = (InetSocketAddress) address;
+        return ip.getAddress().getHostAddress() + ":" + ip.getPort();
     }
 }

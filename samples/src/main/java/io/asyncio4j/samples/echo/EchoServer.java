@@ -12,6 +12,7 @@ import io.asyncio4j.nio.EventLoop;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 
 /**
@@ -82,7 +83,8 @@ public final class EchoServer {
         return e instanceof IOException && !(e instanceof WriteQueueFullException);
     }
 
-    static String describe(InetSocketAddress address) {
-        return address.getAddress().getHostAddress() + ":" + address.getPort();
+    static String describe(SocketAddress address) {
+        InetSocketAddress ip = (InetSocketAddress) address;
+        return ip.getAddress().getHostAddress() + ":" + ip.getPort();
     }
 }

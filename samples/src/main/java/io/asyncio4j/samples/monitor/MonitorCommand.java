@@ -11,6 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -69,7 +70,7 @@ public final class MonitorCommand implements Callable<Integer> {
                     listening.complete(null);
                 }
             };
-            String target = server.localAddress().getAddress().getHostAddress();
+            String target = ((InetSocketAddress) server.address()).getAddress().getHostAddress();
             CompletableFuture<LatencyMonitor> monitor = listening.thenApply(ready -> LatencyMonitor.start(
                     loop, target, server.port(), job, worker, interval, out));
             AsyncFuture<Void> jobEnded = AsyncFuture.of(monitor)

@@ -6,6 +6,7 @@ import io.asyncio4j.nio.EventLoop;
 
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -67,8 +68,9 @@ public final class PingServer {
         }).join();
     }
 
-    private static String describe(InetSocketAddress address) {
-        return address.getAddress().getHostAddress() + ":" + address.getPort();
+    private static String describe(SocketAddress address) {
+        InetSocketAddress ip = (InetSocketAddress) address;
+        return ip.getAddress().getHostAddress() + ":" + ip.getPort();
     }
 
     /** Decodes a stream of chunks as UTF-8, carrying a character split between two chunks over to the next. */

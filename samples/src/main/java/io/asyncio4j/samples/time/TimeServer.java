@@ -5,6 +5,7 @@ import io.asyncio4j.nio.EventLoop;
 
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +50,8 @@ public final class TimeServer {
         return servers;
     }
 
-    static String describe(InetSocketAddress address) {
-        return address.getAddress().getHostAddress() + ":" + address.getPort();
+    static String describe(SocketAddress address) {
+        InetSocketAddress ip = (InetSocketAddress) address;
+        return ip.getAddress().getHostAddress() + ":" + ip.getPort();
     }
 }

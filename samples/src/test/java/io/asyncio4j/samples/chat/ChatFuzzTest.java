@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -63,7 +64,7 @@ class ChatFuzzTest {
         try {
             for (int i = 0; i < CLIENTS; i++) {
                 clients[i] = await(LOOP.connect("127.0.0.1", chat.server().port()));
-                names[i] = "127.0.0.1:" + clients[i].localAddress().getPort();
+                names[i] = "127.0.0.1:" + ((InetSocketAddress) clients[i].localAddress()).getPort();
                 // Read before anyone sends: the welcome is written once the client is in the room.
                 assertThat(nextLine(clients[i])).startsWith("* welcome " + names[i] + " (");
             }

@@ -263,7 +263,7 @@ class ChatServerTest {
     }
 
     private static String name(Connection conn) {
-        return "127.0.0.1:" + conn.localAddress().getPort();
+        return "127.0.0.1:" + ((InetSocketAddress) conn.localAddress()).getPort();
     }
 
     private static String next(Connection conn) throws Exception {

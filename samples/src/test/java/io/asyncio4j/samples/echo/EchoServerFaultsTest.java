@@ -70,7 +70,7 @@ class EchoServerFaultsTest {
     void resetWhileTheServerIsBlockedEchoingToAClientThatDoesNotRead() throws IOException {
         try (SocketChannel ch = SocketChannel.open()) {
             ch.setOption(StandardSocketOptions.SO_RCVBUF, 8 * 1024);
-            ch.connect(server.localAddress());
+            ch.connect(server.address());
             ch.configureBlocking(false);
             // Send until both directions are full: the server's echo waits on a client that reads nothing.
             ByteBuffer data = ByteBuffer.allocate(64 * 1024);

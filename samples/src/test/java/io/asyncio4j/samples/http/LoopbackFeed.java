@@ -82,7 +82,7 @@ final class LoopbackFeed implements AutoCloseable, AfterAllCallback {
             if (c == null) {
                 throw new AssertionError("no connection accepted within " + WAIT_SECONDS + " s");
             }
-            if (c.remoteAddress().getPort() == clientPort) {
+            if (((InetSocketAddress) c.remoteAddress()).getPort() == clientPort) {
                 return c;
             }
             c.abort();

@@ -166,7 +166,7 @@ class HttpServerFaultsTest {
                 StaticFileServer.Settings.defaults().withTimeouts(TIMEOUT, TIMEOUT).withStallTimeout(TIMEOUT));
         try (Socket s = new Socket()) {
             s.setReceiveBufferSize(16 * 1024);
-            s.connect(stalling.server().localAddress());
+            s.connect(stalling.server().address());
             s.getOutputStream().write("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
             awaitTrue("the connection is served", () -> stalling.server().activeConnections() == 1);
             awaitTrue("the server closed the stalled download", () -> stalling.server().activeConnections() == 0);
@@ -181,7 +181,7 @@ class HttpServerFaultsTest {
                 StaticFileServer.Settings.defaults().withTimeouts(TIMEOUT, TIMEOUT).withStallTimeout(TIMEOUT));
         try (Socket s = new Socket()) {
             s.setReceiveBufferSize(16 * 1024);
-            s.connect(stalling.server().localAddress());
+            s.connect(stalling.server().address());
             s.getOutputStream().write("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
             awaitTrue("the connection is served", () -> stalling.server().activeConnections() == 1);
             // A slow-read attack: the response is never read, but a byte every 50 ms keeps the input side busy.

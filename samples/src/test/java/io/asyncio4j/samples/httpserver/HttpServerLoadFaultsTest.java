@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,7 +83,7 @@ class HttpServerLoadFaultsTest {
             Baseline baseline = Baseline.take(loop.timer());
             long baseHeap = usedHeapAfterGc();
             long cap = baseHeap + CLIENTS * (QUEUE_CAP + CHUNK + 32 * 1024);
-            try (ClientCrowd crowd = ClientCrowd.connect(server.server().localAddress(), CLIENTS)) {
+            try (ClientCrowd crowd = ClientCrowd.connect((InetSocketAddress) server.server().address(), CLIENTS)) {
                 for (SocketChannel ch : crowd.channels) {
                     ClientCrowd.send(ch, "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n");
                 }
@@ -122,7 +123,7 @@ class HttpServerLoadFaultsTest {
             String line = "GET /hello.txt HTTP/1.1\r\n";
             String headers = "Host: x\r\nX-Slow: " + "a".repeat(4000);
             int normalServed = 0;
-            try (ClientCrowd crowd = ClientCrowd.connect(server.server().localAddress(), CLIENTS)) {
+            try (ClientCrowd crowd = ClientCrowd.connect((InetSocketAddress) server.server().address(), CLIENTS)) {
                 String[] script = new String[CLIENTS];
                 int[] sent = new int[CLIENTS];
                 StringBuilder[] received = new StringBuilder[CLIENTS];
