@@ -24,7 +24,7 @@ import java.util.function.IntFunction;
  * the connection stops reading from the socket and TCP pushes back on the peer. One read operation may be pending
  * at a time: a second one started before the first completes fails with an {@link IllegalStateException}.
  * Buffered bytes are returned before a stream error or the end of the stream is reported. Every read that searches
- * takes a limit.
+ * takes a limit, except {@link #skipLine()}, which holds nothing: it drops bytes as they arrive.
  * <pre>{@code
  * conn.readLine(8192, US_ASCII)                          // "GET / HTTP/1.1", or null once the peer is done
  * conn.readExactly(4).thenCompose(len ->                 // a length-prefixed record
@@ -51,6 +51,10 @@ import java.util.function.IntFunction;
  *       its {@code null} completes the read with {@code null}</td></tr>
  *   <tr><td>{@link #readToEnd(int)}</td><td>everything received: the end of the stream is its normal
  *       end</td></tr>
+ *   <tr><td>{@link #skip(long)}</td><td>fails with {@link IncompleteReadException} carrying the bytes that
+ *       arrived</td></tr>
+ *   <tr><td>{@link #skipLine()}</td><td>the count dropped before the end (0 if none), then the next read sees
+ *       the end</td></tr>
  * </table>
  * A failed stream (a reset, an I/O error) fails every form with the error, after the buffered bytes.
  *
@@ -65,7 +69,8 @@ import java.util.function.IntFunction;
  *       already taken from the connection's buffer, or copied into the caller's, are put back at the front, and the
  *       next read returns them and what arrived meanwhile. The caller's buffer ({@link #read(ByteBuffer)},
  *       {@link #read(int, IntFunction)}) is let go of, its position put back, before any dependent sees the
- *       outcome, so a dependent may reuse it at once. (The read from the socket itself is never cancelled.)</li>
+ *       outcome, so a dependent may reuse it at once. (The read from the socket itself is never cancelled.) The one
+ *       exception is {@link #skipLine()}: what it dropped before the give-up stays dropped.</li>
  *   <li>a write still queued leaves the queue; one the socket has started to send aborts the connection, since the
  *       peer would otherwise see a truncated message;</li>
  *   <li>a drain stops waiting; a connect closes its socket.</li>

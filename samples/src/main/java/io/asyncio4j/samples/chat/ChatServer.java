@@ -65,7 +65,6 @@ public final class ChatServer {
     public static final Duration KICK_FLUSH_DEADLINE = Duration.ofSeconds(5);
 
     private static final int LINE_LIMIT = MAX_LINE_BYTES + 2;   // room for the CRLF
-    private static final byte[] LF = {'\n'};
     private static final byte[] TOO_LONG =
             ascii("* line too long (limit " + MAX_LINE_BYTES + " bytes), not sent\r\n");
     private static final byte[] TOO_FAR_BEHIND = ascii("* you are too far behind; disconnecting\r\n");
@@ -170,8 +169,8 @@ public final class ChatServer {
                             List<Member> behind = relay(me, line);
                             return behind.isEmpty() ? AsyncFuture.completed(true) : waitForRoom(behind);
                         })
-                        .exceptionallyCompose(failure -> Async.unwrap(failure) instanceof LimitOverrunException o
-                                ? skipLongLine(me, o)
+                        .exceptionallyCompose(failure -> Async.unwrap(failure) instanceof LimitOverrunException
+                                ? skipLongLine(me)
                                 : AsyncFuture.completed(false)))  // reset, or closed because it was kicked
                 .whenComplete((done, failure) -> leave(me));
     }
@@ -269,31 +268,13 @@ public final class ChatServer {
     }
 
     /**
-     * Tells the sender its line is too long and drops the line: the overrun's bytes, then, unless they ended
-     * with the line's LF, the rest up to the next LF.
+     * Tells the sender its line is too long and drops the line, up to and including its LF.
      *
      * @return a future of whether the connection is still readable
      */
-    private static AsyncFuture<Boolean> skipLongLine(Member sender, LimitOverrunException overrun) {
-        Connection conn = sender.conn;
-        conn.write(TOO_LONG);
-        long[] toDrop = {overrun.consumed()};
-        boolean[] readable = {true};
-        return Async.whileTrue(() -> conn.readExactly((int) toDrop[0]).thenCompose(dropped ->
-                        dropped.length > 0 && dropped[dropped.length - 1] == '\n'
-                                ? AsyncFuture.completed(false)                 // the line ended in there
-                                : conn.readUntil(LF, LINE_LIMIT).handle((tail, failure) -> {
-                                    if (failure == null) {
-                                        return false;                          // its tail, dropped
-                                    }
-                                    if (Async.unwrap(failure) instanceof LimitOverrunException more) {
-                                        toDrop[0] = more.consumed();           // still no end: drop more
-                                        return true;
-                                    }
-                                    readable[0] = false;
-                                    return false;
-                                })))
-                .handle((done, failure) -> failure == null && readable[0]);
+    private static AsyncFuture<Boolean> skipLongLine(Member sender) {
+        sender.conn.write(TOO_LONG);
+        return sender.conn.skipLine().handle((dropped, failure) -> failure == null);
     }
 
     private static byte[] ascii(String text) {
