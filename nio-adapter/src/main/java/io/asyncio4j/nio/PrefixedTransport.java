@@ -1,8 +1,5 @@
 package io.asyncio4j.nio;
 
-import java.io.IOException;
-import java.net.SocketAddress;
-import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.CompletionHandler;
 import java.nio.channels.ReadPendingException;
@@ -11,14 +8,14 @@ import java.nio.channels.ReadPendingException;
  * The transport a hand-over gives the next layer (StartTLS, a protocol switch): it reads first the raw bytes the
  * connection had received but not read, then the outcome of the raw read that was in flight at the switch (waiting
  * for it, never cancelling it), then from the transport underneath, so that the new layer sees the raw stream
- * without a byte lost or out of order. Writes, and everything else, go straight to the transport underneath.
+ * without a byte lost or out of order. Writes, and everything else, go straight to the transport underneath
+ * ({@link ForwardingTransport}).
  *
  * <p>Reads may come from any thread; the earlier read's outcome arrives on the connection's executor. Once the
  * prefix is served and the earlier read is over, reads pass straight through.
  */
-final class PrefixedTransport implements ByteTransport {
+final class PrefixedTransport extends ForwardingTransport {
 
-    private final ByteTransport lower;
     /** Guarded by this: the raw bytes not read yet, {@code null} once served. */
     private ByteBuffer prefix;
     /** Guarded by this: the stream underneath ended, or failed, after the prefix. */
@@ -35,7 +32,7 @@ final class PrefixedTransport implements ByteTransport {
 
     PrefixedTransport(ByteTransport lower, ByteBuffer unread, boolean ended, Throwable failure,
                       boolean earlierReadInFlight) {
-        this.lower = lower;
+        super(lower);
         this.prefix = unread.hasRemaining() ? unread : null;
         this.ended = ended;
         this.failure = failure;
@@ -134,46 +131,5 @@ final class PrefixedTransport implements ByteTransport {
         } else {
             handler.completed(n, attachment);
         }
-    }
-
-    @Override
-    public <A> void write(ByteBuffer src, A attachment, CompletionHandler<Integer, ? super A> handler) {
-        lower.write(src, attachment, handler);
-    }
-
-    @Override
-    public <A> void write(ByteBuffer[] srcs, int offset, int length, A attachment,
-                          CompletionHandler<Long, ? super A> handler) {
-        lower.write(srcs, offset, length, attachment, handler);
-    }
-
-    @Override
-    public void shutdownOutput() throws IOException {
-        lower.shutdownOutput();
-    }
-
-    @Override
-    public void close() throws IOException {
-        lower.close();
-    }
-
-    @Override
-    public SocketAddress localAddress() {
-        return lower.localAddress();
-    }
-
-    @Override
-    public SocketAddress remoteAddress() {
-        return lower.remoteAddress();
-    }
-
-    @Override
-    public <T> T getOption(SocketOption<T> option) throws IOException {
-        return lower.getOption(option);
-    }
-
-    @Override
-    public <T> void setOption(SocketOption<T> option, T value) throws IOException {
-        lower.setOption(option, value);
     }
 }
