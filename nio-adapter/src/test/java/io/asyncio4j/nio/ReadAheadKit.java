@@ -32,6 +32,7 @@ final class ReadAheadKit implements TransportKit {
     @Override
     public void start() {
         loop = EventLoop.builder().name("read-ahead-kit").ioThreads(2).threadStackSize(256 * 1024).build();
+        LoopFixture.startWorkers(loop, 2); // before any test counts threads
     }
 
     @Override
