@@ -45,7 +45,8 @@ class ConformanceMatrixTest {
             ran.add(List.of(c.getSuperclass(), kit));
         }
         assertThat(suites).as("suites").isNotEmpty();
-        assertThat(kits).as("kits").contains(NioSocketKit.class, MemoryKit.class, ReadAheadKit.class);
+        assertThat(kits).as("kits").contains(NioSocketKit.class, MemoryKit.class, ReadAheadKit.class,
+                LoopThreadKit.class);
         List<String> missing = new ArrayList<>();
         for (Class<?> suite : suites) {
             for (Class<?> kit : kits) {

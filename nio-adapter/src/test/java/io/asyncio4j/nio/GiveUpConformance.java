@@ -51,7 +51,9 @@ abstract class GiveUpConformance extends ConformanceFixture {
         UNTIL(c -> c.readUntil(new byte[] {'!'}, 100)),
         LINE(c -> c.readLine(100)),
         LINE_TEXT(c -> c.readLine(100, US_ASCII)),
-        FRAME(c -> c.readFrame(GiveUpConformance::fiveByteFrame, 100));
+        FRAME(c -> c.readFrame(GiveUpConformance::fiveByteFrame, 100)),
+        SKIP(c -> c.skip(5)),
+        SKIP_LINE(Connection::skipLine);
 
         final Function<Connection, AsyncFuture<?>> start;
 

@@ -8,6 +8,7 @@ import io.asyncio4j.ServerOptions;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /** Helpers shared by the adapter's tests: one loop per test class, servers on port 0, bounded waits. */
@@ -40,6 +41,23 @@ final class LoopFixture {
 
     static Connection connect(EventLoop loop, Server server) {
         return await(loop.connect("127.0.0.1", server.port()));
+    }
+
+    /**
+     * Starts all {@code workers} worker threads of {@code loop} now, so that a test counting threads does not see one
+     * start late: the pool adds a thread for each task it is given until it has them all.
+     */
+    static void startWorkers(EventLoop loop, int workers) {
+        CompletableFuture<Void> ran = new CompletableFuture<>();
+        AtomicInteger left = new AtomicInteger(workers);
+        for (int i = 0; i < workers; i++) {
+            loop.timer().execute(() -> {
+                if (left.decrementAndGet() == 0) {
+                    ran.complete(null);
+                }
+            });
+        }
+        await(ran);
     }
 
     /** Waits for a condition that other threads make true, failing after {@link #WAIT}. */

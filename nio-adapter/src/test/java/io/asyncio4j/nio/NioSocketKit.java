@@ -32,6 +32,7 @@ final class NioSocketKit implements TransportKit {
     @Override
     public void start() {
         loop = EventLoop.builder().name("nio-kit").ioThreads(2).threadStackSize(256 * 1024).build();
+        LoopFixture.startWorkers(loop, 2); // before any test counts threads
     }
 
     @Override

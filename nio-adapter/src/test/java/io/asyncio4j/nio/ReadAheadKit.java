@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,10 +26,13 @@ final class ReadAheadKit implements TransportKit {
      * the listener's, and setting one at all turns off the kernel's tuning of it, so only a test that asks gets one.
      */
     private final Map<Integer, ServerSocket> listeners = new HashMap<>();
+    /** The layer under each open connection. */
+    private final Map<StreamConnection, ReadAheadTransport> layers = new ConcurrentHashMap<>();
 
     @Override
     public void start() {
         loop = EventLoop.builder().name("read-ahead-kit").ioThreads(2).threadStackSize(256 * 1024).build();
+        LoopFixture.startWorkers(loop, 2); // before any test counts threads
     }
 
     @Override
@@ -68,10 +72,16 @@ final class ReadAheadKit implements TransportKit {
             channel.close();
             throw e;
         }
-        StreamConnection connection = new StreamConnection(
-                new ReadAheadTransport(new SocketTransport(channel)), options, loop.timer());
+        ReadAheadTransport layer = new ReadAheadTransport(new SocketTransport(channel));
+        StreamConnection connection = new StreamConnection(layer, options, loop.timer());
+        layers.put(connection, layer);
         connection.start();
-        return new Pair(connection, new SocketPeer(peer), () -> { });
+        return new Pair(connection, new SocketPeer(peer), () -> layers.remove(connection));
+    }
+
+    /** The layer under {@code connection}, one of this kit's still open, for tests of the layer itself. */
+    ReadAheadTransport layerOf(StreamConnection connection) {
+        return layers.get(connection);
     }
 
     @Override

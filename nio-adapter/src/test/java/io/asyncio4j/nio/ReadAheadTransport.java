@@ -43,6 +43,11 @@ final class ReadAheadTransport implements ByteTransport {
         readAhead();
     }
 
+    /** How many bytes it has read ahead that the connection has not taken yet. */
+    synchronized int aheadBytes() {
+        return ahead.position();
+    }
+
     /** Issues the raw read unless one is in flight, the stream is over, or the buffer is full. */
     private void readAhead() {
         synchronized (this) {

@@ -229,6 +229,8 @@ abstract class ReadFrameConformance extends ConformanceFixture {
             return text(m);
         });
         AsyncFuture<String> read = conn.readFrame(decoder, 10);
+        // The read starts on the connection's executor, which may be another thread's.
+        eventually("the read started", () -> !decoder.offered.isEmpty());
         assertThat(decoder.offered).as("offered the buffered bytes when the read starts").containsExactly("ab");
         sendAndWait("cde".getBytes(US_ASCII), 5);
         assertThat(read).isNotDone();

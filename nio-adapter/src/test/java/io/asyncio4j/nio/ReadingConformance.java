@@ -1,6 +1,8 @@
 package io.asyncio4j.nio;
 
 import io.asyncio4j.AsyncFuture;
+import io.asyncio4j.ConnectionOptions;
+import io.asyncio4j.FrameDecoder;
 import io.asyncio4j.IncompleteReadException;
 import io.asyncio4j.LimitOverrunException;
 import org.junit.jupiter.api.BeforeEach;
@@ -9,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -174,6 +177,56 @@ abstract class ReadingConformance extends ConformanceFixture {
     void readLineDecodesWithTheGivenCharset() throws Exception {
         peer.write("ünïcödé\n".getBytes(StandardCharsets.UTF_8));
         assertThat(await(conn.readLine(100, StandardCharsets.UTF_8))).isEqualTo("ünïcödé");
+    }
+
+    @Test
+    void theEndOfTheStreamComesAfterTheBytesThatArrivedWhileNobodyRead() throws Exception {
+        open(ConnectionOptions.defaults().withReadHighWatermark(1)); // stops reading at the first byte buffered
+        send("the tail");
+        peer.shutdownOutput();
+        assertThat(new String(await(conn.readToEnd(64)), US_ASCII)).isEqualTo("the tail");
+        assertThat(await(conn.readLine(64))).isNull();
+    }
+
+    @Test
+    void everyReadFormInTurnTakesItsBytesInStreamOrder() throws Exception {
+        FrameDecoder<String> lengthPrefixed = (b, end) -> {
+            if (!b.hasRemaining() || b.remaining() < 1 + (b.get(b.position()) & 0xff)) {
+                return null;
+            }
+            byte[] body = new byte[b.get() & 0xff];
+            b.get(body);
+            return new String(body, US_ASCII);
+        };
+        send("chunk|into|alloc|exact|until;line\r\n\u0003abcskipmelong line to skip\nrest");
+        peer.shutdownOutput();
+
+        assertThat(text(await(conn.read(6)))).isEqualTo("chunk|");
+        ByteBuffer dst = ByteBuffer.allocate(5);
+        assertThat(await(conn.read(dst))).isEqualTo(5);
+        assertThat(text(dst.flip())).isEqualTo("into|");
+        assertThat(text(await(conn.read(6, ByteBuffer::allocate)))).isEqualTo("alloc|");
+        assertThat(new String(await(conn.readExactly(6)), US_ASCII)).isEqualTo("exact|");
+        assertThat(new String(await(conn.readUntil(";".getBytes(US_ASCII), 64)), US_ASCII)).isEqualTo("until;");
+        assertThat(await(conn.readLine(64, US_ASCII))).isEqualTo("line");
+        assertThat(await(conn.readFrame(lengthPrefixed, 64))).isEqualTo("abc");
+        await(conn.skip(6));
+        assertThat(await(conn.skipLine())).isEqualTo(18);
+        assertThat(await(conn.readToEnd(64, US_ASCII))).isEqualTo("rest");
+        assertThat(await(conn.read(8)).hasRemaining()).isFalse();
+    }
+
+    @Test
+    void aReadThatWaitedCompletesOnTheConnectionsExecutor() throws Exception {
+        CompletableFuture<Boolean> onExecutor = new CompletableFuture<>();
+        AsyncFuture<byte[]> line = conn.readLine(64);
+        line.thenRun(() -> onExecutor.complete(((ConnectionExecutor) conn.executor()).inExecutor()));
+        send("from afar\n");
+        // The callback is awaited first: a get() on the line could run it on this thread.
+        assertThat(await(onExecutor)).isTrue();
+        assertThat(new String(await(line), US_ASCII)).isEqualTo("from afar");
+        send("and more\n");
+        assertThat(await(conn.readLine(64, US_ASCII))).isEqualTo("and more");
     }
 
     @Test

@@ -1,29 +1,32 @@
 package io.asyncio4j.nio;
 
 import io.asyncio4j.AsyncFuture;
-import io.asyncio4j.ConnectionOptions;
 import io.asyncio4j.IncompleteReadException;
 import io.asyncio4j.LimitOverrunException;
-import io.asyncio4j.combinators.AsyncTimer;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static io.asyncio4j.nio.LoopFixture.await;
-import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** {@code skip(n)} and {@code skipLine()}: what they drop, waiting, the end of the stream, and giving them up. */
-class SkipTest extends AcceptedConnectionFixture {
+/**
+ * {@code skip(n)} and {@code skipLine()}, the reads that drop bytes: what they drop, waiting, the end of the
+ * stream, lines longer than any limit, and giving them up (a skip puts back what it held, a line skip keeps dropped
+ * what it dropped before its newline came).
+ */
+abstract class SkipConformance extends ConformanceFixture {
 
-    SkipTest() {
-        super(false);
+    SkipConformance(TransportKit kit) {
+        super(kit);
     }
 
-    private static String text(byte[] b) {
-        return new String(b, US_ASCII);
+    @BeforeEach
+    void openConnection() throws Exception {
+        open();
     }
 
     @Test
@@ -48,6 +51,11 @@ class SkipTest extends AcceptedConnectionFixture {
         send("ab");
         await(conn.skip(0));
         assertThat(text(await(conn.readExactly(2)))).isEqualTo("ab");
+    }
+
+    @Test
+    void skipOfANegativeCountIsRefused() {
+        assertThatThrownBy(() -> conn.skip(-1)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -83,12 +91,12 @@ class SkipTest extends AcceptedConnectionFixture {
     @Test
     void aSkipGivenUpAfterItsBytesWereTakenPutsThemBack() throws Exception {
         sendAndWait("abcdef", 6);
-        CompletableFuture<Boolean> cancelled = new CompletableFuture<>();
-        conn.executor().execute(() -> {
-            AsyncFuture<Void> skipped = conn.skip(4);  // claimed here; its delivery is queued behind this task
-            cancelled.complete(skipped.cancel(false));
+        AtomicReference<Boolean> cancelled = new AtomicReference<>();
+        inCallback(conn, () -> {
+            AsyncFuture<Void> skipped = conn.skip(4); // claimed here; its delivery is queued behind this task
+            cancelled.set(skipped.cancel(false));
         });
-        assertThat(await(cancelled)).isTrue();
+        assertThat(cancelled).hasValue(true);
         assertThat(text(await(conn.readExactly(6)))).isEqualTo("abcdef");
     }
 
@@ -100,13 +108,24 @@ class SkipTest extends AcceptedConnectionFixture {
     }
 
     @Test
+    void skipLineWaitsForItsNewline() throws Exception {
+        AsyncFuture<Long> skipped = conn.skipLine();
+        send("no newline yet");
+        assertThat(skipped).isNotDone();
+        send(", now\nnext\n");
+        assertThat(await(skipped)).isEqualTo(20);
+        assertThat(text(await(conn.readLine(64)))).isEqualTo("next");
+    }
+
+    @Test
     void skipLineDropsTheRestOfALineThatOverranReadLine() throws Exception {
         byte[] longLine = new byte[1_000_000];
         Arrays.fill(longLine, (byte) 'x');
+        Peer to = peer;
         Thread writer = new Thread(() -> {
             try {
-                send(longLine);
-                send("\nnext\n");
+                to.write(longLine);
+                to.write("\nnext\n");
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
@@ -128,25 +147,25 @@ class SkipTest extends AcceptedConnectionFixture {
     }
 
     @Test
-    void aSkipLineGivenUpBeforeItsNewlineLeavesDroppedWhatArrivedBefore() {
-        MemoryTransport transport = new MemoryTransport();
-        StreamConnection c = new StreamConnection(transport, ConnectionOptions.defaults(), AsyncTimer.shared());
-        c.start();
-        AsyncFuture<Long> skipped = c.skipLine();
-        byte[] first = "dropped ".getBytes(US_ASCII);
-        transport.deliver(first, 0, first.length);               // the skip drops these as they arrive
-        assertThat(skipped.cancel(false)).isTrue();
-        byte[] second = "kept\n".getBytes(US_ASCII);
-        transport.deliver(second, 0, second.length);
-        assertThat(text(await(c.readLine(64)))).isEqualTo("kept");
+    void aSkipLineGivenUpBeforeItsNewlineLeavesDroppedWhatItHadDropped() throws Exception {
+        sendAndWait("dropped ", 8);
+        AtomicReference<Boolean> cancelled = new AtomicReference<>();
+        inCallback(conn, () -> {
+            AsyncFuture<Long> skipped = conn.skipLine(); // drops the 8 bytes here, then waits for its newline
+            cancelled.set(skipped.cancel(false));
+        });
+        assertThat(cancelled).hasValue(true);
+        assertThat(buffered()).isZero();
+        send("kept\n");
+        assertThat(text(await(conn.readLine(64)))).isEqualTo("kept");
     }
 
     @Test
     void aSkipLineGivenUpAfterFindingItsNewlinePutsTheLineBack() throws Exception {
         sendAndWait("abc\ndef", 7);
-        CompletableFuture<Boolean> cancelled = new CompletableFuture<>();
-        conn.executor().execute(() -> cancelled.complete(conn.skipLine().cancel(false)));
-        assertThat(await(cancelled)).isTrue();
+        AtomicReference<Boolean> cancelled = new AtomicReference<>();
+        inCallback(conn, () -> cancelled.set(conn.skipLine().cancel(false)));
+        assertThat(cancelled).hasValue(true);
         assertThat(text(await(conn.readLine(64)))).isEqualTo("abc");
     }
 }
