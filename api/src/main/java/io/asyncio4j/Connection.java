@@ -115,9 +115,9 @@ import java.util.function.IntFunction;
  *
  * <p>A connection's state belongs to its executor, as a Netty channel's belongs to its event loop, and nothing in
  * it is locked. An operation called from one of the connection's callbacks takes effect at once; one called from
- * another thread is handed to the executor, where it runs on the calling thread if the executor is idle (that
- * thread runs its own operation there, not the connection's other work), else after the callbacks it is running,
- * in call order with that thread's other calls. A {@link #close()} or {@link #shutdownOutput()} called from a
+ * another thread is handed to the executor, in call order with that thread's other calls: on a NIO.2 socket it
+ * runs on the calling thread if the executor is idle (that thread runs its own operation there, not the
+ * connection's other work), else after the callbacks the executor is running. A {@link #close()} or {@link #shutdownOutput()} called from a
  * callback takes effect after the writes other threads made before it. Whatever the thread, the cap on queued
  * output ({@link WriteQueueFullException}), a closed connection and a shut-down output are checked on the calling
  * thread, before the operation returns; {@link #isOpen()} is false as soon as {@code close} or {@code abort}
@@ -423,9 +423,11 @@ public interface Connection {
 
     /**
      * Returns the executor this connection completes its futures on: tasks given to it run one at a time, in
-     * order, never concurrently with this connection's callbacks. A task runs on the calling thread if the executor
-     * is idle, else after the running task, on the thread running it; it must not block. Use it with the
-     * {@code Async} forms of {@code CompletableFuture} to run work serialized with the connection.
+     * order, never concurrently with this connection's callbacks; a task must not block. Which thread runs it is
+     * the transport's: on the NIO.2 sockets of today's event loop, the calling thread if the executor is idle, else
+     * the thread running the current task, after it; a transport whose executor is a loop thread runs every task
+     * there. Use it with the {@code Async} forms of {@code CompletableFuture} to run work serialized with the
+     * connection.
      *
      * @return the connection's serial executor
      */

@@ -1,8 +1,6 @@
 package io.asyncio4j.nio;
 
 import java.io.IOException;
-import java.net.SocketAddress;
-import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
@@ -17,12 +15,11 @@ import java.nio.channels.ReadPendingException;
  * bytes, it never cancels a read. The end of the stream and a failure reach the connection after the bytes that came
  * before them; writes and the rest pass straight through.
  */
-final class ReadAheadTransport implements ByteTransport {
+final class ReadAheadTransport extends ForwardingTransport {
 
     private static final int RAW_READ = 16 * 1024;
     private static final int CAPACITY = 64 * 1024;
 
-    private final ByteTransport raw;
     private final ByteBuffer rawBuffer = ByteBuffer.allocateDirect(RAW_READ);
     private final RawCompletion rawCompletion = new RawCompletion();
 
@@ -39,7 +36,7 @@ final class ReadAheadTransport implements ByteTransport {
 
     /** Starts reading {@code raw} at once, before anyone reads this transport. */
     ReadAheadTransport(ByteTransport raw) {
-        this.raw = raw;
+        super(raw);
         readAhead();
     }
 
@@ -58,7 +55,7 @@ final class ReadAheadTransport implements ByteTransport {
             rawBuffer.clear().limit(Math.min(RAW_READ, ahead.remaining()));
         }
         try {
-            raw.read(rawBuffer, null, rawCompletion);
+            lower.read(rawBuffer, null, rawCompletion);
         } catch (RuntimeException e) {
             rawCompletion.failed(e, null);
         }
@@ -153,22 +150,6 @@ final class ReadAheadTransport implements ByteTransport {
     }
 
     @Override
-    public <A> void write(ByteBuffer src, A attachment, CompletionHandler<Integer, ? super A> handler) {
-        raw.write(src, attachment, handler);
-    }
-
-    @Override
-    public <A> void write(ByteBuffer[] srcs, int offset, int length, A attachment,
-                          CompletionHandler<Long, ? super A> handler) {
-        raw.write(srcs, offset, length, attachment, handler);
-    }
-
-    @Override
-    public void shutdownOutput() throws IOException {
-        raw.shutdownOutput();
-    }
-
-    @Override
     public void close() throws IOException {
         Served failed = null;
         synchronized (this) {
@@ -181,7 +162,7 @@ final class ReadAheadTransport implements ByteTransport {
             }
         }
         try {
-            raw.close();
+            lower.close();
         } finally {
             if (failed != null) {
                 failed.complete();
@@ -189,23 +170,4 @@ final class ReadAheadTransport implements ByteTransport {
         }
     }
 
-    @Override
-    public SocketAddress localAddress() {
-        return raw.localAddress();
-    }
-
-    @Override
-    public SocketAddress remoteAddress() {
-        return raw.remoteAddress();
-    }
-
-    @Override
-    public <T> T getOption(SocketOption<T> option) throws IOException {
-        return raw.getOption(option);
-    }
-
-    @Override
-    public <T> void setOption(SocketOption<T> option, T value) throws IOException {
-        raw.setOption(option, value);
-    }
 }

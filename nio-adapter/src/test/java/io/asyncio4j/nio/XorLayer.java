@@ -1,8 +1,5 @@
 package io.asyncio4j.nio;
 
-import java.io.IOException;
-import java.net.SocketAddress;
-import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.CompletionHandler;
 
@@ -10,14 +7,12 @@ import java.nio.channels.CompletionHandler;
  * A toy encoding layer for hand-over tests: every byte is XORed with {@link #KEY} on its way in and out, so bytes
  * read through the wrong layer come out garbled.
  */
-final class XorLayer implements ByteTransport {
+final class XorLayer extends ForwardingTransport {
 
     static final byte KEY = 0x5a;
 
-    private final ByteTransport lower;
-
     XorLayer(ByteTransport lower) {
-        this.lower = lower;
+        super(lower);
     }
 
     static byte[] encode(byte[] plain) {
@@ -94,35 +89,5 @@ final class XorLayer implements ByteTransport {
                 handler.failed(e, a);
             }
         });
-    }
-
-    @Override
-    public void shutdownOutput() throws IOException {
-        lower.shutdownOutput();
-    }
-
-    @Override
-    public void close() throws IOException {
-        lower.close();
-    }
-
-    @Override
-    public SocketAddress localAddress() {
-        return lower.localAddress();
-    }
-
-    @Override
-    public SocketAddress remoteAddress() {
-        return lower.remoteAddress();
-    }
-
-    @Override
-    public <T> T getOption(SocketOption<T> option) throws IOException {
-        return lower.getOption(option);
-    }
-
-    @Override
-    public <T> void setOption(SocketOption<T> option, T value) throws IOException {
-        lower.setOption(option, value);
     }
 }
