@@ -207,11 +207,13 @@ public final class Timeout {
             cancelRequested = true;
             b = body;
         }
-        finish();
+        // The body's cancellation runs first, so whether the deadline had passed is decided when the body has let
+        // go, as asyncio decides in __aexit__, not before.
         if (b != null) {
             b.cancel(false);
         }
         // else: start() has not returned the scope's future yet, so nobody but the body can have cancelled it.
+        finish();
     }
 
     private void bodyDone(Object value, Throwable failure) {
