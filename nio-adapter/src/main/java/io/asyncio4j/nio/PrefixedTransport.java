@@ -46,6 +46,10 @@ final class PrefixedTransport extends ForwardingTransport {
             lower.read(dst, attachment, handler);
             return;
         }
+        if (!dst.hasRemaining()) {
+            handler.completed(0, attachment); // as a socket does: nothing asked, nothing taken from the prefix
+            return;
+        }
         int n;
         Throwable f;
         synchronized (this) {
@@ -87,7 +91,7 @@ final class PrefixedTransport extends ForwardingTransport {
                 ended = true;
             } else {
                 buffer.flip();
-                prefix = buffer.hasRemaining() ? buffer : null;
+                prefix = append(prefix, buffer);
             }
             handler = waitingHandler;
             if (handler == null) {
@@ -107,6 +111,22 @@ final class PrefixedTransport extends ForwardingTransport {
         } else {
             complete(handler, attachment, served, f);
         }
+    }
+
+    /**
+     * The bytes of the earlier read go after what is left of the prefix: the new layer may have read only part of it
+     * by the time the earlier read completes.
+     */
+    private static ByteBuffer append(ByteBuffer prefix, ByteBuffer more) {
+        if (!more.hasRemaining()) {
+            return prefix;
+        }
+        if (prefix == null) {
+            return more;
+        }
+        ByteBuffer joined = ByteBuffer.allocate(prefix.remaining() + more.remaining());
+        joined.put(prefix).put(more).flip();
+        return joined;
     }
 
     /** Under the lock: copies prefix bytes into {@code dst}; their count, -1 at the end, or 0 for neither. */

@@ -444,8 +444,8 @@ final class StreamConnection implements Connection {
     }
 
     private void requestHandover(Handover h) {
-        if (state == CLOSED) {
-            h.fail(closeCause);
+        if (state != OPEN) {
+            h.fail(state == CLOSED ? closeCause : closedFailure());
         } else if (handover != null || reads.readerWaiting()) {
             h.fail(new IllegalStateException(handover != null
                     ? "a transport hand-over is already under way" : "a read is pending: hand over between reads"));
@@ -459,7 +459,9 @@ final class StreamConnection implements Connection {
     /** On the executor: carries out the waiting hand-over once the output is sent. */
     private void handOverIfFlushed() {
         Handover h = handover;
-        if (h != null && state != CLOSED && writes.isFlushed()) {
+        // A closing connection is not handed over: a new layer (a TLS handshake) must not start on it; finish fails
+        // the waiting hand-over.
+        if (h != null && state == OPEN && writes.isFlushed()) {
             handover = null;
             ByteTransport top = h.carryOut(reads, executor);
             transport = top;
