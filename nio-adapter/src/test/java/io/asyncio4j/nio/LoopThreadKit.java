@@ -4,10 +4,7 @@ import io.asyncio4j.ConnectionOptions;
 import io.asyncio4j.combinators.AsyncTimer;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The conformance kit of connections whose executor is a selector loop's thread: one {@link LoopThread} runs every
@@ -17,8 +14,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class LoopThreadKit implements TransportKit {
 
-    /** Bytes buffered per direction unless the options set a buffer size. */
-    private static final int DEFAULT_BUFFER = 256 * 1024;
     private static final long STACK = 256 * 1024;
 
     private LoopThread loop;
@@ -28,13 +23,7 @@ final class LoopThreadKit implements TransportKit {
     @Override
     public void start() {
         loop = new LoopThread("loop-kit", STACK);
-        AtomicInteger n = new AtomicInteger();
-        wire = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(null, r, "loop-kit-wire-" + n.incrementAndGet(), STACK);
-            t.setDaemon(true);
-            return t;
-        });
-        wire.prestartAllCoreThreads(); // started before any test counts threads
+        wire = MemoryKit.wireThreads("loop-kit-wire");
         timer = AsyncTimer.create("loop-kit-timer", wire);
     }
 
@@ -47,10 +36,7 @@ final class LoopThreadKit implements TransportKit {
 
     @Override
     public Pair open(ConnectionOptions options) {
-        // The module's second test run sets the JDK's property; the transport then takes its readiness path too.
-        boolean synchronousReads = !Boolean.getBoolean("sun.nio.ch.disableSynchronousRead");
-        MemoryTransport transport = MemoryTransport.pair(bufferSize(options.receiveBufferSize()),
-                bufferSize(options.sendBufferSize()), wire, synchronousReads);
+        MemoryTransport transport = MemoryKit.pair(options, wire);
         StreamConnection connection = new StreamConnection(transport, loop.newExecutor(), options, timer);
         connection.start();
         // The start is queued to the loop thread: a started connection is one whose start has run there.
@@ -58,10 +44,6 @@ final class LoopThreadKit implements TransportKit {
         connection.executor().execute(() -> started.complete(null));
         LoopFixture.await(started);
         return new Pair(connection, new MemoryPeer(transport.peer()), () -> { });
-    }
-
-    private static int bufferSize(int option) {
-        return option > 0 ? option : DEFAULT_BUFFER;
     }
 
     @Override

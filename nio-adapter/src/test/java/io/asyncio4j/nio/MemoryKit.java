@@ -3,6 +3,7 @@ package io.asyncio4j.nio;
 import io.asyncio4j.ConnectionOptions;
 import io.asyncio4j.combinators.AsyncTimer;
 
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -22,14 +23,20 @@ final class MemoryKit implements TransportKit {
 
     @Override
     public void start() {
+        wire = wireThreads("memory-wire");
+        timer = AsyncTimer.create("memory-timer", wire);
+    }
+
+    /** Two daemon threads on small stacks, started before any test counts threads. */
+    static ThreadPoolExecutor wireThreads(String name) {
         AtomicInteger n = new AtomicInteger();
-        wire = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(null, r, "memory-wire-" + n.incrementAndGet(), 256 * 1024);
+        ThreadPoolExecutor wire = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(null, r, name + "-" + n.incrementAndGet(), 256 * 1024);
             t.setDaemon(true);
             return t;
         });
-        wire.prestartAllCoreThreads(); // started before any test counts threads
-        timer = AsyncTimer.create("memory-timer", wire);
+        wire.prestartAllCoreThreads();
+        return wire;
     }
 
     @Override
@@ -40,13 +47,18 @@ final class MemoryKit implements TransportKit {
 
     @Override
     public Pair open(ConnectionOptions options) {
-        // The module's second test run sets the JDK's property; the transport then takes its readiness path too.
-        boolean synchronousReads = !Boolean.getBoolean("sun.nio.ch.disableSynchronousRead");
-        MemoryTransport transport = MemoryTransport.pair(bufferSize(options.receiveBufferSize()),
-                bufferSize(options.sendBufferSize()), wire, synchronousReads);
+        MemoryTransport transport = pair(options, wire);
         StreamConnection connection = new StreamConnection(transport, options, timer);
         connection.start();
         return new Pair(connection, new MemoryPeer(transport.peer()), () -> { });
+    }
+
+    /** A pair buffering what the options' buffer sizes say, its waiting operations completing on {@code wire}. */
+    static MemoryTransport pair(ConnectionOptions options, Executor wire) {
+        // The module's second test run sets the JDK's property; the transport then takes its readiness path too.
+        boolean synchronousReads = !Boolean.getBoolean("sun.nio.ch.disableSynchronousRead");
+        return MemoryTransport.pair(bufferSize(options.receiveBufferSize()), bufferSize(options.sendBufferSize()),
+                wire, synchronousReads);
     }
 
     private static int bufferSize(int option) {

@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.CompletionHandler;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -24,7 +23,7 @@ final class MemoryPeer implements Peer {
         ByteBuffer src = ByteBuffer.wrap(bytes);
         while (src.hasRemaining()) {
             CompletableFuture<Integer> written = new CompletableFuture<>();
-            end.write(src, written, Completion.INSTANCE);
+            end.write(src, written, FutureCompletion.INSTANCE);
             await(written);
         }
     }
@@ -55,7 +54,7 @@ final class MemoryPeer implements Peer {
 
     private int readOnce(ByteBuffer dst) throws IOException {
         CompletableFuture<Integer> read = new CompletableFuture<>();
-        end.read(dst, read, Completion.INSTANCE);
+        end.read(dst, read, FutureCompletion.INSTANCE);
         return await(read);
     }
 
@@ -82,21 +81,6 @@ final class MemoryPeer implements Peer {
                 throw io;
             }
             throw new UncheckedIOException(new IOException(e.getCause()));
-        }
-    }
-
-    /** Completes the future it is given as attachment. */
-    private enum Completion implements CompletionHandler<Integer, CompletableFuture<Integer>> {
-        INSTANCE;
-
-        @Override
-        public void completed(Integer n, CompletableFuture<Integer> f) {
-            f.complete(n);
-        }
-
-        @Override
-        public void failed(Throwable e, CompletableFuture<Integer> f) {
-            f.completeExceptionally(e);
         }
     }
 }

@@ -3,7 +3,6 @@ package io.asyncio4j.nio;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
-import java.nio.channels.CompletionHandler;
 import java.util.concurrent.CompletableFuture;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
@@ -15,22 +14,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PrefixedTransportTest {
 
-    private static final CompletionHandler<Integer, CompletableFuture<Integer>> TO_FUTURE = new CompletionHandler<>() {
-        @Override
-        public void completed(Integer n, CompletableFuture<Integer> f) {
-            f.complete(n);
-        }
-
-        @Override
-        public void failed(Throwable e, CompletableFuture<Integer> f) {
-            f.completeExceptionally(e);
-        }
-    };
-
     private static String read(ByteTransport t, int room) {
         ByteBuffer dst = ByteBuffer.allocate(room);
         CompletableFuture<Integer> n = new CompletableFuture<>();
-        t.read(dst, n, TO_FUTURE);
+        t.read(dst, n, FutureCompletion.INSTANCE);
         assertThat(n).as("completes at once from the prefix").isDone();
         return new String(dst.array(), 0, n.join(), US_ASCII);
     }
@@ -72,7 +59,7 @@ class PrefixedTransportTest {
         assertThat(read(t, 2)).isEqualTo("01");
         ByteBuffer dst = ByteBuffer.allocate(64);
         CompletableFuture<Integer> n = new CompletableFuture<>();
-        t.read(dst, n, TO_FUTURE);
+        t.read(dst, n, FutureCompletion.INSTANCE);
         assertThat(n).as("waits for the earlier read").isNotDone();
 
         t.earlierReadCompleted(3, filled("xyz"), null);
