@@ -5,6 +5,7 @@ import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.IntFunction;
 
@@ -348,6 +349,8 @@ public interface Connection {
     /**
      * Sends queued output, then shuts the output side down so the peer reads the end of the stream (asyncio
      * {@code write_eof}); reading goes on. Later writes fail with {@link java.nio.channels.ClosedChannelException}.
+     * On a TLS connection the end is {@code close_notify}, then the socket's own; a TLS 1.3 peer may go on sending,
+     * a TLS 1.2 peer usually answers with its own {@code close_notify} and closes.
      *
      * @return a future completed once the output is shut down
      */
@@ -355,14 +358,16 @@ public interface Connection {
 
     /**
      * Closes gracefully: stops accepting writes, sends queued output, then closes the socket. Pending reads fail
-     * with {@link java.nio.channels.AsynchronousCloseException}. Idempotent.
+     * with {@link java.nio.channels.AsynchronousCloseException}. Idempotent. On a TLS connection the queued output
+     * is followed by {@code close_notify}, sent within {@link TlsOptions#closeNotifyFlushTimeout()}; the close then
+     * waits for the peer's {@code close_notify} only as {@link TlsOptions#closeNotifyReadTimeout()} says.
      *
      * @return a future completed when the socket is closed; cancelling it does not stop the close
      */
     AsyncFuture<Void> close();
 
     /**
-     * Closes now, dropping queued output: pending and later operations fail with
+     * Closes now, dropping queued output (and, on TLS, sending no {@code close_notify}): pending and later operations fail with
      * {@link ConnectionAbortedException}. Called from another thread while the connection's callbacks run, the
      * connection refuses new operations at once and closes the socket as soon as those callbacks are done.
      * Idempotent.
@@ -432,4 +437,30 @@ public interface Connection {
      * @return the connection's serial executor
      */
     Executor executor();
+
+    /**
+     * Upgrades the connection to TLS in place (asyncio {@code start_tls}; SMTP's, IMAP's or PostgreSQL's STARTTLS):
+     * the same connection object then reads and writes through TLS. On the connection's executor, after the writes
+     * other threads made before this call: writes queued before it are sent in plaintext first; the bytes already
+     * received and not read, and those of the socket read in flight, are the handshake's, so a ClientHello that
+     * arrived with the plaintext before it is not lost. Refused with an {@link IllegalStateException} while a read is
+     * pending (its bytes would come from either side of the switch), on a connection that is already TLS, or while
+     * another upgrade is under way; a read started meanwhile waits for the handshake.
+     *
+     * <p>The future fails with the handshake's {@link javax.net.ssl.SSLException} (a
+     * {@link TlsHandshakeTimeoutException} when {@link TlsOptions#handshakeTimeout()} passes), or with the
+     * connection's failure if it closes first; the connection is then aborted. Giving it up aborts the connection.
+     *
+     * @param options {@link TlsOptions#client()} options on the side that plays the TLS client (with
+     *                {@link TlsOptions#withServerName} for the certificate check), server options on the other
+     * @return a future of the handshake's result, completed on the connection's executor
+     */
+    AsyncFuture<TlsSession> startTls(TlsOptions options);
+
+    /**
+     * Returns what the TLS handshake settled, once it has.
+     *
+     * @return the session of a TLS connection whose handshake is complete; empty on a plain connection
+     */
+    Optional<TlsSession> tls();
 }

@@ -2,18 +2,19 @@ package io.asyncio4j;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Immutable settings of one connection, client or accepted: socket options, buffer bounds and timeouts. Start
  * from {@link #defaults()} and derive with the {@code with} methods; each returns a new instance.
  *
  * <p>Defaults: TCP_NODELAY on, SO_KEEPALIVE off, kernel buffer sizes left to the system, 64 KiB read buffer high
- * watermark, 16 KiB write low watermark, 4 MiB cap on queued output, no idle timeout, 30 s connect timeout.
+ * watermark, 16 KiB write low watermark, 4 MiB cap on queued output, no idle timeout, 30 s connect timeout, no TLS.
  */
 public final class ConnectionOptions {
 
     private static final ConnectionOptions DEFAULTS = new ConnectionOptions(true, false, 0, 0, 64 * 1024,
-            16 * 1024, 4L * 1024 * 1024, Duration.ZERO, Duration.ofSeconds(30));
+            16 * 1024, 4L * 1024 * 1024, Duration.ZERO, Duration.ofSeconds(30), null);
 
     private final boolean tcpNoDelay;
     private final boolean keepAlive;
@@ -24,10 +25,11 @@ public final class ConnectionOptions {
     private final long maxQueuedWriteBytes;
     private final Duration idleTimeout;
     private final Duration connectTimeout;
+    private final TlsOptions tls;
 
     private ConnectionOptions(boolean tcpNoDelay, boolean keepAlive, int sendBufferSize, int receiveBufferSize,
                               int readHighWatermark, long writeLowWatermark, long maxQueuedWriteBytes,
-                              Duration idleTimeout, Duration connectTimeout) {
+                              Duration idleTimeout, Duration connectTimeout, TlsOptions tls) {
         this.tcpNoDelay = tcpNoDelay;
         this.keepAlive = keepAlive;
         this.sendBufferSize = sendBufferSize;
@@ -37,6 +39,7 @@ public final class ConnectionOptions {
         this.maxQueuedWriteBytes = maxQueuedWriteBytes;
         this.idleTimeout = idleTimeout;
         this.connectTimeout = connectTimeout;
+        this.tls = tls;
     }
 
     /**
@@ -106,7 +109,7 @@ public final class ConnectionOptions {
      */
     public ConnectionOptions withTcpNoDelay(boolean on) {
         return new ConnectionOptions(on, keepAlive, sendBufferSize, receiveBufferSize, readHighWatermark,
-                writeLowWatermark, maxQueuedWriteBytes, idleTimeout, connectTimeout);
+                writeLowWatermark, maxQueuedWriteBytes, idleTimeout, connectTimeout, tls);
     }
 
     /**
@@ -115,7 +118,7 @@ public final class ConnectionOptions {
      */
     public ConnectionOptions withKeepAlive(boolean on) {
         return new ConnectionOptions(tcpNoDelay, on, sendBufferSize, receiveBufferSize, readHighWatermark,
-                writeLowWatermark, maxQueuedWriteBytes, idleTimeout, connectTimeout);
+                writeLowWatermark, maxQueuedWriteBytes, idleTimeout, connectTimeout, tls);
     }
 
     /**
@@ -126,7 +129,7 @@ public final class ConnectionOptions {
     public ConnectionOptions withSendBufferSize(int bytes) {
         return new ConnectionOptions(tcpNoDelay, keepAlive, nonNegative(bytes, "sendBufferSize"),
                 receiveBufferSize, readHighWatermark, writeLowWatermark, maxQueuedWriteBytes, idleTimeout,
-                connectTimeout);
+                connectTimeout, tls);
     }
 
     /**
@@ -136,7 +139,7 @@ public final class ConnectionOptions {
      */
     public ConnectionOptions withReceiveBufferSize(int bytes) {
         return new ConnectionOptions(tcpNoDelay, keepAlive, sendBufferSize, nonNegative(bytes, "receiveBufferSize"),
-                readHighWatermark, writeLowWatermark, maxQueuedWriteBytes, idleTimeout, connectTimeout);
+                readHighWatermark, writeLowWatermark, maxQueuedWriteBytes, idleTimeout, connectTimeout, tls);
     }
 
     /**
@@ -147,7 +150,7 @@ public final class ConnectionOptions {
     public ConnectionOptions withReadHighWatermark(int bytes) {
         return new ConnectionOptions(tcpNoDelay, keepAlive, sendBufferSize, receiveBufferSize,
                 (int) positive(bytes, "readHighWatermark"), writeLowWatermark, maxQueuedWriteBytes, idleTimeout,
-                connectTimeout);
+                connectTimeout, tls);
     }
 
     /**
@@ -163,7 +166,7 @@ public final class ConnectionOptions {
                     + ") must be greater than writeLowWatermark (" + lowWatermark + ")");
         }
         return new ConnectionOptions(tcpNoDelay, keepAlive, sendBufferSize, receiveBufferSize, readHighWatermark,
-                lowWatermark, maxQueued, idleTimeout, connectTimeout);
+                lowWatermark, maxQueued, idleTimeout, connectTimeout, tls);
     }
 
     /**
@@ -173,7 +176,7 @@ public final class ConnectionOptions {
      */
     public ConnectionOptions withIdleTimeout(Duration timeout) {
         return new ConnectionOptions(tcpNoDelay, keepAlive, sendBufferSize, receiveBufferSize, readHighWatermark,
-                writeLowWatermark, maxQueuedWriteBytes, nonNegative(timeout, "idleTimeout"), connectTimeout);
+                writeLowWatermark, maxQueuedWriteBytes, nonNegative(timeout, "idleTimeout"), connectTimeout, tls);
     }
 
     /**
@@ -183,7 +186,25 @@ public final class ConnectionOptions {
      */
     public ConnectionOptions withConnectTimeout(Duration timeout) {
         return new ConnectionOptions(tcpNoDelay, keepAlive, sendBufferSize, receiveBufferSize, readHighWatermark,
-                writeLowWatermark, maxQueuedWriteBytes, idleTimeout, nonNegative(timeout, "connectTimeout"));
+                writeLowWatermark, maxQueuedWriteBytes, idleTimeout, nonNegative(timeout, "connectTimeout"), tls);
+    }
+
+    /** @return the TLS settings of the connection, if it is a TLS connection */
+    public Optional<TlsOptions> tls() {
+        return Optional.ofNullable(tls);
+    }
+
+    /**
+     * Makes the connection a TLS connection: a client's {@code connect} completes once the handshake has, and a
+     * server's handler starts once it has (a connection whose handshake fails or times out is closed and never
+     * reaches the handler). Client options on a client, server options on a server's connections.
+     *
+     * @param options the TLS settings, or {@code null} for a plain connection
+     * @return a copy with that setting
+     */
+    public ConnectionOptions withTls(TlsOptions options) {
+        return new ConnectionOptions(tcpNoDelay, keepAlive, sendBufferSize, receiveBufferSize, readHighWatermark,
+                writeLowWatermark, maxQueuedWriteBytes, idleTimeout, connectTimeout, options);
     }
 
     static int nonNegative(int value, String name) {
@@ -217,6 +238,7 @@ public final class ConnectionOptions {
         return "ConnectionOptions{tcpNoDelay=" + tcpNoDelay + ", keepAlive=" + keepAlive + ", sendBufferSize="
                 + sendBufferSize + ", receiveBufferSize=" + receiveBufferSize + ", readHighWatermark="
                 + readHighWatermark + ", writeLowWatermark=" + writeLowWatermark + ", maxQueuedWriteBytes="
-                + maxQueuedWriteBytes + ", idleTimeout=" + idleTimeout + ", connectTimeout=" + connectTimeout + '}';
+                + maxQueuedWriteBytes + ", idleTimeout=" + idleTimeout + ", connectTimeout=" + connectTimeout
+                + (tls == null ? "" : ", tls=" + tls) + '}';
     }
 }

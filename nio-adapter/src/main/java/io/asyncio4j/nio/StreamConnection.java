@@ -5,6 +5,8 @@ import io.asyncio4j.Connection;
 import io.asyncio4j.ConnectionAbortedException;
 import io.asyncio4j.ConnectionOptions;
 import io.asyncio4j.FrameDecoder;
+import io.asyncio4j.TlsOptions;
+import io.asyncio4j.TlsSession;
 import io.asyncio4j.WriteQueueFullException;
 import io.asyncio4j.combinators.Async;
 import io.asyncio4j.combinators.AsyncTimer;
@@ -24,6 +26,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.InterruptedByTimeoutException;
 import java.nio.charset.Charset;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -587,6 +590,16 @@ final class StreamConnection implements Connection {
     @Override
     public Executor executor() {
         return executor;
+    }
+
+    @Override
+    public AsyncFuture<TlsSession> startTls(TlsOptions tlsOptions) {
+        return AsyncFuture.failed(new UnsupportedOperationException("TLS is not there yet"));
+    }
+
+    @Override
+    public Optional<TlsSession> tls() {
+        return Optional.empty();
     }
 
     /**
