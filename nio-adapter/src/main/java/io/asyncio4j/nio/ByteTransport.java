@@ -5,6 +5,8 @@ import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.CompletionHandler;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The byte pipe under a {@link StreamConnection}: at most one read and one write outstanding, each reported to a
@@ -43,8 +45,22 @@ interface ByteTransport {
     /** Shuts down the output side: the peer reads the end of the stream. */
     void shutdownOutput() throws IOException;
 
-    /** Closes the transport, and the transports below it; pending operations fail. */
+    /** Closes the transport, and the transports below it, at once; pending operations fail. */
     void close() throws IOException;
+
+    /**
+     * Closes after sending what a layer owes its peer at an orderly close (TLS's {@code close_notify}), within the
+     * layer's own time bound; the connection calls it once its own output is sent. The stage completes, on any
+     * thread, once the transport is closed. A transport with nothing to send closes at once.
+     */
+    default CompletionStage<Void> closeOrderly() {
+        try {
+            close();
+            return CompletableFuture.completedFuture(null);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /** The local address: an {@code InetSocketAddress}, or a {@code UnixDomainSocketAddress}, maybe unnamed. */
     SocketAddress localAddress();

@@ -3,6 +3,8 @@ package io.asyncio4j.nio;
 import io.asyncio4j.AsyncFuture;
 import io.asyncio4j.Connection;
 import io.asyncio4j.ConnectionOptions;
+import io.asyncio4j.TlsSession;
+import io.asyncio4j.combinators.Async;
 import io.asyncio4j.combinators.TimerHandle;
 
 import java.io.IOException;
@@ -74,9 +76,16 @@ final class ConnectOperation implements CompletionHandler<Void, Void> {
         cancelTimer();
         AsynchronousSocketChannel ch = channel;
         StreamConnection c;
+        TlsTransport tls = null;
         try {
-            c = new StreamConnection(new SocketTransport(ch), new SerialExecutor(), options, loop.timer());
-        } catch (IOException e) {
+            SerialExecutor executor = new SerialExecutor();
+            ByteTransport transport = new SocketTransport(ch);
+            if (options.tls().isPresent()) {
+                tls = new TlsTransport(transport, options.tls().get(), executor, loop.timer(), host);
+                transport = tls;
+            }
+            c = new StreamConnection(transport, executor, options, loop.timer());
+        } catch (IOException | RuntimeException e) {
             EventLoop.closeQuietly(ch);
             fail(e);
             return;
@@ -86,6 +95,22 @@ final class ConnectOperation implements CompletionHandler<Void, Void> {
             return;
         }
         c.start();
+        if (tls != null) {
+            TlsTransport layer = tls;
+            c.executor().execute(() -> {
+                layer.start();
+                AsyncFuture<TlsSession> handshake = new AsyncFuture<>();
+                c.settleWithHandshake(layer, handshake);
+                handshake.whenComplete((session, e) -> {
+                    if (e != null) {
+                        result.settleExceptionally(Async.unwrap(e));
+                    } else if (!result.settle(c)) {
+                        c.abort("connect was cancelled", null);
+                    }
+                });
+            });
+            return;
+        }
         c.executor().execute(() -> {
             if (!result.settle(c)) {
                 c.abort("connect was cancelled", null);

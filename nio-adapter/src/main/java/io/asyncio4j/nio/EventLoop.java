@@ -6,6 +6,7 @@ import io.asyncio4j.ConnectionHandler;
 import io.asyncio4j.ConnectionOptions;
 import io.asyncio4j.Server;
 import io.asyncio4j.ServerOptions;
+import io.asyncio4j.TlsOptions;
 import io.asyncio4j.combinators.AsyncTimer;
 
 import java.io.IOException;
@@ -145,6 +146,9 @@ public final class EventLoop implements AutoCloseable {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(options, "options");
         checkPort(port);
+        if (options.tls().map(TlsOptions::isServer).orElse(false)) {
+            throw new IllegalArgumentException("connect needs client TLS options (TlsOptions.client), not server ones");
+        }
         AsyncFuture<Connection> result = new AsyncFuture<>();
         new ConnectOperation(this, host, port, options, result).start();
         return result;
@@ -183,6 +187,9 @@ public final class EventLoop implements AutoCloseable {
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(options, "options");
         checkPort(port);
+        if (!options.connectionOptions().tls().map(TlsOptions::isServer).orElse(true)) {
+            throw new IllegalArgumentException("listen needs server TLS options (TlsOptions.server), not client ones");
+        }
         AsyncFuture<Server> result = new AsyncFuture<>();
         resolve(host, result, address -> {
             AsynchronousServerSocketChannel ch = null;

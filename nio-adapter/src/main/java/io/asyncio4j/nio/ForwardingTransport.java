@@ -5,6 +5,7 @@ import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.CompletionHandler;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A layer over another {@link ByteTransport} that passes every operation down unchanged (as Guava's
@@ -44,6 +45,11 @@ abstract class ForwardingTransport implements ByteTransport {
     @Override
     public void close() throws IOException {
         lower.close();
+    }
+
+    @Override
+    public CompletionStage<Void> closeOrderly() {
+        return lower.closeOrderly();
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.asyncio4j.AsyncFuture;
 import io.asyncio4j.ConnectionHandler;
 import io.asyncio4j.Server;
 import io.asyncio4j.ServerOptions;
+import io.asyncio4j.TlsSession;
 import io.asyncio4j.combinators.Async;
 import io.asyncio4j.combinators.AsyncTimer;
 import io.asyncio4j.combinators.TimerHandle;
@@ -171,6 +172,7 @@ final class NioServer implements Server {
      */
     private void serve(AsynchronousSocketChannel accepted) {
         StreamConnection c;
+        TlsTransport tls = null;
         try {
             if (connections.size() >= options.maxConnections()) {
                 rejected.incrementAndGet();
@@ -178,8 +180,13 @@ final class NioServer implements Server {
                 return;
             }
             EventLoop.applyOptions(accepted, options.connectionOptions());
-            c = new StreamConnection(new SocketTransport(accepted), new SerialExecutor(), options.connectionOptions(),
-                    timer);
+            SerialExecutor executor = new SerialExecutor();
+            ByteTransport transport = new SocketTransport(accepted);
+            if (options.connectionOptions().tls().isPresent()) {
+                tls = new TlsTransport(transport, options.connectionOptions().tls().get(), executor, timer, null);
+                transport = tls;
+            }
+            c = new StreamConnection(transport, executor, options.connectionOptions(), timer);
         } catch (Throwable e) {
             closeQuietly(accepted);
             try {
@@ -196,7 +203,9 @@ final class NioServer implements Server {
                 c.abort("server closed", null);
                 return;
             }
-            c.startHandler(() -> runHandler(c), timer::execute);
+            TlsTransport layer = tls;
+            c.startHandler(layer == null ? () -> runHandler(c) : () -> handshakeThenRunHandler(c, layer),
+                    timer::execute);
         } catch (Throwable e) { // the loop is closing (its timer refuses tasks), say
             c.abort("the connection could not be served", e);
         }
@@ -205,6 +214,20 @@ final class NioServer implements Server {
     private void connectionClosed(StreamConnection c) {
         connections.remove(c);
         releaseIfDone();
+    }
+
+    /** On the connection's executor: the handler starts once the TLS handshake has completed. */
+    private void handshakeThenRunHandler(StreamConnection c, TlsTransport tls) {
+        tls.start();
+        AsyncFuture<TlsSession> handshake = new AsyncFuture<>();
+        c.settleWithHandshake(tls, handshake);
+        handshake.whenComplete((session, e) -> {
+            if (e != null) {
+                log.debug("TLS handshake with {} failed", c.remoteAddress(), e);
+            } else {
+                runHandler(c);
+            }
+        });
     }
 
     private void runHandler(StreamConnection c) {

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
@@ -28,6 +29,7 @@ import java.nio.charset.Charset;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
@@ -211,7 +213,7 @@ final class StreamConnection implements Connection {
 
     private void idleTimedOut() {
         log.debug("{} idle for {}: closing", this, options.idleTimeout());
-        finish(new InterruptedByTimeoutException());
+        finish(new InterruptedByTimeoutException(), true);
     }
 
     boolean isClosed() {
@@ -381,7 +383,7 @@ final class StreamConnection implements Connection {
         handOverIfFlushed();
         writes.shutdownOutputIfFlushed();
         if (closeRequested) {
-            finish(new ClosedChannelException());
+            finish(new ClosedChannelException(), true);
         }
     }
 
@@ -481,7 +483,7 @@ final class StreamConnection implements Connection {
             afterSubmitted(() -> {
                 closeRequested = true;
                 if (state == CLOSING && writes.isFlushed()) {
-                    finish(new ClosedChannelException()); // else the last write's completion does
+                    finish(new ClosedChannelException(), true); // else the last write's completion does
                 }
             });
         }
@@ -507,12 +509,19 @@ final class StreamConnection implements Connection {
         onExecutor(() -> finish(e));
     }
 
+    /** On the executor: closes the transport at once; see {@link #finish(Throwable, boolean)}. */
+    void finish(Throwable cause) {
+        finish(cause, false);
+    }
+
     /**
      * On the executor: closes the transport and fails what is pending with {@code cause}, or with the first abort's
      * failure if an abort is under way (a pending reader of a graceful close gets an
-     * {@link AsynchronousCloseException}). Idempotent: the first cause stays.
+     * {@link AsynchronousCloseException}). Idempotent: the first cause stays. An {@code orderly} close (a close or
+     * the idle timeout, with the output sent) lets the transport send what it owes its peer (TLS's
+     * {@code close_notify}) before it closes; {@link #closed()} completes once it has.
      */
-    void finish(Throwable cause) {
+    private void finish(Throwable cause, boolean orderly) {
         if (state == CLOSED) {
             return;
         }
@@ -535,12 +544,18 @@ final class StreamConnection implements Connection {
         if (idle != null) {
             idle.close();
         }
-        try {
-            transport.close();
-        } catch (IOException e) {
-            log.debug("closing {} failed", this, e);
+        CompletionStage<Void> transportClosed;
+        if (orderly && aborted == null) {
+            transportClosed = transport.closeOrderly();
+        } else {
+            try {
+                transport.close();
+            } catch (IOException e) {
+                log.debug("closing {} failed", this, e);
+            }
+            transportClosed = null;
         }
-        executor.execute(() -> {
+        Runnable closedTasks = () -> {
             if (shut != null) {
                 shut.completeExceptionally(failure);
             }
@@ -552,7 +567,17 @@ final class StreamConnection implements Connection {
             if (hook != null) {
                 hook.accept(this);
             }
-        });
+        };
+        if (transportClosed == null) {
+            executor.execute(closedTasks);
+        } else {
+            transportClosed.whenComplete((v, e) -> {
+                if (e != null) {
+                    log.debug("closing {} failed", this, e);
+                }
+                executor.execute(closedTasks);
+            });
+        }
     }
 
     @Override
@@ -594,12 +619,52 @@ final class StreamConnection implements Connection {
 
     @Override
     public AsyncFuture<TlsSession> startTls(TlsOptions tlsOptions) {
-        return AsyncFuture.failed(new UnsupportedOperationException("TLS is not there yet"));
+        Objects.requireNonNull(tlsOptions, "options");
+        AsyncFuture<TlsSession> result = new AsyncFuture<>();
+        result.onCancel(() -> abort("the TLS upgrade was given up", null));
+        TlsTransport[] layer = new TlsTransport[1];
+        replaceTransport(lower -> {
+            if (TlsTransport.find(lower) != null) {
+                throw new IllegalStateException("the connection is already a TLS connection");
+            }
+            TlsTransport tls = new TlsTransport(lower, tlsOptions, executor, timer, peerHost(lower));
+            tls.start();
+            layer[0] = tls;
+            return tls;
+        }).whenComplete((v, refused) -> {
+            if (refused != null) {
+                result.settleExceptionally(refused);
+            } else {
+                settleWithHandshake(layer[0], result);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Settles {@code result} with {@code tls}'s handshake, aborting the connection if it fails; a connection given
+     * up meanwhile is aborted.
+     */
+    void settleWithHandshake(TlsTransport tls, AsyncFuture<TlsSession> result) {
+        tls.handshake().whenComplete((session, e) -> {
+            if (e != null) {
+                abort("the TLS handshake failed", e);
+                result.settleExceptionally(e);
+            } else if (!result.settle(session)) {
+                abort("the TLS handshake was given up", null);
+            }
+        });
+    }
+
+    /** The host a client checks the server's certificate against when its options name none: the one it dialled. */
+    private static String peerHost(ByteTransport t) {
+        return t.remoteAddress() instanceof InetSocketAddress ip ? ip.getHostString() : null;
     }
 
     @Override
     public Optional<TlsSession> tls() {
-        return Optional.empty();
+        TlsTransport tls = TlsTransport.find(transport);
+        return Optional.ofNullable(tls == null ? null : tls.session());
     }
 
     /**
