@@ -44,8 +44,8 @@ import java.util.concurrent.RejectedExecutionException;
  * ticket or key update, a {@code close_notify} must be read while the application reads nothing — and stops while
  * decrypted bytes wait, so the peer is pushed back as by a socket. It never cancels a read below. It writes
  * handshake messages, alerts and {@code close_notify} between the records of the connection's writes, one write
- * below at a time, and reports a connection's write done only once the records that carry it are written below, so
- * the connection's cap on queued output bounds what a peer that never reads can make it hold.
+ * below at a time, and takes no more plaintext while one is in flight, so the connection's cap on queued output
+ * bounds what a peer that never reads can make it hold.
  *
  * <p><b>The engine's rules.</b> Records are framed by their header before {@code unwrap} (see {@link TlsRecords});
  * buffer sizes are asked of the session on every overflow; {@code unwrap} and {@code wrap} are called until they
@@ -130,6 +130,8 @@ final class TlsTransport extends ForwardingTransport {
     private boolean closeAfterFlush;
     /** After a failure: the engine's alert has been asked for. */
     private boolean alertSent;
+    /** Closed from above while records were being written: close below once they are. */
+    private boolean abortAfterWrite;
 
     TlsTransport(ByteTransport lower, TlsOptions options, Executor executor, AsyncTimer timer, String host) {
         super(lower);
@@ -224,7 +226,7 @@ final class TlsTransport extends ForwardingTransport {
         if (upperWrite != null) {
             throw new WritePendingException();
         }
-        Throwable refused = closed ? new ClosedChannelException() : fatal;
+        Throwable refused = closed || abortAfterWrite ? new ClosedChannelException() : fatal;
         if (refused == null && outputClosing) {
             refused = new ClosedChannelException();
         }
@@ -257,10 +259,23 @@ final class TlsTransport extends ForwardingTransport {
         progress();
     }
 
-    /** Closes below at once: no {@code close_notify}. */
+    /**
+     * Closes without {@code close_notify}. Records already handed below are written first, within the flush timeout:
+     * the connection reported their plaintext written, as a socket's close still sends what its writes put in the
+     * kernel's buffer.
+     */
     @Override
     public void close() {
-        closeBelow(null);
+        if (closed || abortAfterWrite) {
+            return;
+        }
+        if (rawWriteInFlight && fatal == null) {
+            abortAfterWrite = true;
+            failUpperWrite(new AsynchronousCloseException());
+            scheduleCloseTimer(options.closeNotifyFlushTimeout());
+        } else {
+            closeBelow(null);
+        }
     }
 
     /**
@@ -298,7 +313,7 @@ final class TlsTransport extends ForwardingTransport {
 
     /** On the executor, after every event: decrypts, encrypts, delivers, and reads below as needed. */
     private void progress() {
-        if (closed) {
+        if (closed || abortAfterWrite) {
             return;
         }
         if (started && fatal == null && !tasksRunning) {
@@ -474,7 +489,8 @@ final class TlsTransport extends ForwardingTransport {
                 }
                 if (data) {
                     wrappedForUpper += r.bytesConsumed();
-                    if (r.getStatus() == SSLEngineResult.Status.CLOSED && r.bytesConsumed() == 0) {
+                    if (r.getStatus() == SSLEngineResult.Status.CLOSED && r.bytesConsumed() == 0
+                            && wrappedForUpper == 0) {
                         failUpperWrite(new ClosedChannelException()); // the engine's output is closed
                     }
                 }
@@ -490,6 +506,7 @@ final class TlsTransport extends ForwardingTransport {
                 out.flip();
                 netOut = out;
                 writeBelow();
+                completeUpperWrite();
             } else if (out != null) {
                 TlsBufferPool.release(out, false, 0);
             }
@@ -743,6 +760,10 @@ final class TlsTransport extends ForwardingTransport {
         }
         TlsBufferPool.release(netOut, false, 0);
         netOut = null;
+        if (abortAfterWrite) {
+            closeBelow(null);
+            return;
+        }
         if (fatal != null) {
             failUpperWrite(fatal);
             if (alertSent) {
@@ -751,13 +772,6 @@ final class TlsTransport extends ForwardingTransport {
                 sendAlertOrClose();
             }
             return;
-        }
-        UpperWrite w = upperWrite;
-        if (w != null && wrappedForUpper > 0) {
-            long n = wrappedForUpper;
-            upperWrite = null;
-            wrappedForUpper = 0;
-            w.complete(n);
         }
         if (outputClosing && engine.isOutboundDone() && !lowerOutputShut) {
             if (closeAfterFlush) {
@@ -790,9 +804,24 @@ final class TlsTransport extends ForwardingTransport {
         fail(e);
     }
 
+    /**
+     * The connection's write is done once its plaintext is in records handed below, as a socket's write is once its
+     * bytes are in the kernel's buffer: the layer holds no more than the records of one buffer beyond the connection's
+     * own queue, since it wraps nothing more until they are written.
+     */
+    private void completeUpperWrite() {
+        UpperWrite w = upperWrite;
+        if (w != null && wrappedForUpper > 0) {
+            long n = wrappedForUpper;
+            upperWrite = null;
+            wrappedForUpper = 0;
+            w.complete(n);
+        }
+    }
+
     private void failUpperWrite(Throwable e) {
         UpperWrite w = upperWrite;
-        if (w != null && !rawWriteInFlight) {
+        if (w != null) {
             upperWrite = null;
             wrappedForUpper = 0;
             w.fail(e);

@@ -46,7 +46,7 @@ class ConformanceMatrixTest {
         }
         assertThat(suites).as("suites").isNotEmpty();
         assertThat(kits).as("kits").contains(NioSocketKit.class, MemoryKit.class, ReadAheadKit.class,
-                LoopThreadKit.class);
+                LoopThreadKit.class, TlsKit.class);
         List<String> missing = new ArrayList<>();
         for (Class<?> suite : suites) {
             for (Class<?> kit : kits) {

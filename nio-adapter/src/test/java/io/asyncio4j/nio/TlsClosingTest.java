@@ -1,0 +1,8 @@
+package io.asyncio4j.nio;
+
+/** {@link ClosingConformance} over TLS. */
+class TlsClosingTest extends ClosingConformance {
+    TlsClosingTest() {
+        super(new TlsKit());
+    }
+}

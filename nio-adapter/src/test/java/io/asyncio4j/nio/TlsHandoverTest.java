@@ -1,0 +1,8 @@
+package io.asyncio4j.nio;
+
+/** {@link HandoverConformance} over TLS. */
+class TlsHandoverTest extends HandoverConformance {
+    TlsHandoverTest() {
+        super(new TlsKit());
+    }
+}

@@ -1,0 +1,8 @@
+package io.asyncio4j.nio;
+
+/** {@link ReadingConformance} over TLS. */
+class TlsReadingTest extends ReadingConformance {
+    TlsReadingTest() {
+        super(new TlsKit());
+    }
+}
