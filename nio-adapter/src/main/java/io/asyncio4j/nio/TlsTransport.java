@@ -4,7 +4,6 @@ import io.asyncio4j.AsyncFuture;
 import io.asyncio4j.TlsHandshakeTimeoutException;
 import io.asyncio4j.TlsOptions;
 import io.asyncio4j.TlsSession;
-import io.asyncio4j.TlsTruncationException;
 import io.asyncio4j.combinators.AsyncTimer;
 import io.asyncio4j.combinators.TimerHandle;
 import org.slf4j.Logger;
@@ -25,8 +24,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.CompletionHandler;
-import java.nio.channels.ReadPendingException;
-import java.nio.channels.WritePendingException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -58,17 +56,17 @@ import java.util.concurrent.RejectedExecutionException;
  * {@link #shutdownOutput()} sends {@code close_notify} and keeps reading; {@link #closeOrderly()} sends it within
  * the flush timeout and closes, waiting for the peer's only when asked; {@link #close()} sends nothing.
  *
+ * <p><b>Parts.</b> The {@link TlsReader} owns the records coming up and the plaintext for the connection, the
+ * {@link TlsWriter} the records going down; this class owns the engine, the handshake, the ends, and the loop that
+ * drives both sides after every event until neither makes progress — a read may need a write and a write a read.
+ *
  * <p><b>One owner.</b> Confined to the connection's executor: the connection calls it there, and completions from
  * below, timers and delegated tasks hop there; the engine is touched nowhere else. Buffers come from the
  * {@link TlsBufferPool} and go back as soon as they are empty, so an idle connection holds none.
- *
- * <p>The file is long because the engine's read side and write side are coupled at every step (a read may need a
- * write and a write a read) through state that one class keeps in one place.
  */
 final class TlsTransport extends ForwardingTransport {
 
     private static final Logger log = LoggerFactory.getLogger(TlsTransport.class);
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final TlsOptions options;
     private final Executor executor;
@@ -77,6 +75,8 @@ final class TlsTransport extends ForwardingTransport {
     /** On a client: the name checked against the certificate and, if a DNS name, sent as SNI. */
     private final String serverName;
     private final AsyncFuture<TlsSession> handshake = new AsyncFuture<>();
+    private final TlsReader reader;
+    private final TlsWriter writer;
     /** {@code null} on a server that picks its context by the name the client asks for, until it has asked. */
     private SSLEngine engine;
     private volatile TlsSession session;
@@ -90,44 +90,13 @@ final class TlsTransport extends ForwardingTransport {
     private TimerHandle handshakeTimer;
     private TimerHandle closeTimer;
     private CompletableFuture<Void> closing;
-    /** Our {@code close_notify} is out and a close waits for the peer's. */
-    private boolean awaitingPeerCloseNotify;
-
-    // ---- the read side
-    private final ReadSizer sizer = new ReadSizer();
-    private final RawRead rawRead = new RawRead();
-    private boolean rawReadInFlight;
-    private boolean rawEof;
-    /** Records received and not yet decrypted, in write mode; {@code null} when none. */
-    private ByteBuffer netIn;
-    /** Decrypted bytes in {@code [appInRead, position)}, waiting for the connection's read; {@code null} when none. */
-    private ByteBuffer appIn;
-    private int appInRead;
-    /** The peer's {@code close_notify} was read, or a ragged end accepted: reads see the end once appIn is empty. */
-    private boolean inboundDone;
-    /** What the read after the decrypted bytes fails with: a truncation, or the failure below. */
-    private Throwable inboundFailure;
-    private ByteBuffer readDst;
-    private Object readAttachment;
-    private CompletionHandler<Integer, Object> readHandler;
-    /** Bytes decrypted straight into {@code readDst}, not reported yet. */
-    private int producedIntoDst;
-    /** The connection's buffer was too small for a record: until its read completes, records go to appIn. */
-    private boolean intoDstOverflowed;
-
-    // ---- the write side
-    private final RawWrite rawWrite = new RawWrite();
-    /** Records being written below, in read mode; {@code null} when none. */
-    private ByteBuffer netOut;
-    private boolean rawWriteInFlight;
-    private UpperWrite upperWrite;
-    /** Plaintext of {@code upperWrite} in the records being written. */
-    private long wrappedForUpper;
-    /** {@code close_notify} was asked for (output shutdown, close, or an alert after a failure). */
+    /** {@code close_notify} was asked for: output shutdown, an orderly close, or an alert after a failure. */
     private boolean outputClosing;
     private boolean lowerOutputShut;
     /** Once {@code close_notify} is written: close below (or wait for the peer's reply first). */
     private boolean closeAfterFlush;
+    /** Our {@code close_notify} is out and a close waits for the peer's. */
+    private boolean awaitingPeerCloseNotify;
     /** After a failure: the engine's alert has been asked for. */
     private boolean alertSent;
     /** Closed from above while records were being written: close below once they are. */
@@ -140,9 +109,9 @@ final class TlsTransport extends ForwardingTransport {
         this.timer = timer;
         this.taskExecutor = options.delegatedTaskExecutor().orElse(timer::execute);
         this.serverName = options.isServer() ? null : options.serverName().orElse(host);
-        if (options.isServer() && options.contextByServerName().isPresent()) {
-            this.engine = null;
-        } else {
+        this.reader = new TlsReader(this, lower);
+        this.writer = new TlsWriter(this, lower);
+        if (!options.isServer() || options.contextByServerName().isEmpty()) {
             this.engine = TlsEngines.create(options, options.context(), serverName, lower.remoteAddress());
         }
     }
@@ -176,7 +145,8 @@ final class TlsTransport extends ForwardingTransport {
         }
         started = true;
         try {
-            handshakeTimer = timer.schedule(options.handshakeTimeout(), () -> executor.execute(this::handshakeTimedOut));
+            handshakeTimer = timer.schedule(options.handshakeTimeout(),
+                    () -> executor.execute(this::handshakeTimedOut));
         } catch (RuntimeException e) {
             fail(new SSLException("no timer for the TLS handshake", e));
             return;
@@ -195,51 +165,29 @@ final class TlsTransport extends ForwardingTransport {
     // ------------------------------------------------------------------------------------------ the transport face
 
     @Override
-    @SuppressWarnings("unchecked")
     public <A> void read(ByteBuffer dst, A attachment, CompletionHandler<Integer, ? super A> handler) {
-        if (readHandler != null) {
-            throw new ReadPendingException();
+        if (reader.park(dst, attachment, handler)) {
+            progress();
         }
-        if (!dst.hasRemaining()) {
-            handler.completed(0, attachment);
-            return;
-        }
-        readDst = dst;
-        readAttachment = attachment;
-        readHandler = (CompletionHandler<Integer, Object>) handler;
-        producedIntoDst = 0;
-        progress();
     }
 
     @Override
     public <A> void write(ByteBuffer src, A attachment, CompletionHandler<Integer, ? super A> handler) {
-        startWrite(new UpperWrite(new ByteBuffer[] {src}, 0, 1, attachment, handler, true));
+        startWrite(new TlsWriter.UpperWrite(new ByteBuffer[] {src}, 0, 1, attachment, handler, true));
     }
 
     @Override
     public <A> void write(ByteBuffer[] srcs, int offset, int length, A attachment,
                           CompletionHandler<Long, ? super A> handler) {
-        startWrite(new UpperWrite(srcs, offset, length, attachment, handler, false));
+        startWrite(new TlsWriter.UpperWrite(srcs, offset, length, attachment, handler, false));
     }
 
-    private void startWrite(UpperWrite w) {
-        if (upperWrite != null) {
-            throw new WritePendingException();
+    private void startWrite(TlsWriter.UpperWrite w) {
+        Throwable refusal = closed || abortAfterWrite || outputClosing && fatal == null
+                ? new ClosedChannelException() : fatal;
+        if (writer.accept(w, refusal)) {
+            progress();
         }
-        Throwable refused = closed || abortAfterWrite ? new ClosedChannelException() : fatal;
-        if (refused == null && outputClosing) {
-            refused = new ClosedChannelException();
-        }
-        if (refused != null) {
-            w.fail(refused);
-            return;
-        }
-        if (!w.hasRemaining()) {
-            w.complete(0);
-            return;
-        }
-        upperWrite = w;
-        progress();
     }
 
     /** Sends {@code close_notify} after what was written, then shuts the output below; reading goes on. */
@@ -248,15 +196,14 @@ final class TlsTransport extends ForwardingTransport {
         if (closed) {
             throw new ClosedChannelException();
         }
-        if (outputClosing) {
-            return;
-        }
         if (fatal != null) {
             throw new IOException("the TLS stream failed", fatal);
         }
-        outputClosing = true;
-        closeOutbound();
-        progress();
+        if (!outputClosing) {
+            outputClosing = true;
+            closeOutbound();
+            progress();
+        }
     }
 
     /**
@@ -269,12 +216,12 @@ final class TlsTransport extends ForwardingTransport {
         if (closed || abortAfterWrite) {
             return;
         }
-        if (rawWriteInFlight && fatal == null) {
+        if (writer.inFlight() && fatal == null) {
             abortAfterWrite = true;
-            failUpperWrite(new AsynchronousCloseException());
+            writer.fail(new AsynchronousCloseException());
             scheduleCloseTimer(options.closeNotifyFlushTimeout());
         } else {
-            closeBelow(null);
+            closeBelow();
         }
     }
 
@@ -293,13 +240,13 @@ final class TlsTransport extends ForwardingTransport {
             return closing;
         }
         if (!handshakeDone || fatal != null || tasksRunning) {
-            closeBelow(null);
+            closeBelow();
             return closing;
         }
-        failUpperWrite(new AsynchronousCloseException());
+        writer.fail(new AsynchronousCloseException());
         closeAfterFlush = true;
         scheduleCloseTimer(options.closeNotifyFlushTimeout());
-        if (outputClosing && !rawWriteInFlight && engine.isOutboundDone()) {
+        if (outputClosing && !writer.inFlight() && engine.isOutboundDone()) {
             closeNotifySent(); // shutdownOutput sent it already
         } else {
             outputClosing = true;
@@ -324,16 +271,16 @@ final class TlsTransport extends ForwardingTransport {
                 }
                 boolean again = true;
                 while (again && !closed && fatal == null && !tasksRunning) {
-                    again = unwrapRecords();
-                    if (!tasksRunning && fatal == null && !closed) {
-                        again |= wrapPending();
+                    again = reader.unwrapRecords(engine);
+                    if (!tasksRunning && fatal == null && !closed && !lowerOutputShut) {
+                        again |= writer.wrapPending(engine, outputClosing, handshakeDone && !outputClosing);
                     }
                 }
             } catch (SSLException | RuntimeException e) {
                 fail(e);
             }
         }
-        deliver();
+        reader.deliver(fatal, awaitingPeerCloseNotify);
         readBelowIfWanted();
     }
 
@@ -342,189 +289,37 @@ final class TlsTransport extends ForwardingTransport {
      * from it and creates the engine. Returns whether there is an engine.
      */
     private boolean chooseEngine() throws SSLException {
-        if (netIn == null) {
+        ByteBuffer hello = reader.firstRecord();
+        if (hello == null) {
             return false;
         }
-        netIn.flip();
-        try {
-            int length = TlsRecords.length(netIn);
-            if (length == 0 || length > 0 && netIn.remaining() < length) {
-                return false;
-            }
-            String name = length < 0 ? null : TlsClientHello.serverName(netIn.duplicate().limit(netIn.position() + length));
-            SSLContext chosen = name == null ? null : options.contextByServerName().orElseThrow().apply(name);
-            engine = TlsEngines.create(options, chosen != null ? chosen : options.context(), null, lower.remoteAddress());
-            engine.beginHandshake();
-            return true;
-        } finally {
-            netIn.compact();
-        }
-    }
-
-    /** Decrypts the whole records received; returns whether it consumed any. */
-    private boolean unwrapRecords() throws SSLException {
-        if (inboundDone || netIn == null || netIn.position() == 0) {
-            return false;
-        }
-        boolean progressed = false;
-        netIn.flip();
-        try {
-            while (netIn.hasRemaining() && !inboundDone) {
-                int length = TlsRecords.length(netIn);
-                if (length == 0 || length > 0 && netIn.remaining() < length) {
-                    break; // the rest of the record is on its way
-                }
-                ByteBuffer target = unwrapTarget();
-                if (target == null) {
-                    break; // decrypted bytes wait for the connection's next read
-                }
-                SSLEngineResult r = engine.unwrap(netIn, target);
-                if (target == readDst) {
-                    producedIntoDst += r.bytesProduced();
-                }
-                switch (r.getStatus()) {
-                    case BUFFER_UNDERFLOW:
-                        return progressed; // an unframed start (SSLv2 hello) wants more
-                    case BUFFER_OVERFLOW:
-                        if (!makeRoomForPlaintext(target)) {
-                            return progressed;
-                        }
-                        continue;
-                    case CLOSED:
-                        inboundDone = true;
-                        break;
-                    default:
-                        break;
-                }
-                progressed |= r.bytesConsumed() > 0;
-                afterEngineCall(r, true);
-                if (tasksRunning || r.bytesConsumed() == 0 && r.bytesProduced() == 0) {
-                    break;
-                }
-            }
-        } finally {
-            netIn.compact();
-            if (netIn.position() == 0) {
-                TlsBufferPool.release(netIn, false, 0);
-                netIn = null;
-            }
-        }
-        return progressed;
-    }
-
-    /**
-     * Where the next record's plaintext goes: straight into the connection's read buffer when it waits and nothing
-     * decrypted is queued before, else the layer's own buffer; {@code null} when that holds bytes and is full.
-     */
-    private ByteBuffer unwrapTarget() {
-        boolean queued = appIn != null && appInRead < appIn.position();
-        if (readHandler != null && !queued && readDst.hasRemaining() && !intoDstOverflowed) {
-            return readDst;
-        }
-        if (appIn == null) {
-            appIn = TlsBufferPool.acquire(engine.getSession().getApplicationBufferSize());
-            appInRead = 0;
-        } else if (!queued) {
-            appIn.clear();
-            appInRead = 0;
-        }
-        return appIn;
-    }
-
-    /** An unwrap found no room in {@code target}; returns whether it is worth trying again. */
-    private boolean makeRoomForPlaintext(ByteBuffer target) {
-        if (target == readDst) {
-            intoDstOverflowed = true;
-            return true;
-        }
-        if (appInRead < appIn.position()) {
-            return false; // full of bytes the connection has not read: wait for it
-        }
-        int needed = engine.getSession().getApplicationBufferSize(); // asked again: the engine may have grown it
-        if (appIn.capacity() >= needed) {
-            throw new IllegalStateException("the TLS engine reports no room in an empty buffer of "
-                    + appIn.capacity() + " bytes for " + needed);
-        }
-        TlsBufferPool.release(appIn, true, 0);
-        appIn = ByteBuffer.allocate(needed);
-        appInRead = 0;
+        String name = TlsClientHello.serverName(hello);
+        SSLContext chosen = name == null ? null : options.contextByServerName().orElseThrow().apply(name);
+        engine = TlsEngines.create(options, chosen != null ? chosen : options.context(), null, lower.remoteAddress());
+        engine.beginHandshake();
         return true;
     }
 
-    /**
-     * Encrypts what is due — handshake messages, {@code close_notify} or an alert, then the connection's pending
-     * write — into one buffer, and writes it below. Returns whether the engine took or gave anything.
-     */
-    private boolean wrapPending() throws SSLException {
-        if (rawWriteInFlight || lowerOutputShut || engine == null) {
-            return false;
+    /** From the reader after each unwrap: what the handshake status asks for; whether to go on unwrapping. */
+    boolean afterUnwrap(SSLEngineResult r) throws SSLException {
+        HandshakeStatus hs = r.getHandshakeStatus();
+        if (handshakeDone && options.isServer() && r.getStatus() == SSLEngineResult.Status.OK
+                && hs != HandshakeStatus.NOT_HANDSHAKING && hs != HandshakeStatus.FINISHED
+                && !"TLSv1.3".equals(engine.getSession().getProtocol())) {
+            throw new SSLHandshakeException("a client-initiated renegotiation was refused");
         }
-        boolean progressed = false;
-        ByteBuffer out = null;
-        try {
-            while (true) {
-                boolean control = engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP
-                        || outputClosing && !engine.isOutboundDone();
-                UpperWrite w = upperWrite;
-                boolean data = !control && handshakeDone && !outputClosing && w != null && w.hasRemaining();
-                if (!control && !data) {
-                    break;
-                }
-                int packet = engine.getSession().getPacketBufferSize();
-                if (out == null) {
-                    out = TlsBufferPool.acquire(packet);
-                } else if (out.remaining() < packet) {
-                    break; // full: send what is there first
-                }
-                SSLEngineResult r = data
-                        ? engine.wrap(w.srcs, w.offset, w.length, out)
-                        : engine.wrap(EMPTY, out);
-                if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                    if (out.position() > 0) {
-                        break;
-                    }
-                    TlsBufferPool.release(out, false, 0);
-                    out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
-                    continue;
-                }
-                if (data) {
-                    wrappedForUpper += r.bytesConsumed();
-                    if (r.getStatus() == SSLEngineResult.Status.CLOSED && r.bytesConsumed() == 0
-                            && wrappedForUpper == 0) {
-                        failUpperWrite(new ClosedChannelException()); // the engine's output is closed
-                    }
-                }
-                boolean moved = r.bytesConsumed() > 0 || r.bytesProduced() > 0;
-                progressed |= moved;
-                afterEngineCall(r, false);
-                if (tasksRunning || !moved) {
-                    break;
-                }
-            }
-        } finally {
-            if (out != null && out.position() > 0) {
-                out.flip();
-                netOut = out;
-                writeBelow();
-                completeUpperWrite();
-            } else if (out != null) {
-                TlsBufferPool.release(out, false, 0);
-            }
-        }
-        return progressed;
+        return afterWrap(r);
     }
 
-    /** What an engine call's handshake status asks for. */
-    private void afterEngineCall(SSLEngineResult r, boolean unwrapping) throws SSLException {
+    /** From either side after an engine call: a finished handshake, or delegated tasks; whether to go on. */
+    boolean afterWrap(SSLEngineResult r) {
         HandshakeStatus hs = r.getHandshakeStatus();
         if (hs == HandshakeStatus.FINISHED) {
             handshakeFinished();
         } else if (hs == HandshakeStatus.NEED_TASK) {
             runDelegatedTasks();
-        } else if (unwrapping && handshakeDone && options.isServer() && r.getStatus() == SSLEngineResult.Status.OK
-                && hs != HandshakeStatus.NOT_HANDSHAKING && !engine.getSession().getProtocol().equals("TLSv1.3")) {
-            throw new SSLHandshakeException("a client-initiated renegotiation was refused");
         }
+        return !tasksRunning;
     }
 
     private void handshakeFinished() {
@@ -587,187 +382,49 @@ final class TlsTransport extends ForwardingTransport {
         }
     }
 
-    // ------------------------------------------------------------------------------------------ the read side
+    // ------------------------------------------------------------------------------------------ events from below
 
-    /** Completes the connection's read with decrypted bytes, the end of the stream, or a failure, if any is due. */
-    private void deliver() {
-        CompletionHandler<Integer, Object> h = readHandler;
-        if (h == null) {
-            if (awaitingPeerCloseNotify) {
-                discardPlaintext();
-            }
-            return;
-        }
-        int n;
-        Throwable failure = null;
-        if (producedIntoDst > 0) {
-            n = producedIntoDst;
-        } else if (appIn != null && appInRead < appIn.position()) {
-            n = Math.min(appIn.position() - appInRead, readDst.remaining());
-            readDst.put(appIn.array(), appIn.arrayOffset() + appInRead, n);
-            appInRead += n;
-            if (appInRead == appIn.position()) {
-                releaseAppIn();
-            }
-        } else if (inboundDone) {
-            n = -1;
-        } else if (fatal != null) {
-            n = 0;
-            failure = fatal;
-        } else if (inboundFailure != null) {
-            n = 0;
-            failure = inboundFailure;
-        } else if (rawEof && handshakeDone) {
-            n = 0;
-            failure = endWithoutCloseNotify();
-            if (failure == null) {
-                n = -1;
-            }
-        } else {
-            return;
-        }
-        Object a = readAttachment;
-        readHandler = null;
-        readDst = null;
-        readAttachment = null;
-        producedIntoDst = 0;
-        intoDstOverflowed = false;
-        if (failure != null) {
-            h.failed(failure, a);
-        } else {
-            h.completed(n, a);
-        }
-    }
-
-    /** The raw stream ended with no {@code close_notify} and nothing decryptable left: a truncation, or a ragged end. */
-    private Throwable endWithoutCloseNotify() {
-        boolean midRecord = netIn != null && netIn.position() > 0;
-        if (!midRecord && options.raggedEofAllowed()) {
-            inboundDone = true;
-            return null;
-        }
-        inboundFailure = new TlsTruncationException(midRecord
-                ? "the peer's stream ended in the middle of a TLS record"
-                : "the peer's stream ended without TLS close_notify: the data may be truncated");
-        return inboundFailure;
-    }
-
-    private void discardPlaintext() {
-        if (appIn != null) {
-            releaseAppIn();
-        }
-    }
-
-    private void releaseAppIn() {
-        TlsBufferPool.release(appIn, true, appIn.position());
-        appIn = null;
-        appInRead = 0;
-    }
-
-    /**
-     * Keeps a read below in flight while the handshake needs bytes, a close waits for the peer's {@code close_notify},
-     * or no decrypted bytes wait for the connection.
-     */
     private void readBelowIfWanted() {
-        if (rawReadInFlight || rawEof || closed || fatal != null || inboundFailure != null || !started) {
-            return;
-        }
-        boolean plaintextWaiting = appIn != null && appInRead < appIn.position() || producedIntoDst > 0;
-        boolean want = !handshakeDone || awaitingPeerCloseNotify || !inboundDone && !plaintextWaiting;
-        if (!want || inboundDone && !awaitingPeerCloseNotify) {
-            return;
-        }
-        rawReadInFlight = true;
-        ByteBuffer b = sizer.nextBuffer();
-        try {
-            lower.read(b, b, rawRead);
-        } catch (RuntimeException e) {
-            rawRead.failed(e, b);
+        if (!closed && fatal == null && started) {
+            reader.readBelowIfWanted(!handshakeDone || awaitingPeerCloseNotify);
         }
     }
 
-    private void rawReadCompleted(int n, ByteBuffer b) {
-        rawReadInFlight = false;
-        if (closed) {
+    /** From the reader: records arrived, or the raw end of the stream. */
+    void readBelowDone(boolean end) {
+        if (end && !handshakeDone) {
+            fail(new SSLHandshakeException("the peer closed the connection during the TLS handshake"));
             return;
         }
-        if (n < 0) {
-            rawEof = true;
-            if (!handshakeDone) {
-                fail(new SSLHandshakeException("the peer closed the connection during the TLS handshake"));
-                return;
-            }
-            if (awaitingPeerCloseNotify) {
-                closeBelow(null);
-                return;
-            }
-        } else {
-            b.flip();
-            appendToNetIn(b);
-            sizer.recycle(b, n);
+        if (end && awaitingPeerCloseNotify) {
+            closeBelow();
+            return;
         }
         progress();
-        if (awaitingPeerCloseNotify && inboundDone) {
-            closeBelow(null);
+        if (awaitingPeerCloseNotify && reader.inboundDone()) {
+            closeBelow();
         }
     }
 
-    private void rawReadFailed(Throwable e) {
-        rawReadInFlight = false;
-        if (closed) {
-            return;
-        }
+    /** From the reader: the read below failed; the connection's read fails with it after the plaintext before. */
+    void readBelowFailed(Throwable e) {
         if (!handshakeDone || awaitingPeerCloseNotify) {
             fail(e);
-            return;
-        }
-        inboundFailure = e;
-        deliver();
-    }
-
-    private void appendToNetIn(ByteBuffer b) {
-        if (netIn == null) {
-            netIn = TlsBufferPool.acquire(b.remaining());
-        } else if (netIn.remaining() < b.remaining()) {
-            ByteBuffer grown = ByteBuffer.allocate(netIn.position() + Math.max(b.remaining(), TlsRecords.MAX_RECORD));
-            netIn.flip();
-            grown.put(netIn);
-            TlsBufferPool.release(netIn, false, 0);
-            netIn = grown;
-        }
-        netIn.put(b);
-    }
-
-    // ------------------------------------------------------------------------------------------ the write side
-
-    private void writeBelow() {
-        rawWriteInFlight = true;
-        try {
-            lower.write(netOut, null, rawWrite);
-        } catch (RuntimeException e) {
-            rawWrite.failed(e, null);
+        } else {
+            reader.deliver(fatal, false);
         }
     }
 
-    private void rawWriteCompleted() {
-        rawWriteInFlight = false;
-        if (closed) {
-            return;
-        }
-        if (netOut.hasRemaining()) {
-            writeBelow();
-            return;
-        }
-        TlsBufferPool.release(netOut, false, 0);
-        netOut = null;
+    /** From the writer: the records are written. */
+    void writeBelowDone() {
         if (abortAfterWrite) {
-            closeBelow(null);
+            closeBelow();
             return;
         }
         if (fatal != null) {
-            failUpperWrite(fatal);
+            writer.fail(fatal);
             if (alertSent) {
-                closeBelow(null);
+                closeBelow();
             } else {
                 sendAlertOrClose();
             }
@@ -788,43 +445,12 @@ final class TlsTransport extends ForwardingTransport {
         progress();
     }
 
-    private void rawWriteFailed(Throwable e) {
-        rawWriteInFlight = false;
-        if (closed) {
-            return;
-        }
-        if (netOut != null) {
-            TlsBufferPool.release(netOut, false, 0);
-            netOut = null;
-        }
-        if (closeAfterFlush || fatal != null) {
-            closeBelow(null);
-            return;
-        }
-        fail(e);
-    }
-
-    /**
-     * The connection's write is done once its plaintext is in records handed below, as a socket's write is once its
-     * bytes are in the kernel's buffer: the layer holds no more than the records of one buffer beyond the connection's
-     * own queue, since it wraps nothing more until they are written.
-     */
-    private void completeUpperWrite() {
-        UpperWrite w = upperWrite;
-        if (w != null && wrappedForUpper > 0) {
-            long n = wrappedForUpper;
-            upperWrite = null;
-            wrappedForUpper = 0;
-            w.complete(n);
-        }
-    }
-
-    private void failUpperWrite(Throwable e) {
-        UpperWrite w = upperWrite;
-        if (w != null) {
-            upperWrite = null;
-            wrappedForUpper = 0;
-            w.fail(e);
+    /** From the writer: the write below failed. */
+    void writeBelowFailed(Throwable e) {
+        if (closeAfterFlush || fatal != null || abortAfterWrite) {
+            closeBelow();
+        } else {
+            fail(e);
         }
     }
 
@@ -836,25 +462,24 @@ final class TlsTransport extends ForwardingTransport {
         }
     }
 
-    /** Our {@code close_notify} (or alert) is written: close below, or first wait for the peer's reply. */
+    /** Our {@code close_notify} is written: close below, or first wait for the peer's reply. */
     private void closeNotifySent() {
         lowerOutputShut = true;
-        if (fatal == null && !options.closeNotifyReadTimeout().isZero() && !inboundDone && !rawEof) {
+        if (!options.closeNotifyReadTimeout().isZero() && !reader.inboundDone() && !reader.rawEof()) {
             awaitingPeerCloseNotify = true;
             scheduleCloseTimer(options.closeNotifyReadTimeout());
-            discardPlaintext();
             progress();
             return;
         }
-        closeBelow(null);
+        closeBelow();
     }
 
-    private void scheduleCloseTimer(java.time.Duration after) {
+    private void scheduleCloseTimer(Duration after) {
         cancel(closeTimer);
         try {
-            closeTimer = timer.schedule(after, () -> executor.execute(() -> closeBelow(null)));
+            closeTimer = timer.schedule(after, () -> executor.execute(this::closeBelow));
         } catch (RuntimeException e) {
-            closeBelow(null); // no timer to bound the wait: do not wait
+            closeBelow(); // no timer to bound the wait: do not wait
         }
     }
 
@@ -878,14 +503,14 @@ final class TlsTransport extends ForwardingTransport {
         if (!handshakeDone) {
             executor.execute(() -> handshake.settleExceptionally(e));
         }
-        failUpperWrite(e);
-        deliver();
+        writer.fail(e);
+        reader.deliver(e, false);
         if (engine == null) {
-            closeBelow(null);
+            closeBelow();
             return;
         }
         scheduleCloseTimer(options.closeNotifyFlushTimeout());
-        if (!rawWriteInFlight) {
+        if (!writer.inFlight()) {
             sendAlertOrClose(); // else once the write in flight is done
         }
     }
@@ -894,30 +519,16 @@ final class TlsTransport extends ForwardingTransport {
         alertSent = true;
         try {
             engine.closeOutbound();
-            if (!sendAlert()) {
-                closeBelow(null);
+            if (!writer.sendAlert(engine)) {
+                closeBelow();
             }
         } catch (SSLException | RuntimeException alertFailed) {
-            closeBelow(null);
+            closeBelow();
         }
     }
 
-    /** After a failure: wraps the engine's alert and writes it; returns whether anything is being written. */
-    private boolean sendAlert() throws SSLException {
-        ByteBuffer out = TlsBufferPool.acquire(engine.getSession().getPacketBufferSize());
-        SSLEngineResult r = engine.wrap(EMPTY, out);
-        if (r.bytesProduced() == 0) {
-            TlsBufferPool.release(out, false, 0);
-            return false;
-        }
-        out.flip();
-        netOut = out;
-        writeBelow();
-        return true;
-    }
-
-    /** Closes below and lets go of every buffer; {@code cause} unused beyond the handshake's failure. */
-    private void closeBelow(Throwable cause) {
+    /** Closes below and lets go of every buffer. */
+    private void closeBelow() {
         if (closed) {
             return;
         }
@@ -929,13 +540,8 @@ final class TlsTransport extends ForwardingTransport {
         } catch (IOException e) {
             log.debug("closing under TLS failed", e);
         }
-        if (appIn != null) {
-            releaseAppIn();
-        }
-        if (netIn != null) {
-            TlsBufferPool.release(netIn, false, 0);
-            netIn = null;
-        }
+        reader.release();
+        writer.release();
         if (!handshake.isDone()) {
             Throwable f = fatal != null ? fatal : new AsynchronousCloseException();
             executor.execute(() -> handshake.settleExceptionally(f));
@@ -952,115 +558,31 @@ final class TlsTransport extends ForwardingTransport {
         }
     }
 
+    // ------------------------------------------------------------------------------------------ for the two sides
+
+    Executor executor() {
+        return executor;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    boolean handshakeDone() {
+        return handshakeDone;
+    }
+
+    boolean raggedEofAllowed() {
+        return options.raggedEofAllowed();
+    }
+
+    boolean awaitingPeerCloseNotify() {
+        return awaitingPeerCloseNotify;
+    }
+
     @Override
     public String toString() {
         TlsSession s = session;
         return "TLS[" + (s != null ? s : options.isServer() ? "server, handshaking" : "client, handshaking") + "]";
-    }
-
-    // ------------------------------------------------------------------------------------------ completions
-
-    /** The read below: its outcome hops to the executor. One per layer, since at most one is in flight. */
-    private final class RawRead implements CompletionHandler<Integer, ByteBuffer>, Runnable {
-        private int count;
-        private ByteBuffer buffer;
-        private Throwable failure;
-
-        @Override
-        public void completed(Integer n, ByteBuffer b) {
-            count = n;
-            buffer = b;
-            executor.execute(this);
-        }
-
-        @Override
-        public void failed(Throwable e, ByteBuffer b) {
-            failure = e;
-            buffer = b;
-            executor.execute(this);
-        }
-
-        @Override
-        public void run() {
-            Throwable e = failure;
-            ByteBuffer b = buffer;
-            failure = null;
-            buffer = null;
-            if (e != null) {
-                rawReadFailed(e);
-            } else {
-                rawReadCompleted(count, b);
-            }
-        }
-    }
-
-    /** The write below: its outcome hops to the executor. */
-    private final class RawWrite implements CompletionHandler<Integer, Void>, Runnable {
-        private Throwable failure;
-
-        @Override
-        public void completed(Integer n, Void unused) {
-            executor.execute(this);
-        }
-
-        @Override
-        public void failed(Throwable e, Void unused) {
-            failure = e;
-            executor.execute(this);
-        }
-
-        @Override
-        public void run() {
-            Throwable e = failure;
-            failure = null;
-            if (e != null) {
-                rawWriteFailed(e);
-            } else {
-                rawWriteCompleted();
-            }
-        }
-    }
-
-    /** The connection's write in progress: its plaintext buffers and its handler, of either form. */
-    private static final class UpperWrite {
-        final ByteBuffer[] srcs;
-        final int offset;
-        final int length;
-        final Object attachment;
-        final CompletionHandler<?, Object> handler;
-        final boolean single;
-
-        @SuppressWarnings("unchecked")
-        UpperWrite(ByteBuffer[] srcs, int offset, int length, Object attachment, CompletionHandler<?, ?> handler,
-                   boolean single) {
-            this.srcs = srcs;
-            this.offset = offset;
-            this.length = length;
-            this.attachment = attachment;
-            this.handler = (CompletionHandler<?, Object>) handler;
-            this.single = single;
-        }
-
-        boolean hasRemaining() {
-            for (int i = offset; i < offset + length; i++) {
-                if (srcs[i].hasRemaining()) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        @SuppressWarnings("unchecked")
-        void complete(long n) {
-            if (single) {
-                ((CompletionHandler<Integer, Object>) handler).completed((int) n, attachment);
-            } else {
-                ((CompletionHandler<Long, Object>) handler).completed(n, attachment);
-            }
-        }
-
-        void fail(Throwable e) {
-            handler.failed(e, attachment);
-        }
     }
 }

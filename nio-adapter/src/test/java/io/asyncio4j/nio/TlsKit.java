@@ -4,6 +4,7 @@ import io.asyncio4j.ConnectionOptions;
 import io.asyncio4j.Server;
 import io.asyncio4j.ServerOptions;
 import io.asyncio4j.TlsOptions;
+import io.asyncio4j.tls.TestCertificates;
 import io.asyncio4j.combinators.AsyncTimer;
 
 import javax.net.ssl.SSLContext;
@@ -44,7 +45,7 @@ final class TlsKit implements TransportKit {
 
     @Override
     public void start() throws Exception {
-        clientContext = TlsTestContexts.clientTrustingCa();
+        clientContext = TestCertificates.clientTrustingCa();
         loop = EventLoop.builder().name("tls-kit").ioThreads(2).threadStackSize(256 * 1024).build();
         LoopFixture.startWorkers(loop, 2); // before any test counts threads
     }
@@ -82,7 +83,7 @@ final class TlsKit implements TransportKit {
 
     private TlsOptions serverOptions() {
         try {
-            return TlsOptions.server(TlsTestContexts.serverContext()).withProtocols(protocol);
+            return TlsOptions.server(TestCertificates.serverContext()).withProtocols(protocol);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
