@@ -135,6 +135,9 @@ final class TlsReader {
                 TlsBufferPool.release(netIn, false, 0);
                 netIn = null;
             }
+            if (appIn != null && appInRead == appIn.position()) {
+                releaseAppIn(); // a handshake or ticket record gave no plaintext: hold no buffer while idle
+            }
         }
         return progressed;
     }
@@ -254,11 +257,13 @@ final class TlsReader {
 
     /**
      * Issues a read below if none is in flight and {@code needRecords} (a handshake, a close waiting for the peer)
-     * or no decrypted bytes wait for the connection; never after the end, a failure, or the peer's close_notify.
+     * or no decrypted bytes wait for the connection; never after the end, a failure, or the peer's close_notify, and
+     * never while a whole record's worth waits undecrypted, so the records held stay bounded.
      */
     void readBelowIfWanted(boolean needRecords) {
-        if (rawReadInFlight || rawEof || inboundFailure != null) {
-            return;
+        if (rawReadInFlight || rawEof || inboundFailure != null
+                || netIn != null && netIn.position() >= TlsRecords.MAX_RECORD) {
+            return; // a whole record waits for the engine (its tasks, or room for its plaintext): read no more
         }
         boolean plaintextWaiting = appIn != null && appInRead < appIn.position() || producedIntoDst > 0;
         if (needRecords ? inboundDone && !tls.awaitingPeerCloseNotify() : inboundDone || plaintextWaiting) {

@@ -328,6 +328,7 @@ final class TlsTransport extends ForwardingTransport {
         }
         handshakeDone = true;
         cancel(handshakeTimer);
+        handshakeTimer = null; // an idle connection keeps no timer entry
         SSLSession s = engine.getSession();
         String sni = options.isServer() ? requestedName(s) : TlsEngines.sniName(options, serverName);
         TlsSession ts = TlsSession.of(s, engine.getApplicationProtocol(), sni);
