@@ -15,11 +15,22 @@ final class ReadSizer {
     static final int INITIAL = 1024;
     static final int MAX = 64 * 1024;
 
+    private final int max;
     private int size = INITIAL;
     /** Reads that used less than a quarter of the buffer since the size last changed or a read filled it. */
     private int smallReads;
     /** The buffer of the last read, kept for the next one; {@code null} while a read holds it. */
     private ByteBuffer spare;
+
+    /** A sizer that grows up to {@link #MAX}. */
+    ReadSizer() {
+        this(MAX);
+    }
+
+    /** A sizer that grows up to {@code max}, a power of two times {@link #INITIAL} or not: the last step stops at it. */
+    ReadSizer(int max) {
+        this.max = max;
+    }
 
     /** Returns the buffer for the next raw read, empty: the spare one if the size still fits it, else a new one. */
     ByteBuffer nextBuffer() {
@@ -41,8 +52,8 @@ final class ReadSizer {
         int capacity = buffer.capacity();
         if (n == capacity) {
             smallReads = 0;
-            if (size < MAX) {
-                size *= 2;
+            if (size < max) {
+                size = Math.min(max, size * 2);
             }
         } else if (n < capacity / 4 && ++smallReads >= 2) {
             smallReads = 0;

@@ -11,8 +11,8 @@ import java.util.Arrays;
  */
 final class TlsBufferPool {
 
-    /** Holds a TLS record (2^14 + 2048 + header) or the plaintext the JDK's engine asks room for. */
-    static final int SIZE = 18 * 1024;
+    /** Holds the longest TLS record ({@link TlsRecords#MAX_RECORD}) or the plaintext the JDK's engine asks room for. */
+    static final int SIZE = 20 * 1024;
     private static final int CAPACITY = 256;
 
     private static final ByteBuffer[] FREE = new ByteBuffer[CAPACITY];

@@ -22,7 +22,7 @@ final class TlsReader {
 
     private final TlsTransport tls;
     private final ByteTransport lower;
-    private final ReadSizer sizer = new ReadSizer();
+    private final ReadSizer sizer = new ReadSizer(TlsBufferPool.SIZE);
     private final RawRead rawRead = new RawRead();
     private boolean rawReadInFlight;
     private boolean rawEof;
@@ -271,6 +271,10 @@ final class TlsReader {
         }
         rawReadInFlight = true;
         ByteBuffer b = sizer.nextBuffer();
+        int room = netIn == null ? TlsBufferPool.SIZE : netIn.remaining();
+        if (b.remaining() > room) {
+            b.limit(room); // what arrives fits the pooled buffer beside the partial record it holds
+        }
         try {
             lower.read(b, b, rawRead);
         } catch (RuntimeException e) {
@@ -298,7 +302,7 @@ final class TlsReader {
 
     private void appendToNetIn(ByteBuffer b) {
         if (netIn == null) {
-            netIn = TlsBufferPool.acquire(b.remaining());
+            netIn = TlsBufferPool.acquire(TlsBufferPool.SIZE);
         } else if (netIn.remaining() < b.remaining()) {
             ByteBuffer grown = ByteBuffer.allocate(netIn.position() + Math.max(b.remaining(), TlsRecords.MAX_RECORD));
             netIn.flip();
