@@ -4,12 +4,16 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
 
 import java.net.InetSocketAddress;
 
 /**
  * Netty's echo: one event loop group (boss and workers share it), a handler that writes every buffer it reads
- * back and flushes when the read burst ends, pooled buffers, TCP_NODELAY. {@code nio} or {@code epoll}.
+ * back and flushes when the read burst ends, pooled buffers, TCP_NODELAY. {@code nio} or {@code epoll}; over TLS,
+ * an {@code SslHandler} ({@link NettyTls}) in front of the same handler.
  */
 public final class NettyEchoServer {
 
@@ -25,7 +29,29 @@ public final class NettyEchoServer {
      * @throws InterruptedException if interrupted while binding
      */
     public NettyEchoServer(String transport, String host, int port, int threads) throws InterruptedException {
-        channel = NettyTransport.of(transport).bind(host, port, threads, new Echo());
+        this(transport, host, port, threads, null);
+    }
+
+    /**
+     * Starts the echo server, over TLS when given a context.
+     *
+     * @param transport {@code nio} or {@code epoll}
+     * @param host      the address to bind
+     * @param port      the port, 0 for any
+     * @param threads   event loop threads
+     * @param tls       the server TLS context ({@link NettyTls#serverContext}), or {@code null} for plaintext
+     * @throws InterruptedException if interrupted while binding
+     */
+    public NettyEchoServer(String transport, String host, int port, int threads, SslContext tls)
+            throws InterruptedException {
+        Echo echo = new Echo();
+        channel = NettyTransport.of(transport).bind(host, port, threads, tls == null ? echo
+                : new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(tls.newHandler(ch.alloc()), echo);
+                    }
+                });
     }
 
     /**

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 
@@ -28,7 +29,8 @@ import java.util.Date;
  * Netty's HTTP hello world in the shape of its TechEmpower entry: {@code HttpServerCodec} and a handler answering
  * {@code GET /plaintext} with {@code Hello, World!} and the headers the asyncio4j sample sends (Content-Type,
  * Content-Length, Date), responses written per request and flushed once per read burst, so pipelined requests
- * share a flush. Other paths get 404.
+ * share a flush. Other paths get 404. Over TLS (HTTPS), an {@code SslHandler} ({@link NettyTls}) comes first in the
+ * pipeline.
  */
 public final class NettyPlaintextServer {
 
@@ -49,9 +51,27 @@ public final class NettyPlaintextServer {
      * @throws InterruptedException if interrupted while binding
      */
     public NettyPlaintextServer(String transport, String host, int port, int threads) throws InterruptedException {
+        this(transport, host, port, threads, null);
+    }
+
+    /**
+     * Starts the server, over TLS (HTTPS) when given a context.
+     *
+     * @param transport {@code nio} or {@code epoll}
+     * @param host      the address to bind
+     * @param port      the port, 0 for any
+     * @param threads   event loop threads
+     * @param tls       the server TLS context ({@link NettyTls#serverContext}), or {@code null} for plain HTTP
+     * @throws InterruptedException if interrupted while binding
+     */
+    public NettyPlaintextServer(String transport, String host, int port, int threads, SslContext tls)
+            throws InterruptedException {
         channel = NettyTransport.of(transport).bind(host, port, threads, new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+                if (tls != null) {
+                    ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                }
                 ch.pipeline().addLast(new HttpServerCodec(), new Hello());
             }
         });

@@ -4,6 +4,7 @@ import io.asyncio4j.AsyncFuture;
 import io.asyncio4j.ConnectionOptions;
 import io.asyncio4j.Server;
 import io.asyncio4j.ServerOptions;
+import io.asyncio4j.TlsOptions;
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.http.HttpLimits;
 
@@ -48,7 +49,8 @@ public final class StaticFileServer {
         this.fileReads = fileReadThreads(Math.max(2, Runtime.getRuntime().availableProcessors()));
         ConnectionOptions connection = ConnectionOptions.defaults()
                 .withWriteBuffer(settings.writeLowWatermark, settings.maxQueuedWriteBytes)
-                .withIdleTimeout(settings.stallTimeout);
+                .withIdleTimeout(settings.stallTimeout)
+                .withTls(settings.tls);
         ServerOptions options = ServerOptions.defaults().withBacklog(1024)
                 .withMaxConnections(settings.maxConnections)
                 .withConnectionOptions(connection);
@@ -191,7 +193,7 @@ public final class StaticFileServer {
      * Limits, timeouts and buffer sizes of the server. Defaults: {@link HttpLimits#defaults()}, 10 s to read a
      * request head, 15 s idle between keep-alive requests, 30 s without progress before a stalled connection
      * is closed, 64 KiB file chunks, 64 KiB drain watermark and 256 KiB cap on each connection's queued output,
-     * 10,000 connections, the system clock for {@code Date}, hidden files not served.
+     * 10,000 connections, the system clock for {@code Date}, hidden files not served, plain HTTP (no TLS).
      */
     public static final class Settings {
 
@@ -205,10 +207,11 @@ public final class StaticFileServer {
         final int maxConnections;
         final Clock clock;
         final boolean hiddenFiles;
+        final TlsOptions tls;
 
         private Settings(HttpLimits limits, Duration headerTimeout, Duration keepAliveTimeout, Duration stallTimeout,
                          int chunkSize, long writeLowWatermark, long maxQueuedWriteBytes, int maxConnections,
-                         Clock clock, boolean hiddenFiles) {
+                         Clock clock, boolean hiddenFiles, TlsOptions tls) {
             if (chunkSize <= 0 || writeLowWatermark + chunkSize > maxQueuedWriteBytes) {
                 throw new IllegalArgumentException("a chunk (" + chunkSize + ") above the drain watermark ("
                         + writeLowWatermark + ") must fit the write queue cap (" + maxQueuedWriteBytes + ")");
@@ -223,6 +226,7 @@ public final class StaticFileServer {
             this.maxConnections = maxConnections;
             this.clock = Objects.requireNonNull(clock, "clock");
             this.hiddenFiles = hiddenFiles;
+            this.tls = tls;
         }
 
         /**
@@ -233,7 +237,7 @@ public final class StaticFileServer {
         public static Settings defaults() {
             return new Settings(HttpLimits.defaults(), Duration.ofSeconds(10), Duration.ofSeconds(15),
                     Duration.ofSeconds(30), 64 * 1024, 64 * 1024, 256 * 1024, 10_000, Clock.systemUTC(),
-                    false);
+                    false, null);
         }
 
         /**
@@ -242,7 +246,7 @@ public final class StaticFileServer {
          */
         public Settings withLimits(HttpLimits limits) {
             return new Settings(limits, headerTimeout, keepAliveTimeout, stallTimeout, chunkSize,
-                    writeLowWatermark, maxQueuedWriteBytes, maxConnections, clock, hiddenFiles);
+                    writeLowWatermark, maxQueuedWriteBytes, maxConnections, clock, hiddenFiles, tls);
         }
 
         /**
@@ -252,7 +256,7 @@ public final class StaticFileServer {
          */
         public Settings withTimeouts(Duration header, Duration keepAlive) {
             return new Settings(limits, header, keepAlive, stallTimeout, chunkSize, writeLowWatermark,
-                    maxQueuedWriteBytes, maxConnections, clock, hiddenFiles);
+                    maxQueuedWriteBytes, maxConnections, clock, hiddenFiles, tls);
         }
 
         /**
@@ -264,7 +268,7 @@ public final class StaticFileServer {
          */
         public Settings withStallTimeout(Duration stall) {
             return new Settings(limits, headerTimeout, keepAliveTimeout, stall, chunkSize, writeLowWatermark,
-                    maxQueuedWriteBytes, maxConnections, clock, hiddenFiles);
+                    maxQueuedWriteBytes, maxConnections, clock, hiddenFiles, tls);
         }
 
         /**
@@ -276,7 +280,7 @@ public final class StaticFileServer {
          */
         public Settings withBuffers(int chunkSize, long lowWatermark, long maxQueued) {
             return new Settings(limits, headerTimeout, keepAliveTimeout, stallTimeout, chunkSize, lowWatermark,
-                    maxQueued, maxConnections, clock, hiddenFiles);
+                    maxQueued, maxConnections, clock, hiddenFiles, tls);
         }
 
         /**
@@ -285,7 +289,7 @@ public final class StaticFileServer {
          */
         public Settings withMaxConnections(int max) {
             return new Settings(limits, headerTimeout, keepAliveTimeout, stallTimeout, chunkSize,
-                    writeLowWatermark, maxQueuedWriteBytes, max, clock, hiddenFiles);
+                    writeLowWatermark, maxQueuedWriteBytes, max, clock, hiddenFiles, tls);
         }
 
         /**
@@ -294,7 +298,7 @@ public final class StaticFileServer {
          */
         public Settings withClock(Clock clock) {
             return new Settings(limits, headerTimeout, keepAliveTimeout, stallTimeout, chunkSize,
-                    writeLowWatermark, maxQueuedWriteBytes, maxConnections, clock, hiddenFiles);
+                    writeLowWatermark, maxQueuedWriteBytes, maxConnections, clock, hiddenFiles, tls);
         }
 
         /**
@@ -305,7 +309,21 @@ public final class StaticFileServer {
          */
         public Settings withHiddenFiles(boolean served) {
             return new Settings(limits, headerTimeout, keepAliveTimeout, stallTimeout, chunkSize,
-                    writeLowWatermark, maxQueuedWriteBytes, maxConnections, clock, served);
+                    writeLowWatermark, maxQueuedWriteBytes, maxConnections, clock, served, tls);
+        }
+
+        /**
+         * @param tls server TLS options: every connection is HTTPS, served once its handshake completes (see
+         *            {@link ConnectionOptions#withTls}); {@code null} for plain HTTP
+         * @return a copy with that choice
+         * @throws IllegalArgumentException if {@code tls} holds client options
+         */
+        public Settings withTls(TlsOptions tls) {
+            if (tls != null && !tls.isServer()) {
+                throw new IllegalArgumentException("a server needs server TLS options: " + tls);
+            }
+            return new Settings(limits, headerTimeout, keepAliveTimeout, stallTimeout, chunkSize,
+                    writeLowWatermark, maxQueuedWriteBytes, maxConnections, clock, hiddenFiles, tls);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.asyncio4j.samples.httpserver;
 
+import io.asyncio4j.TlsOptions;
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.http.HttpLimits;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class StaticFileServerTest {
 
@@ -344,5 +346,11 @@ class StaticFileServerTest {
         try (RawClient c = client()) {
             assertThat(c.readToEnd()).isEmpty();  // a connection that never sends anything
         }
+    }
+
+    @Test
+    void settingsRefuseClientTlsOptions() {
+        assertThatThrownBy(() -> StaticFileServer.Settings.defaults().withTls(TlsOptions.client()))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
