@@ -4,6 +4,7 @@ import io.asyncio4j.AsyncFuture;
 import io.asyncio4j.ConnectionOptions;
 import io.asyncio4j.Server;
 import io.asyncio4j.ServerOptions;
+import io.asyncio4j.TlsOptions;
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.http.HttpLimits;
 
@@ -43,12 +44,14 @@ public final class StaticFileServer {
     private final ExecutorService fileReads;
     private final WaitingConnections waiting = new WaitingConnections();
 
-    private StaticFileServer(EventLoop loop, String host, int port, Path root, Settings settings) {
+    private StaticFileServer(EventLoop loop, String host, int port, Path root, Settings settings, TlsOptions tls) {
         this.root = root;
         this.fileReads = fileReadThreads(Math.max(2, Runtime.getRuntime().availableProcessors()));
         ConnectionOptions connection = ConnectionOptions.defaults()
                 .withWriteBuffer(settings.writeLowWatermark, settings.maxQueuedWriteBytes)
-                .withIdleTimeout(settings.stallTimeout);
+                .withIdleTimeout(settings.stallTimeout)
+                // Requests delimit themselves, so a client leaving between them without close_notify cut nothing.
+                .withTls(tls == null ? null : tls.withRaggedEofAllowed(true));
         ServerOptions options = ServerOptions.defaults().withBacklog(1024)
                 .withMaxConnections(settings.maxConnections)
                 .withConnectionOptions(connection);
@@ -89,6 +92,26 @@ public final class StaticFileServer {
      * @throws java.util.concurrent.CompletionException if the address cannot be bound
      */
     public static StaticFileServer start(EventLoop loop, String host, int port, Path root, Settings settings) {
+        return start(loop, host, port, root, settings, null);
+    }
+
+    /**
+     * Starts serving the files under {@code root} on {@code host:port}, over TLS (HTTPS) if {@code tls} is given:
+     * a connection is served once its handshake is done, and a client's end of stream between requests is a clean
+     * one whether or not it came with {@code close_notify} (ragged ends are allowed: requests delimit themselves).
+     *
+     * @param loop     the event loop
+     * @param host     the address to bind
+     * @param port     the port, 0 for any
+     * @param root     the directory whose files are served; symbolic links are followed only inside it
+     * @param settings limits and timeouts
+     * @param tls      server TLS options, or {@code null} for plain HTTP
+     * @return the running server
+     * @throws IllegalArgumentException if {@code root} is not a directory
+     * @throws java.util.concurrent.CompletionException if the address cannot be bound
+     */
+    public static StaticFileServer start(EventLoop loop, String host, int port, Path root, Settings settings,
+                                         TlsOptions tls) {
         Path realRoot;
         try {
             realRoot = root.toRealPath();
@@ -98,7 +121,7 @@ public final class StaticFileServer {
         if (!Files.isDirectory(realRoot)) {
             throw new IllegalArgumentException("not a directory: " + root);
         }
-        return new StaticFileServer(loop, host, port, realRoot, Objects.requireNonNull(settings, "settings"));
+        return new StaticFileServer(loop, host, port, realRoot, Objects.requireNonNull(settings, "settings"), tls);
     }
 
     /**
