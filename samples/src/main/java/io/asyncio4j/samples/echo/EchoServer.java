@@ -5,6 +5,7 @@ import io.asyncio4j.Connection;
 import io.asyncio4j.ConnectionOptions;
 import io.asyncio4j.Server;
 import io.asyncio4j.ServerOptions;
+import io.asyncio4j.TlsOptions;
 import io.asyncio4j.WriteQueueFullException;
 import io.asyncio4j.combinators.Async;
 import io.asyncio4j.nio.EventLoop;
@@ -52,8 +53,26 @@ public final class EchoServer {
      * @return the running server; close it to stop accepting
      */
     public static Server start(EventLoop loop, String host, int port, PrintStream out, Duration idleTimeout) {
+        return start(loop, host, port, null, out, idleTimeout);
+    }
+
+    /**
+     * Starts listening, over TLS if {@code tls} is given: each connection is echoed once its handshake is done (a
+     * client whose handshake fails is never printed), and a client's end of stream counts only with its
+     * {@code close_notify}; one that ends without it has disconnected.
+     *
+     * @param loop        the loop to serve on
+     * @param host        the address to bind
+     * @param port        the port, 0 for any
+     * @param tls         server TLS options, or {@code null} for plain TCP
+     * @param out         where the {@code Incoming connection} lines go
+     * @param idleTimeout how long a connection may be idle; zero for no limit
+     * @return the running server; close it to stop accepting
+     */
+    public static Server start(EventLoop loop, String host, int port, TlsOptions tls, PrintStream out,
+                               Duration idleTimeout) {
         ServerOptions options = ServerOptions.defaults()
-                .withConnectionOptions(ConnectionOptions.defaults().withIdleTimeout(idleTimeout));
+                .withConnectionOptions(ConnectionOptions.defaults().withIdleTimeout(idleTimeout).withTls(tls));
         return loop.listen(host, port, conn -> {
             out.println("Incoming connection from " + describe(conn.remoteAddress()));   // handle_accepted
             return echo(conn);

@@ -1,6 +1,7 @@
 package io.asyncio4j.samples.fetch;
 
 import io.asyncio4j.AsyncFuture;
+import io.asyncio4j.TlsOptions;
 import io.asyncio4j.combinators.Async;
 import io.asyncio4j.combinators.AsyncSemaphore;
 import io.asyncio4j.nio.EventLoop;
@@ -45,8 +46,8 @@ public final class Fetch {
     }
 
     /**
-     * Fetches every URL, printing {@code <status> <bytes> <ms> <url>} or {@code ERROR <reason> <url>} through
-     * {@code out} as each completes.
+     * Fetches every URL, checking {@code https} servers against the system's trusted authorities; see
+     * {@link #fetchAll(EventLoop, List, TlsOptions, int, Duration, Consumer)}.
      *
      * @param loop        the event loop
      * @param urls        the URLs
@@ -57,11 +58,28 @@ public final class Fetch {
      */
     public static AsyncFuture<Summary> fetchAll(EventLoop loop, List<String> urls, int concurrency,
                                                 Duration timeout, Consumer<String> out) {
+        return fetchAll(loop, urls, TlsOptions.client(), concurrency, timeout, out);
+    }
+
+    /**
+     * Fetches every URL, printing {@code <status> <bytes> <ms> <url>} or {@code ERROR <reason> <url>} through
+     * {@code out} as each completes.
+     *
+     * @param loop        the event loop
+     * @param urls        the URLs, {@code http} or {@code https}
+     * @param tls         client TLS options for the {@code https} URLs
+     * @param concurrency how many requests may be in flight at once
+     * @param timeout     how long each request may take, from when it starts, its TLS handshake included
+     * @param out         takes each line; called from the loop's threads, one line at a time
+     * @return a future of the summary, completed once every request has completed; it never fails
+     */
+    public static AsyncFuture<Summary> fetchAll(EventLoop loop, List<String> urls, TlsOptions tls, int concurrency,
+                                                Duration timeout, Consumer<String> out) {
         long start = System.nanoTime();
         AsyncSemaphore semaphore = new AsyncSemaphore(concurrency);
         List<AsyncFuture<Boolean>> each = new ArrayList<>(urls.size());
         for (String url : urls) {
-            each.add(semaphore.withPermit(() -> fetchOne(loop, url, timeout, out)));
+            each.add(semaphore.withPermit(() -> fetchOne(loop, url, tls, timeout, out)));
         }
         return Async.gather(each).thenApply(oks -> {
             int ok = (int) oks.stream().filter(Boolean::booleanValue).count();
@@ -69,7 +87,8 @@ public final class Fetch {
         });
     }
 
-    private static AsyncFuture<Boolean> fetchOne(EventLoop loop, String url, Duration timeout, Consumer<String> out) {
+    private static AsyncFuture<Boolean> fetchOne(EventLoop loop, String url, TlsOptions tls, Duration timeout,
+                                                 Consumer<String> out) {
         long start = System.nanoTime();
         long[] bytes = {0};
         HttpClient.ResponseHandler counter = new HttpClient.ResponseHandler() {
@@ -83,7 +102,7 @@ public final class Fetch {
                 return null;
             }
         };
-        return Async.waitFor(HttpClient.get(loop, url, HttpClient.LIMITS, counter), timeout, loop.timer())
+        return Async.waitFor(HttpClient.get(loop, url, tls, HttpClient.LIMITS, counter), timeout, loop.timer())
                 .handle((result, failure) -> {
                     long ms = (System.nanoTime() - start) / 1_000_000;
                     synchronized (out) {

@@ -2,7 +2,10 @@ package io.asyncio4j.samples.httpclient;
 
 import io.asyncio4j.AsyncFuture;
 import io.asyncio4j.Connection;
+import io.asyncio4j.ConnectionOptions;
+import io.asyncio4j.TlsOptions;
 import io.asyncio4j.nio.EventLoop;
+import io.asyncio4j.samples.cli.TlsFailures;
 import io.asyncio4j.samples.http.BodyFraming;
 import io.asyncio4j.samples.http.BodyReader;
 import io.asyncio4j.samples.http.HeadWriter;
@@ -18,6 +21,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -25,7 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A one-request HTTP/1.1 client as one pipeline: connect, send
+ * A one-request HTTP/1.1 client as one pipeline: connect (over TLS for {@code https}), send
  * {@code GET} with {@code Host} and {@code Connection: close}, read the response head, stream the body
  * (Content-Length, chunked or until close) to a handler, close.
  */
@@ -66,24 +70,46 @@ public final class HttpClient {
     }
 
     /**
-     * Fetches {@code url} with {@code GET}.
+     * Fetches {@code url} with {@code GET}, checking an {@code https} server against the system's trusted
+     * authorities; see {@link #get(EventLoop, String, TlsOptions, HttpLimits, ResponseHandler)}.
      *
      * @param loop    the event loop
-     * @param url     an {@code http://} URL
+     * @param url     an {@code http://} or {@code https://} URL
+     * @param limits  the bounds of the response
+     * @param handler takes the head, then the body piece by piece
+     * @return a future of the result, as the other form says
+     */
+    public static AsyncFuture<Result> get(EventLoop loop, String url, HttpLimits limits, ResponseHandler handler) {
+        return get(loop, url, TlsOptions.client(), limits, handler);
+    }
+
+    /**
+     * Fetches {@code url} with {@code GET}. An {@code https} URL (port 443 unless it names one) is fetched over
+     * TLS with {@code tls}, the URL's host being the name sent (SNI) and checked against the server's certificate
+     * unless {@code tls} says otherwise. The server's {@code close_notify} is required where the end of the
+     * connection is the end of the body; a body framed by its length or by chunks ends before, so a server that
+     * then closes without {@code close_notify} (as many do) does not fail the request.
+     *
+     * @param loop    the event loop
+     * @param url     an {@code http://} or {@code https://} URL
+     * @param tls     client TLS options for an {@code https} URL
      * @param limits  the bounds of the response
      * @param handler takes the head, then the body piece by piece
      * @return a future of the result; it fails with {@link IllegalArgumentException} for a URL this client
-     *         cannot fetch (https among them), with the connect failure, with {@link HttpException} or
-     *         {@link EOFException} for a malformed or cut response. Cancelling it aborts the connection.
+     *         cannot fetch, with the connect failure (for {@code https}, an {@link javax.net.ssl.SSLException} if
+     *         the handshake fails, the server's certificate refused among them), with {@link HttpException} or
+     *         {@link EOFException} for a malformed or cut response, with a {@link io.asyncio4j.TlsTruncationException}
+     *         for an {@code https} response cut without {@code close_notify}. Cancelling it aborts the connection.
      */
-    public static AsyncFuture<Result> get(EventLoop loop, String url, HttpLimits limits, ResponseHandler handler) {
+    public static AsyncFuture<Result> get(EventLoop loop, String url, TlsOptions tls, HttpLimits limits,
+                                          ResponseHandler handler) {
         URI uri;
         try {
             uri = parse(url);
         } catch (IllegalArgumentException e) {
             return AsyncFuture.failed(e);
         }
-        int port = uri.getPort() < 0 ? 80 : uri.getPort();
+        boolean https = uri.getScheme().equalsIgnoreCase("https");
         String target = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         HttpHeaders headers = new HttpHeaders()
@@ -94,7 +120,8 @@ public final class HttpClient {
         byte[] request = HeadWriter.request("GET", target, headers);
         String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
                 : uri.getHost();
-        return loop.connect(host, port).thenCompose(conn -> exchange(conn, request, limits, handler)
+        ConnectionOptions options = ConnectionOptions.defaults().withTls(https ? tls : null);
+        return loop.connect(host, port(uri), options).thenCompose(conn -> exchange(conn, request, limits, handler)
                 .whenComplete((result, failure) -> {
                     if (failure == null) {
                         conn.close();
@@ -122,7 +149,7 @@ public final class HttpClient {
     }
 
     /**
-     * Checks that {@code url} is an absolute {@code http} URL with a host.
+     * Checks that {@code url} is an absolute {@code http} or {@code https} URL with a host.
      *
      * @param url the URL
      * @return it parsed
@@ -136,13 +163,20 @@ public final class HttpClient {
             throw new IllegalArgumentException("invalid URL: " + e.getMessage());
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
-        if (scheme.equals("https")) {
-            throw new IllegalArgumentException("https is not supported until TLS lands");
-        }
-        if (!scheme.equals("http") || uri.getHost() == null) {
-            throw new IllegalArgumentException("not an http://host/ URL: " + url);
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+            throw new IllegalArgumentException("not an http://host/ or https://host/ URL: " + url);
         }
         return uri;
+    }
+
+    /**
+     * Returns the port {@code uri} names, or its scheme's.
+     *
+     * @param uri a URL {@link #parse} accepted
+     * @return its port, else 443 for {@code https} and 80 for {@code http}
+     */
+    static int port(URI uri) {
+        return uri.getPort() >= 0 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
     }
 
     /**
@@ -158,6 +192,10 @@ public final class HttpClient {
         }
         if (e instanceof TimeoutException) {
             return "timeout";
+        }
+        Optional<String> tls = TlsFailures.describe(e);
+        if (tls.isPresent()) {
+            return tls.get();
         }
         if (e instanceof CancellationException) {
             return "cancelled";

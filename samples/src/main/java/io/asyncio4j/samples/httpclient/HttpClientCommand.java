@@ -1,10 +1,13 @@
 package io.asyncio4j.samples.httpclient;
 
+import io.asyncio4j.TlsOptions;
 import io.asyncio4j.combinators.Async;
 import io.asyncio4j.nio.EventLoop;
+import io.asyncio4j.samples.cli.ClientTlsOptions;
 import io.asyncio4j.samples.cli.DurationConverter;
 import io.asyncio4j.samples.http.ResponseHead;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -16,15 +19,22 @@ import java.util.concurrent.CompletionStage;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
-/** {@code http-client}: GET one URL and print the status line, the headers, a blank line and the body. */
+/**
+ * {@code http-client}: GET one URL, {@code http} or {@code https}, and print the status line, the headers, a blank
+ * line and the body.
+ */
 @Command(name = "http-client", mixinStandardHelpOptions = true,
         description = "HTTP client: sends GET with Host and prints the status line, headers, a blank line and"
-                + " the body.",
+                + " the body; an https:// URL is fetched over TLS, the server's certificate checked against its"
+                + " host.",
         footer = DurationConverter.SYNTAX)
 public final class HttpClientCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "URL", description = "An http:// URL.")
+    @Parameters(index = "0", paramLabel = "URL", description = "An http:// or https:// URL.")
     String url;
+
+    @Mixin
+    ClientTlsOptions tls = new ClientTlsOptions();
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
             converter = DurationConverter.Positive.class,
@@ -33,12 +43,25 @@ public final class HttpClientCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return run(EventLoop.defaultLoop(), url, timeout, System.out, System.err);
+        return run(System.out, System.err);
     }
 
     /**
-     * Fetches {@code url} and prints the response on {@code out} (head lines end in CRLF as on the wire, the
-     * body is written as received) or a one-line error on {@code err}.
+     * Runs the command as parsed: reads the TLS options, fetches the URL and prints the response.
+     *
+     * @param out where the response goes
+     * @param err where the {@code --insecure} warning and an error go
+     * @return 0 when a response was received (whatever its status), 1 on failure
+     * @throws picocli.CommandLine.ParameterException if the TLS options contradict each other
+     * @throws io.asyncio4j.samples.cli.CommandFailure if {@code --cacert}'s file cannot be used
+     */
+    int run(PrintStream out, PrintStream err) {
+        return run(EventLoop.defaultLoop(), url, tls.clientOptions(err), timeout, out, err);
+    }
+
+    /**
+     * Fetches {@code url}, checking an {@code https} server against the system's trusted authorities; see
+     * {@link #run(EventLoop, String, TlsOptions, Duration, PrintStream, PrintStream)}.
      *
      * @param loop    the event loop
      * @param url     the URL
@@ -48,6 +71,23 @@ public final class HttpClientCommand implements Callable<Integer> {
      * @return 0 when a response was received (whatever its status), 1 on failure
      */
     public static int run(EventLoop loop, String url, Duration timeout, PrintStream out, PrintStream err) {
+        return run(loop, url, TlsOptions.client(), timeout, out, err);
+    }
+
+    /**
+     * Fetches {@code url} and prints the response on {@code out} (head lines end in CRLF as on the wire, the
+     * body is written as received) or a one-line error on {@code err}.
+     *
+     * @param loop    the event loop
+     * @param url     the URL
+     * @param tls     client TLS options for an {@code https} URL
+     * @param timeout how long the whole request may take
+     * @param out     where the response goes
+     * @param err     where an error goes
+     * @return 0 when a response was received (whatever its status), 1 on failure
+     */
+    public static int run(EventLoop loop, String url, TlsOptions tls, Duration timeout, PrintStream out,
+                          PrintStream err) {
         HttpClient.ResponseHandler printer = new HttpClient.ResponseHandler() {
             @Override
             public void head(ResponseHead head) {
@@ -65,7 +105,7 @@ public final class HttpClientCommand implements Callable<Integer> {
             }
         };
         try {
-            Async.waitFor(HttpClient.get(loop, url, HttpClient.LIMITS, printer), timeout, loop.timer()).join();
+            Async.waitFor(HttpClient.get(loop, url, tls, HttpClient.LIMITS, printer), timeout, loop.timer()).join();
             out.flush();
             return 0;
         } catch (RuntimeException e) {

@@ -1,29 +1,40 @@
 package io.asyncio4j.samples.httpserver;
 
+import io.asyncio4j.TlsOptions;
 import io.asyncio4j.nio.EventLoop;
 import io.asyncio4j.samples.cli.CommandFailure;
 import io.asyncio4j.samples.cli.DurationConverter;
 import io.asyncio4j.samples.cli.ListenOptions;
+import io.asyncio4j.samples.cli.ServerCommand;
 import io.asyncio4j.samples.cli.ServerRunner;
+import io.asyncio4j.samples.cli.ServerTlsOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 
-/** {@code http-server}: serves the files under a directory over HTTP/1.1. */
+/**
+ * {@code http-server}: serves the files under a directory over HTTP/1.1; with {@code --tls-cert} and
+ * {@code --tls-key} (or {@code --tls-keystore}), over HTTPS.
+ */
 @Command(name = "http-server", mixinStandardHelpOptions = true,
         description = "HTTP/1.1 static file server (GET and HEAD, keep-alive, pipelining, conditional GET, byte "
-                + "ranges); hidden files are not served unless --hidden; GET /plaintext answers Hello, World!",
+                + "ranges); hidden files are not served unless --hidden; GET /plaintext answers Hello, World!;"
+                + " HTTPS with --tls-cert and --tls-key, or --tls-keystore",
         footer = DurationConverter.SYNTAX)
-public final class HttpServerCommand implements Callable<Integer> {
+public final class HttpServerCommand extends ServerCommand {
 
     @Mixin
     ListenOptions listen = new ListenOptions(8080);
+
+    @Mixin
+    ServerTlsOptions tls = new ServerTlsOptions();
 
     @Option(names = "--root", paramLabel = "DIR", defaultValue = ".",
             description = "Directory whose files are served (default: ${DEFAULT-VALUE}, the current directory).")
@@ -46,15 +57,16 @@ public final class HttpServerCommand implements Callable<Integer> {
     Duration keepAliveTimeout;
 
     @Override
-    public Integer call() {
+    protected int serve(PrintStream out, CompletableFuture<Void> stop) {
         if (!Files.isDirectory(root)) {
             throw new CommandFailure("--root " + root
                     + (Files.exists(root) ? " is not a directory" : " does not exist"));
         }
+        TlsOptions serverTls = tls.serverOptions().orElse(null);
         StaticFileServer server = ServerRunner.listen(listen, (host, port) -> StaticFileServer.start(
                 EventLoop.defaultLoop(), host, port, root,
                 StaticFileServer.Settings.defaults().withTimeouts(headerTimeout, keepAliveTimeout)
-                        .withHiddenFiles(hidden)));
-        return ServerRunner.serve(System.out, List.of(server.server()), null, server::closeIdleConnections);
+                        .withHiddenFiles(hidden).withTls(serverTls)));
+        return ServerRunner.serve(out, List.of(server.server()), stop, server::closeIdleConnections);
     }
 }

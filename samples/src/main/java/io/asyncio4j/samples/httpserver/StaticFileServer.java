@@ -50,7 +50,8 @@ public final class StaticFileServer {
         ConnectionOptions connection = ConnectionOptions.defaults()
                 .withWriteBuffer(settings.writeLowWatermark, settings.maxQueuedWriteBytes)
                 .withIdleTimeout(settings.stallTimeout)
-                .withTls(settings.tls);
+                // Requests delimit themselves, so a client leaving between them without close_notify cut nothing.
+                .withTls(settings.tls == null ? null : settings.tls.withRaggedEofAllowed(true));
         ServerOptions options = ServerOptions.defaults().withBacklog(1024)
                 .withMaxConnections(settings.maxConnections)
                 .withConnectionOptions(connection);
@@ -314,7 +315,9 @@ public final class StaticFileServer {
 
         /**
          * @param tls server TLS options: every connection is HTTPS, served once its handshake completes (see
-         *            {@link ConnectionOptions#withTls}); {@code null} for plain HTTP
+         *            {@link ConnectionOptions#withTls}), and a client's end of stream between requests is a clean
+         *            one with or without {@code close_notify} (requests delimit themselves); {@code null} for
+         *            plain HTTP
          * @return a copy with that choice
          * @throws IllegalArgumentException if {@code tls} holds client options
          */

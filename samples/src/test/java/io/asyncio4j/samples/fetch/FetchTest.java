@@ -105,10 +105,10 @@ class FetchTest {
     void unfetchableUrlsAreReportedAsErrors() {
         List<String> lines = new ArrayList<>();
         Fetch.Summary summary = Fetch.fetchAll(EventLoop.defaultLoop(),
-                List.of("https://example.com/", "ftp://example.com/"), 2, Duration.ofSeconds(5), lines::add).join();
+                List.of("https:///no-host", "ftp://example.com/"), 2, Duration.ofSeconds(5), lines::add).join();
         assertThat(summary.failed()).isEqualTo(2);
         assertThat(lines).containsExactlyInAnyOrder(
-                "ERROR https is not supported until TLS lands https://example.com/",
-                "ERROR not an http://host/ URL: ftp://example.com/ ftp://example.com/");
+                "ERROR not an http://host/ or https://host/ URL: https:///no-host https:///no-host",
+                "ERROR not an http://host/ or https://host/ URL: ftp://example.com/ ftp://example.com/");
     }
 }

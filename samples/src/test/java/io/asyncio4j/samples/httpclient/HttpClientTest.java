@@ -130,10 +130,10 @@ class HttpClientTest {
     }
 
     @Test
-    void httpsIsRefusedWithAClearMessage() {
-        assertThat(run("https://example.com/", Duration.ofSeconds(10))).isEqualTo(1);
-        assertThat(stderr()).isEqualTo("http-client: https is not supported until TLS lands (https://example.com/)"
-                + System.lineSeparator());
+    void aUrlOfAnotherSchemeIsRefusedWithAClearMessage() {
+        assertThat(run("ftp://example.com/", Duration.ofSeconds(10))).isEqualTo(1);
+        assertThat(stderr()).isEqualTo("http-client: not an http://host/ or https://host/ URL: ftp://example.com/"
+                + " (ftp://example.com/)" + System.lineSeparator());
         assertThat(stdout()).isEmpty();
     }
 
