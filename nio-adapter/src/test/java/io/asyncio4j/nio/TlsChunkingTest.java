@@ -126,7 +126,7 @@ class TlsChunkingTest {
 
     @ParameterizedTest
     @EnumSource(Chunking.class)
-    void oneByteReadBuffersTakeFullRecordsWhole(Chunking chunking) throws Exception {
+    void oneByteReadBuffersReadFullRecordsOneByteAtATime(Chunking chunking) throws Exception {
         Pair p = pair(chunking.below(), chunking.below(), ConnectionOptions.defaults(), client());
         byte[] sent = new byte[3 * 16 * 1024 + 100]; // three full records and a short one
         new Random(SEED).nextBytes(sent);

@@ -70,6 +70,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TlsHandshakeTest {
 
+    /** The handshake timeout of the tests that wait for it. */
     private static final Duration SHORT = Duration.ofMillis(200);
     /** Ample for a handshake between a warm client and server on loopback. */
     private static final Duration WARM_HANDSHAKE = Duration.ofSeconds(1);
