@@ -209,17 +209,19 @@ final class TlsTransport extends ForwardingTransport {
     /**
      * Closes without {@code close_notify}. Records already handed below are written first, within the flush timeout:
      * the connection reported their plaintext written, as a socket's close still sends what its writes put in the
-     * kernel's buffer.
+     * kernel's buffer; so is the alert of a failed handshake, which tells the peer why.
      */
     @Override
     public void close() {
         if (closed || abortAfterWrite) {
             return;
         }
-        if (writer.inFlight() && fatal == null) {
+        if (writer.inFlight()) {
             abortAfterWrite = true;
             writer.fail(new AsynchronousCloseException());
-            scheduleCloseTimer(options.closeNotifyFlushTimeout());
+            if (fatal == null) {
+                scheduleCloseTimer(options.closeNotifyFlushTimeout()); // a failure scheduled one already
+            }
         } else {
             closeBelow();
         }
@@ -418,17 +420,17 @@ final class TlsTransport extends ForwardingTransport {
 
     /** From the writer: the records are written. */
     void writeBelowDone() {
-        if (abortAfterWrite) {
-            closeBelow();
-            return;
-        }
         if (fatal != null) {
             writer.fail(fatal);
             if (alertSent) {
                 closeBelow();
             } else {
-                sendAlertOrClose();
+                sendAlertOrClose(); // the alert waited behind these records
             }
+            return;
+        }
+        if (abortAfterWrite) {
+            closeBelow();
             return;
         }
         if (outputClosing && engine.isOutboundDone() && !lowerOutputShut) {
