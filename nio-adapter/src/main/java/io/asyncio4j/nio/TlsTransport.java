@@ -67,6 +67,7 @@ import java.util.concurrent.RejectedExecutionException;
 final class TlsTransport extends ForwardingTransport {
 
     private static final Logger log = LoggerFactory.getLogger(TlsTransport.class);
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final TlsOptions options;
     private final Executor executor;
@@ -374,7 +375,8 @@ final class TlsTransport extends ForwardingTransport {
                     tasksRunning = false;
                     if (f != null) {
                         fail(new SSLException("a task of the TLS engine failed", f));
-                    } else {
+                    } else if (!closed) {
+                        taskFailureToFatal();
                         progress();
                     }
                 });
@@ -382,6 +384,18 @@ final class TlsTransport extends ForwardingTransport {
         } catch (RejectedExecutionException e) {
             tasksRunning = false;
             fail(new SSLException("no thread to run a task of the TLS engine", e));
+        }
+    }
+
+    /**
+     * The JDK's engine keeps what its task threw until its next call; with no record waiting that call may never
+     * come, and the handshake would wait for its timeout. An empty unwrap asks.
+     */
+    private void taskFailureToFatal() {
+        try {
+            engine.unwrap(EMPTY, EMPTY);
+        } catch (SSLException | RuntimeException e) {
+            fail(e);
         }
     }
 

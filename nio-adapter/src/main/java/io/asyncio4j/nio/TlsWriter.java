@@ -122,13 +122,19 @@ final class TlsWriter {
     /** After a failure: wraps the engine's alert and writes it; returns whether anything is being written. */
     boolean sendAlert(SSLEngine engine) throws SSLException {
         ByteBuffer out = TlsBufferPool.acquire(engine.getSession().getPacketBufferSize());
-        SSLEngineResult r = engine.wrap(EMPTY, out);
-        if (r.bytesProduced() == 0) {
-            TlsBufferPool.release(out, false, 0);
-            return false;
+        boolean sent = false;
+        try {
+            SSLEngineResult r = engine.wrap(EMPTY, out);
+            if (r.bytesProduced() > 0) {
+                send(out.flip());
+                sent = true;
+            }
+            return sent;
+        } finally {
+            if (!sent) {
+                TlsBufferPool.release(out, false, 0);
+            }
         }
-        send(out.flip());
-        return true;
     }
 
     private void send(ByteBuffer records) {
