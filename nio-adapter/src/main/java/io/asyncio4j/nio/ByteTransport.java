@@ -62,6 +62,16 @@ interface ByteTransport {
         }
     }
 
+    /**
+     * Whether the connection should read into heap buffers rather than direct ones: a layer that decrypts into the
+     * buffer it is given (TLS) works fastest on arrays, while a socket reads into direct memory without a copy.
+     *
+     * @return {@code true} for heap buffers; a socket says {@code false}
+     */
+    default boolean wantsHeapBuffers() {
+        return false;
+    }
+
     /** The local address: an {@code InetSocketAddress}, or a {@code UnixDomainSocketAddress}, maybe unnamed. */
     SocketAddress localAddress();
 

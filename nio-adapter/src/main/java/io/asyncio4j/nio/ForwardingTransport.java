@@ -48,6 +48,11 @@ abstract class ForwardingTransport implements ByteTransport {
     }
 
     @Override
+    public boolean wantsHeapBuffers() {
+        return lower.wantsHeapBuffers();
+    }
+
+    @Override
     public CompletionStage<Void> closeOrderly() {
         return lower.closeOrderly();
     }

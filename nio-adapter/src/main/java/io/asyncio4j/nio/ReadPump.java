@@ -38,6 +38,7 @@ final class ReadPump {
         this.executor = executor;
         this.transport = transport;
         this.highWatermark = highWatermark;
+        sizer.heap(transport.wantsHeapBuffers());
     }
 
     /** Makes {@code r} the reader, completing it from the buffer if it can. */
@@ -227,6 +228,7 @@ final class ReadPump {
     /** Reads from {@code top} from now on, serving a reader that started during the hand-over. */
     void resume(ByteTransport top) {
         transport = top;
+        sizer.heap(top.wantsHeapBuffers());
         held = false;
         PendingRead<?> deliver = claimForReader();
         readIfWanted();

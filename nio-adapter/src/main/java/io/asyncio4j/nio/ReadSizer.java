@@ -3,11 +3,12 @@ package io.asyncio4j.nio;
 import java.nio.ByteBuffer;
 
 /**
- * How much the next raw read asks for, and the direct buffer it reads into (Netty's
+ * How much the next raw read asks for, and the buffer it reads into (Netty's
  * {@code AdaptiveRecvByteBufAllocator}): the size doubles after a read that filled the buffer and halves after two
- * that used less than a quarter of it, between {@link #MIN} and {@link #MAX}, so that it stays small while a
- * connection idles and grows while data streams in. The buffer is direct, so the JDK copies nothing on the way in,
- * and it is reused until the size changes. Confined to the connection's executor.
+ * that used less than a quarter of it, between {@link #MIN} and a maximum ({@link #MAX} unless given), so that it
+ * stays small while a connection idles and grows while data streams in. The buffer is direct, so the JDK copies
+ * nothing on the way in from a socket, or on the heap for a layer that fills it itself ({@link #heap}); it is reused
+ * until the size changes. Confined to the connection's executor.
  */
 final class ReadSizer {
 
@@ -16,6 +17,8 @@ final class ReadSizer {
     static final int MAX = 64 * 1024;
 
     private final int max;
+    /** Heap buffers instead of direct ones: for a transport that fills them itself (TLS), not a socket. */
+    private boolean heap;
     private int size = INITIAL;
     /** Reads that used less than a quarter of the buffer since the size last changed or a read filled it. */
     private int smallReads;
@@ -32,15 +35,20 @@ final class ReadSizer {
         this.max = max;
     }
 
+    /** Hands out heap buffers from now on if {@code on}, else direct ones. */
+    void heap(boolean on) {
+        heap = on;
+    }
+
     /** Returns the buffer for the next raw read, empty: the spare one if the size still fits it, else a new one. */
     ByteBuffer nextBuffer() {
         ByteBuffer b = spare;
         spare = null;
-        if (b != null && b.capacity() == size) {
+        if (b != null && b.capacity() == size && b.isDirect() != heap) {
             b.clear();
             return b;
         }
-        return ByteBuffer.allocateDirect(size);
+        return heap ? ByteBuffer.allocate(size) : ByteBuffer.allocateDirect(size);
     }
 
     /**

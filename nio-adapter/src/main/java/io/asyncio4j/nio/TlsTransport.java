@@ -191,6 +191,12 @@ final class TlsTransport extends ForwardingTransport {
         }
     }
 
+    /** The engine decrypts into the connection's buffer: arrays spare it a copy. */
+    @Override
+    public boolean wantsHeapBuffers() {
+        return true;
+    }
+
     /** Sends {@code close_notify} after what was written, then shuts the output below; reading goes on. */
     @Override
     public void shutdownOutput() throws IOException {
