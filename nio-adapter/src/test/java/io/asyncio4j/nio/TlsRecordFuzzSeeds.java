@@ -20,7 +20,8 @@ import java.util.List;
 /**
  * Writes the seed inputs of {@link TlsRecordFuzzTest} into its inputs directory: real ClientHellos captured from the
  * JDK's client engine, and hand-built hostile first flights (plaintext HTTP, SSLv2 and SSLv3 hellos, a 64 KiB hello
- * over several records, oversize, empty and out-of-place records), each with the segmenting its name says. Not a
+ * over several records, oversize, empty and out-of-place records), each with the segmenting its name says; inputs
+ * that fail on a library bug not fixed yet go to {@code TlsRecordFuzzTestFindings/} instead. Not a
  * test: run it by hand after changing an input layout, from the module directory,
  * {@code java -cp <test classpath> io.asyncio4j.nio.TlsRecordFuzzSeeds}, and commit what it writes. The captured
  * hellos hold fresh randoms and key shares, so a second run rewrites those files with different bytes.
@@ -28,6 +29,8 @@ import java.util.List;
 final class TlsRecordFuzzSeeds {
 
     private static final Path INPUTS = Path.of("src/test/resources/io/asyncio4j/nio/TlsRecordFuzzTestInputs");
+    /** Inputs that fail on a library bug not fixed yet: moved into {@link #INPUTS} with the fix. */
+    private static final Path FINDINGS = Path.of("src/test/resources/io/asyncio4j/nio/TlsRecordFuzzTestFindings");
     private static final SSLContext CLIENT = TestCertificates.clientTrustingCa();
     private static final int HANDSHAKE = 22;
 
@@ -35,9 +38,11 @@ final class TlsRecordFuzzSeeds {
     }
 
     public static void main(String[] args) throws Exception {
-        hostileFirstBytes(INPUTS.resolve("hostileFirstBytesFailTheServerHandshakeWithAnSslException"));
+        String first = "hostileFirstBytesFailTheServerHandshakeWithAnSslException";
+        hostileFirstBytes(INPUTS.resolve(first), FINDINGS.resolve(first));
         splitAndTamperedRecords(INPUTS.resolve("splitRecordsArriveIntactAndTamperedOnesFail"));
-        sniPeek(INPUTS.resolve("theSniPeekNeverThrowsAndAgreesWithTheEngine"));
+        String sni = "theSniPeekNeverThrowsAndAgreesWithTheEngine";
+        sniPeek(INPUTS.resolve(sni), FINDINGS.resolve(sni));
     }
 
     // ------------------------------------------------------------------------------------------ target 1
@@ -55,12 +60,13 @@ final class TlsRecordFuzzSeeds {
     private static final byte FIFTY = 49;
     private static final byte ALL = (byte) 0xff;
 
-    private static void hostileFirstBytes(Path dir) throws Exception {
+    private static void hostileFirstBytes(Path dir, Path findings) throws Exception {
         byte[] hello13 = clientHello(new String[] {"TLSv1.3", "TLSv1.2"}, "localhost");
         byte[] hello12 = clientHello(new String[] {"TLSv1.2"}, "localhost");
         byte[] helloMessage = Arrays.copyOfRange(hello13, TlsRecords.HEADER, hello13.length);
 
         Files.createDirectories(dir);
+        Files.createDirectories(findings);
         first(dir, "tls13-client-hello", BOTH, hello13);
         first(dir, "tls12-client-hello", BOTH, hello12);
         first(dir, "tls12-client-hello-to-a-tls13-only-server", TLS13_ONLY, hello12);
@@ -80,6 +86,10 @@ final class TlsRecordFuzzSeeds {
         first(dir, "client-hello-fragmented-over-three-records-one-byte-segments", BY_NAME,
                 fragmented(helloMessage, 3), ONE);
         first(dir, "client-hello-64k-over-five-records", BOTH, fragmented(padded(helloMessage, 64 * 1024), 5));
+        first(findings, "client-hello-with-a-malformed-server-name", BOTH,
+                withServerNameList(hello13, new byte[] {0, 0, 50, 'a', 'b'}));
+        first(dir, "client-hello-with-a-utf8-server-name-to-a-server-choosing-by-name", BY_NAME,
+                withServerNameList(hello13, nameList(0, "caf\u00e9.example".getBytes(StandardCharsets.UTF_8))));
         first(dir, "client-hello-then-a-garbage-record", BOTH,
                 concat(hello13, record(23, 3, 3, "not encrypted".getBytes(StandardCharsets.US_ASCII))));
         first(dir, "client-hello-twice", BOTH, concat(hello13, hello13));
@@ -185,9 +195,10 @@ final class TlsRecordFuzzSeeds {
 
     // ------------------------------------------------------------------------------------------ target 3
 
-    private static void sniPeek(Path dir) throws Exception {
+    private static void sniPeek(Path dir, Path findings) throws Exception {
         byte[] hello13 = clientHello(new String[] {"TLSv1.3", "TLSv1.2"}, "localhost");
         Files.createDirectories(dir);
+        Files.createDirectories(findings);
         Files.write(dir.resolve("tls13-hello-localhost"), hello13);
         Files.write(dir.resolve("tls12-hello-example-com"), clientHello(new String[] {"TLSv1.2"}, "example.com"));
         Files.write(dir.resolve("tls13-hello-mixed-case-name"),
@@ -197,7 +208,7 @@ final class TlsRecordFuzzSeeds {
                 "h2", "http/1.1"));
         Files.write(dir.resolve("tls13-hello-253-character-name"),
                 clientHello(new String[] {"TLSv1.3"}, longName(253)));
-        Files.write(dir.resolve("hello-with-a-utf8-name"), withServerNameList(hello13,
+        Files.write(findings.resolve("hello-with-a-utf8-name"), withServerNameList(hello13,
                 nameList(0, "caf\u00e9.example".getBytes(StandardCharsets.UTF_8))));
         Files.write(dir.resolve("hello-with-two-host-names"), withServerNameList(hello13,
                 concat(nameEntry(0, "first.example"), nameEntry(0, "second.example"))));

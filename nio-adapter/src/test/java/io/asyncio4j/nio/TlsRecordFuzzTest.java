@@ -53,7 +53,9 @@ class TlsRecordFuzzTest {
      * Hostile bytes as a client's first input: fuzzer-chosen bytes reach a server-side TLS connection in
      * fuzzer-chosen segments, then the end of the stream. The handshake fails with an {@link SSLException} (no
      * other type) by the time the input has ended, no plaintext ever reaches the connection's reads, the
-     * connection ends closed, and the layer's buffers are back in the pool.
+     * connection ends closed, and the layer's buffers are back in the pool. If the JDK's server engine, given the
+     * same bytes directly, refuses them, the handshake has failed before the end of the stream: the layer does not
+     * wait for more input (until the handshake timeout) once its engine has failed.
      *
      * <p>Input layout: byte 0 the server's options (low 2 bits: 1 TLS 1.2 only, 2 TLS 1.3 only, else both; bit 2:
      * the context is chosen by the requested name, as {@link TlsOptions#withServerNameContexts} does); byte 1 the
@@ -77,6 +79,10 @@ class TlsRecordFuzzTest {
         try {
             Feeder feeder = new Feeder(server.below, segments);
             feeder.feed(stream);
+            if (engineRefuses(stream, input[0])) {
+                assertThat(server.handshake).as("failed once the engine refused the bytes, before the end of the "
+                        + "stream").isDone();
+            }
             feeder.end();
 
             assertThat(server.handshake).as("the handshake is over once the input has ended").isDone();
@@ -236,6 +242,53 @@ class TlsRecordFuzzTest {
             o = o.withServerNameContexts(name -> "localhost".equals(name) ? SERVER_CONTEXT : null);
         }
         return o;
+    }
+
+    /**
+     * The reference for the first target: whether the JDK's server engine, with the protocols {@code choice} gives
+     * and driven directly (every delegated task run at once, every record it asks for unwrapped), refuses
+     * {@code stream} by the time it has taken every whole record of it.
+     */
+    private static boolean engineRefuses(byte[] stream, byte choice) {
+        SSLEngine engine = SERVER_CONTEXT.createSSLEngine();
+        engine.setUseClientMode(false);
+        switch (choice & 3) {
+            case 1 -> engine.setEnabledProtocols(new String[] {"TLSv1.2"});
+            case 2 -> engine.setEnabledProtocols(new String[] {"TLSv1.3"});
+            default -> {
+            }
+        }
+        ByteBuffer in = ByteBuffer.wrap(stream);
+        ByteBuffer app = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
+        ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        try {
+            engine.beginHandshake();
+            while (true) {
+                switch (engine.getHandshakeStatus()) {
+                    case NEED_TASK -> {
+                        for (Runnable t = engine.getDelegatedTask(); t != null; t = engine.getDelegatedTask()) {
+                            t.run();
+                        }
+                    }
+                    case NEED_WRAP -> {
+                        out.clear();
+                        engine.wrap(ByteBuffer.allocate(0), out);
+                    }
+                    case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                        app.clear();
+                        SSLEngineResult r = engine.unwrap(in, app);
+                        if (r.bytesConsumed() == 0 && engine.getHandshakeStatus() != HandshakeStatus.NEED_TASK) {
+                            return false; // it waits for more
+                        }
+                    }
+                    default -> {
+                        return false;
+                    }
+                }
+            }
+        } catch (SSLException | RuntimeException refused) {
+            return true;
+        }
     }
 
     /** Every run's server shares one context: a small session cache keeps a long fuzzing run's heap flat. */
