@@ -54,8 +54,8 @@ class TlsRecordFuzzTest {
      * fuzzer-chosen segments, then the end of the stream. The handshake fails with an {@link SSLException} (no
      * other type) by the time the input has ended, no plaintext ever reaches the connection's reads, the
      * connection ends closed, and the layer's buffers are back in the pool. If the JDK's server engine, given the
-     * same bytes directly, refuses them, the handshake has failed before the end of the stream: the layer does not
-     * wait for more input (until the handshake timeout) once its engine has failed.
+     * same whole records directly, refuses them, the handshake has failed before the end of the stream: the layer
+     * does not wait for more input (until the handshake timeout) once its engine has failed.
      *
      * <p>Input layout: byte 0 the server's options (low 2 bits: 1 TLS 1.2 only, 2 TLS 1.3 only, else both; bit 2:
      * the context is chosen by the requested name, as {@link TlsOptions#withServerNameContexts} does); byte 1 the
@@ -79,7 +79,7 @@ class TlsRecordFuzzTest {
         try {
             Feeder feeder = new Feeder(server.below, segments);
             feeder.feed(stream);
-            if (engineRefuses(stream, input[0])) {
+            if (engineRefuses(Arrays.copyOf(stream, wholeRecords(stream)), input[0])) {
                 assertThat(server.handshake).as("failed once the engine refused the bytes, before the end of the "
                         + "stream").isDone();
             }
@@ -103,8 +103,8 @@ class TlsRecordFuzzTest {
      * the plaintext, in order, then a clean end. With one byte of a record after the handshake flipped, the
      * server's read fails with an {@link SSLException}, and the plaintext that reached the connection is exactly
      * that of the records before the tampered one: nothing of it is corrupted, nothing decrypted before is lost.
-     * The one byte a flip of which may go unnoticed is a record header's minor version: the engine authenticates the
-     * version it negotiated, not the header's (TLS 1.3 says to ignore it), and the plaintext is then intact.
+     * The only bytes a flip of which may go unnoticed are a record header's version: the JDK's engine authenticates
+     * the version it negotiated, not the header's (TLS 1.3 says to ignore it), and the plaintext is then intact.
      *
      * <p>Input layout: byte 0: bit 0 TLS 1.3 (else 1.2), bit 1 tamper, bits 2-7 how many times (1 + n) the
      * plaintext unit is repeated; byte 1 the tampered record after the handshake (modulo their number, the
@@ -155,7 +155,7 @@ class TlsRecordFuzzTest {
                 int at = (offsetField & 0x8000) != 0 ? record.length - 1 - distance : distance;
                 record[at] ^= flip;
                 intactPlaintext = client.plaintextBefore(r);
-                versionFlipped = at == 2;
+                versionFlipped = at == 1 || at == 2;
             }
             for (byte[] record : records) {
                 feeder.feed(record);
@@ -242,6 +242,25 @@ class TlsRecordFuzzTest {
             o = o.withServerNameContexts(name -> "localhost".equals(name) ? SERVER_CONTEXT : null);
         }
         return o;
+    }
+
+    /**
+     * How many bytes at the start of {@code stream} the layer hands its engine before more arrive: its whole
+     * records, or everything once the bytes are no record header (those go to the engine as they are).
+     */
+    private static int wholeRecords(byte[] stream) {
+        ByteBuffer b = ByteBuffer.wrap(stream);
+        while (b.hasRemaining()) {
+            int length = TlsRecords.length(b);
+            if (length < 0) {
+                return stream.length;
+            }
+            if (length == 0 || length > b.remaining()) {
+                break;
+            }
+            b.position(b.position() + length);
+        }
+        return b.position();
     }
 
     /**
