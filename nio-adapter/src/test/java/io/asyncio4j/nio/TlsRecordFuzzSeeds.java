@@ -23,8 +23,8 @@ import java.util.List;
  * over several records, oversize, empty and out-of-place records), each with the segmenting its name says; inputs
  * that fail on a library bug not fixed yet go to {@code TlsRecordFuzzTestFindings/} instead. Not a
  * test: run it by hand after changing an input layout, from the module directory,
- * {@code java -cp <test classpath> io.asyncio4j.nio.TlsRecordFuzzSeeds}, and commit what it writes. The captured
- * hellos hold fresh randoms and key shares, so a second run rewrites those files with different bytes.
+ * {@code java -cp <test classpath> io.asyncio4j.nio.TlsRecordFuzzSeeds [--all]}, and commit what it writes. It writes
+ * the inputs missing, or with {@code --all} every one: the captured hellos then get fresh randoms and key shares.
  */
 final class TlsRecordFuzzSeeds {
 
@@ -37,7 +37,11 @@ final class TlsRecordFuzzSeeds {
     private TlsRecordFuzzSeeds() {
     }
 
+    /** Whether to rewrite inputs that exist: {@code --all}; else only missing ones are written. */
+    private static boolean overwrite;
+
     public static void main(String[] args) throws Exception {
+        overwrite = Arrays.asList(args).contains("--all");
         String first = "hostileFirstBytesFailTheServerHandshakeWithAnSslException";
         hostileFirstBytes(INPUTS.resolve(first), FINDINGS.resolve(first));
         splitAndTamperedRecords(INPUTS.resolve("splitRecordsArriveIntactAndTamperedOnesFail"));
@@ -126,7 +130,7 @@ final class TlsRecordFuzzSeeds {
         header[0] = (byte) options;
         header[1] = (byte) segments.length;
         System.arraycopy(segments, 0, header, 2, segments.length);
-        Files.write(dir.resolve(name), concat(header, stream));
+        write(dir.resolve(name), concat(header, stream));
     }
 
     // ------------------------------------------------------------------------------------------ target 2
@@ -159,6 +163,13 @@ final class TlsRecordFuzzSeeds {
         records(dir, "tls12-64k-in-1k-writes-split-by-threes-and-fifties", TLS12 | 63 << 2, 0, 0, 0, (byte) 129,
                 kib, THREE, FIFTY);
         records(dir, "tls13-empty-plaintext", TLS13, 0, 0, 0, WHOLE, new byte[0]);
+        records(dir, "tls13-key-update-midway", TLS13, 0, 0, 0, ONE_BYTE_WRITES, true, request, FIFTY);
+        records(dir, "tls13-key-update-midway-64k-one-byte-segments", TLS13 | 63 << 2, 0, 0, 0, (byte) 129, true,
+                kib, ONE);
+        records(dir, "tls12-renegotiation-refused", TLS12, 0, 0, 0, ONE_BYTE_WRITES, true, request, ALL);
+        records(dir, "tls12-renegotiation-refused-before-any-plaintext", TLS12, 0, 0, 0, WHOLE, true, new byte[0]);
+        records(dir, "tls12-renegotiation-refused-split-by-threes", TLS12 | 3 << 2, 0, 0, 0, (byte) 100, true, kib,
+                THREE);
 
         records(dir, "tamper-header-type-tls13", TLS13 | TAMPER, 0, 0, 1, WHOLE, request);
         records(dir, "tamper-header-version-tls12", TLS12 | TAMPER, 0, 2, 1, WHOLE, request);
@@ -175,12 +186,23 @@ final class TlsRecordFuzzSeeds {
                 ONE_BYTE_WRITES, request, ONE);
         records(dir, "tamper-fifth-of-many-records-in-one-segment", TLS12 | TAMPER, 4, 12, 0x10, ONE_BYTE_WRITES,
                 request, ALL);
+        records(dir, "tamper-the-key-update-tls13", TLS13 | TAMPER, 17, 8, 1, ONE_BYTE_WRITES, true, request);
+        records(dir, "tamper-after-the-key-update-tls13", TLS13 | TAMPER, 30, FROM_END, 1, ONE_BYTE_WRITES, true,
+                request, FIVE);
+        records(dir, "tamper-before-a-renegotiation-tls12", TLS12 | TAMPER, 3, 9, 1, ONE_BYTE_WRITES, true,
+                request);
         records(dir, "tamper-second-record-of-a-64k-write", TLS13 | TAMPER | 63 << 2, 1, 100, 4, WHOLE, kib, FIFTY);
     }
 
     /** A second-target input: flags, tampering, write size, segment sizes, then the plaintext unit. */
     private static void records(Path dir, String name, int flags, int record, int offset, int flip, byte writes,
                                 byte[] unit, byte... segments) throws IOException {
+        records(dir, name, flags, record, offset, flip, writes, false, unit, segments);
+    }
+
+    /** As above, with the client starting a handshake midway if {@code rehandshake}. */
+    private static void records(Path dir, String name, int flags, int record, int offset, int flip, byte writes,
+                                boolean rehandshake, byte[] unit, byte... segments) throws IOException {
         byte[] header = new byte[7 + segments.length];
         header[0] = (byte) flags;
         header[1] = (byte) record;
@@ -188,9 +210,9 @@ final class TlsRecordFuzzSeeds {
         header[3] = (byte) offset;
         header[4] = (byte) flip;
         header[5] = writes;
-        header[6] = (byte) segments.length;
+        header[6] = (byte) (segments.length | (rehandshake ? 8 : 0));
         System.arraycopy(segments, 0, header, 7, segments.length);
-        Files.write(dir.resolve(name), concat(header, unit));
+        write(dir.resolve(name), concat(header, unit));
     }
 
     // ------------------------------------------------------------------------------------------ target 3
@@ -199,32 +221,32 @@ final class TlsRecordFuzzSeeds {
         byte[] hello13 = clientHello(new String[] {"TLSv1.3", "TLSv1.2"}, "localhost");
         Files.createDirectories(dir);
         Files.createDirectories(findings);
-        Files.write(dir.resolve("tls13-hello-localhost"), hello13);
-        Files.write(dir.resolve("tls12-hello-example-com"), clientHello(new String[] {"TLSv1.2"}, "example.com"));
-        Files.write(dir.resolve("tls13-hello-mixed-case-name"),
+        write(dir.resolve("tls13-hello-localhost"), hello13);
+        write(dir.resolve("tls12-hello-example-com"), clientHello(new String[] {"TLSv1.2"}, "example.com"));
+        write(dir.resolve("tls13-hello-mixed-case-name"),
                 clientHello(new String[] {"TLSv1.3"}, "Mixed.Case.EXAMPLE"));
-        Files.write(dir.resolve("tls13-hello-without-a-name"), clientHello(new String[] {"TLSv1.3"}, null));
-        Files.write(dir.resolve("tls13-hello-with-alpn"), clientHello(new String[] {"TLSv1.3"}, "localhost",
+        write(dir.resolve("tls13-hello-without-a-name"), clientHello(new String[] {"TLSv1.3"}, null));
+        write(dir.resolve("tls13-hello-with-alpn"), clientHello(new String[] {"TLSv1.3"}, "localhost",
                 "h2", "http/1.1"));
-        Files.write(dir.resolve("tls13-hello-253-character-name"),
+        write(dir.resolve("tls13-hello-253-character-name"),
                 clientHello(new String[] {"TLSv1.3"}, longName(253)));
-        Files.write(findings.resolve("hello-with-a-utf8-name"), withServerNameList(hello13,
+        write(findings.resolve("hello-with-a-utf8-name"), withServerNameList(hello13,
                 nameList(0, "caf\u00e9.example".getBytes(StandardCharsets.UTF_8))));
-        Files.write(dir.resolve("hello-with-two-host-names"), withServerNameList(hello13,
+        write(dir.resolve("hello-with-two-host-names"), withServerNameList(hello13,
                 concat(nameEntry(0, "first.example"), nameEntry(0, "second.example"))));
-        Files.write(dir.resolve("hello-with-an-unknown-name-type-first"), withServerNameList(hello13,
+        write(dir.resolve("hello-with-an-unknown-name-type-first"), withServerNameList(hello13,
                 concat(nameEntry(7, "other"), nameEntry(0, "localhost"))));
-        Files.write(dir.resolve("hello-with-an-empty-name-list"), withServerNameList(hello13, new byte[0]));
-        Files.write(dir.resolve("hello-with-a-name-longer-than-its-list"), withServerNameList(hello13,
+        write(dir.resolve("hello-with-an-empty-name-list"), withServerNameList(hello13, new byte[0]));
+        write(dir.resolve("hello-with-a-name-longer-than-its-list"), withServerNameList(hello13,
                 new byte[] {0, 0, 50, 'a', 'b'}));
-        Files.write(dir.resolve("hello-with-a-trailing-dot"), withServerNameList(hello13,
+        write(dir.resolve("hello-with-a-trailing-dot"), withServerNameList(hello13,
                 nameList(0, "localhost.".getBytes(StandardCharsets.US_ASCII))));
-        Files.write(dir.resolve("hello-truncated-in-the-extensions"), Arrays.copyOf(hello13, hello13.length - 40));
-        Files.write(dir.resolve("hello-fragmented-over-two-records"),
+        write(dir.resolve("hello-truncated-in-the-extensions"), Arrays.copyOf(hello13, hello13.length - 40));
+        write(dir.resolve("hello-fragmented-over-two-records"),
                 fragmented(Arrays.copyOfRange(hello13, TlsRecords.HEADER, hello13.length), 2));
-        Files.write(dir.resolve("sslv2-hello"), sslv2Hello());
-        Files.write(dir.resolve("sslv3-hello"), sslv3Hello());
-        Files.write(dir.resolve("plaintext-http-get"),
+        write(dir.resolve("sslv2-hello"), sslv2Hello());
+        write(dir.resolve("sslv3-hello"), sslv3Hello());
+        write(dir.resolve("plaintext-http-get"),
                 "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -359,6 +381,12 @@ final class TlsRecordFuzzSeeds {
                     Math.min(message.length, from + size))));
         }
         return out.toByteArray();
+    }
+
+    private static void write(Path file, byte[] bytes) throws IOException {
+        if (overwrite || !Files.exists(file)) {
+            Files.write(file, bytes);
+        }
     }
 
     private static byte[] concat(byte[]... parts) {

@@ -106,12 +106,17 @@ class TlsRecordFuzzTest {
      * The only bytes a flip of which may go unnoticed are a record header's version: the JDK's engine authenticates
      * the version it negotiated, not the header's (TLS 1.3 says to ignore it), and the plaintext is then intact.
      *
+     * <p>Midway, the client may start a handshake again: a TLS 1.3 key update, which changes nothing the server
+     * reads, or a TLS 1.2 renegotiation, which the server refuses (its read fails with an {@link SSLException} after
+     * the plaintext before).
+     *
      * <p>Input layout: byte 0: bit 0 TLS 1.3 (else 1.2), bit 1 tamper, bits 2-7 how many times (1 + n) the
      * plaintext unit is repeated; byte 1 the tampered record after the handshake (modulo their number, the
      * client's {@code close_notify} last); bytes 2-3 the tampered byte's offset in it (modulo its length; from its
      * end if bit 15 is set); byte 4 the bits to flip (0 flips bit 0); byte 5 how much plaintext each of the
-     * client's writes takes (0: all of it; else {@link #segmentSize} of byte 5 minus 1); byte 6 the number k (low 3 bits) of segment
-     * sizes that follow, as in the first target; the rest is the plaintext unit.
+     * client's writes takes (0: all of it; else {@link #segmentSize} of byte 5 minus 1); byte 6: bit 3 the
+     * handshake midway, low 3 bits the number k of segment sizes that follow, as in the first target; the rest is
+     * the plaintext unit.
      */
     @FuzzTest(maxDuration = "3m")
     void splitRecordsArriveIntactAndTamperedOnesFail(byte[] input) throws Exception {
@@ -125,6 +130,7 @@ class TlsRecordFuzzTest {
         int offsetField = ((input[2] & 0xff) << 8) | (input[3] & 0xff);
         byte flip = input[4] == 0 ? 1 : input[4];
         int writeSize = input[5] == 0 ? Integer.MAX_VALUE : segmentSize((byte) (input[5] - 1));
+        boolean rehandshake = (input[6] & 8) != 0;
         int k = input[6] & 7;
         int[] segments = new int[Math.min(k, input.length - 7)];
         for (int i = 0; i < segments.length; i++) {
@@ -145,17 +151,24 @@ class TlsRecordFuzzTest {
             assertThat(server.handshake).as("the server's handshake").isCompleted();
             AsyncFuture<byte[]> all = server.connection.readToEnd(Integer.MAX_VALUE);
 
-            List<byte[]> records = client.records(plaintext, writeSize);
-            int intactPlaintext = plaintext.length;
-            boolean versionFlipped = false;
+            List<byte[]> records = client.records(plaintext, writeSize, rehandshake);
+            // What the server must have passed up when its read fails, and whether it must fail.
+            int refusedAt = client.renegotiationAt();
+            int intact = refusedAt >= 0 ? refusedAt : plaintext.length;
+            int intactIfFlipIgnored = intact;
+            boolean mustFail = refusedAt >= 0;
             if (tamper) {
                 int r = tamperedRecord % records.size();
                 byte[] record = records.get(r);
                 int distance = (offsetField & 0x7fff) % record.length;
                 int at = (offsetField & 0x8000) != 0 ? record.length - 1 - distance : distance;
                 record[at] ^= flip;
-                intactPlaintext = client.plaintextBefore(r);
-                versionFlipped = at == 1 || at == 2;
+                intact = Math.min(intact, client.plaintextBefore(r));
+                boolean versionFlipped = at == 1 || at == 2;
+                mustFail |= !versionFlipped;
+                if (!versionFlipped) {
+                    intactIfFlipIgnored = intact;
+                }
             }
             for (byte[] record : records) {
                 feeder.feed(record);
@@ -163,10 +176,11 @@ class TlsRecordFuzzTest {
             feeder.end();
 
             assertThat(all).as("the read is over once the input has ended").isDone();
-            if (tamper && !(versionFlipped && !all.isCompletedExceptionally())) {
-                assertThat(failure(all)).as("the read of a tampered stream").isInstanceOf(SSLException.class);
+            if (mustFail || all.isCompletedExceptionally()) {
+                assertThat(failure(all)).as("the read of a tampered stream or a refused renegotiation")
+                        .isInstanceOf(SSLException.class);
                 assertThat(server.tap.plaintext()).as("plaintext of the records before the tampered one")
-                        .isEqualTo(Arrays.copyOf(plaintext, intactPlaintext));
+                        .isIn(Arrays.copyOf(plaintext, intact), Arrays.copyOf(plaintext, intactIfFlipIgnored));
             } else {
                 assertThat(all.get()).as("what the server read").isEqualTo(plaintext);
                 assertThat(server.tap.plaintext()).isEqualTo(plaintext);
@@ -428,6 +442,7 @@ class TlsRecordFuzzTest {
         private ByteBuffer netIn = ByteBuffer.allocate(0);
         /** Where each record of {@link #records} starts in the plaintext. */
         private final List<Integer> plaintextStarts = new ArrayList<>();
+        private int renegotiationAt = -1;
 
         Client(String protocol, Collector fromServer) {
             this.fromServer = fromServer;
@@ -486,13 +501,33 @@ class TlsRecordFuzzTest {
 
         /**
          * The records the client sends for {@code plaintext}, written {@code writeSize} bytes at a time, then its
-         * {@code close_notify}: each one whole, in order.
+         * {@code close_notify}: each one whole, in order. With {@code rehandshake}, the client starts a handshake
+         * once half the plaintext is written: a TLS 1.3 key update, after which it goes on; or a TLS 1.2
+         * renegotiation, its hello the last record it sends.
          */
-        List<byte[]> records(byte[] plaintext, int writeSize) throws SSLException {
+        List<byte[]> records(byte[] plaintext, int writeSize, boolean rehandshake) throws SSLException {
             ByteArrayOutputStream stream = new ByteArrayOutputStream();
             ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
             List<Integer> recordEnds = new ArrayList<>();
-            for (int from = 0; from < plaintext.length; ) {
+            boolean tls13 = "TLSv1.3".equals(engine.getSession().getProtocol());
+            boolean again = rehandshake;
+            for (int from = 0; from <= plaintext.length; ) {
+                if (again && from >= plaintext.length / 2) {
+                    again = false;
+                    engine.beginHandshake();
+                    while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+                        out.clear();
+                        engine.wrap(ByteBuffer.allocate(0), out);
+                        splitRecords(out, stream, from, recordEnds);
+                    }
+                    if (!tls13) {
+                        renegotiationAt = from;
+                        return split(stream.toByteArray(), recordEnds);
+                    }
+                }
+                if (from == plaintext.length) {
+                    break;
+                }
                 ByteBuffer src = ByteBuffer.wrap(plaintext, from, Math.min(writeSize, plaintext.length - from));
                 while (src.hasRemaining()) {
                     int before = src.position();
@@ -509,7 +544,10 @@ class TlsRecordFuzzTest {
                 engine.wrap(ByteBuffer.allocate(0), out);
                 splitRecords(out, stream, plaintext.length, recordEnds);
             }
-            byte[] all = stream.toByteArray();
+            return split(stream.toByteArray(), recordEnds);
+        }
+
+        private static List<byte[]> split(byte[] all, List<Integer> recordEnds) {
             List<byte[]> records = new ArrayList<>();
             int start = 0;
             for (int end : recordEnds) {
@@ -517,6 +555,11 @@ class TlsRecordFuzzTest {
                 start = end;
             }
             return records;
+        }
+
+        /** Where in the plaintext the client's TLS 1.2 renegotiation came, which the server refuses; -1 if none. */
+        int renegotiationAt() {
+            return renegotiationAt;
         }
 
         /** Appends the records in {@code out} to {@code stream}, noting their ends and plaintext starts. */
