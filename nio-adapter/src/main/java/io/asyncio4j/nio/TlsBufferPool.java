@@ -17,6 +17,8 @@ final class TlsBufferPool {
 
     private static final ByteBuffer[] FREE = new ByteBuffer[CAPACITY];
     private static int count;
+    /** Pool-sized buffers handed out and not given back, for tests that check a layer returns what it took. */
+    private static int lent;
 
     private TlsBufferPool() {
     }
@@ -25,6 +27,7 @@ final class TlsBufferPool {
     static ByteBuffer acquire(int size) {
         if (size <= SIZE) {
             synchronized (FREE) {
+                lent++;
                 if (count > 0) {
                     ByteBuffer b = FREE[--count];
                     FREE[count] = null;
@@ -34,6 +37,13 @@ final class TlsBufferPool {
             return ByteBuffer.allocate(SIZE);
         }
         return ByteBuffer.allocate(size);
+    }
+
+    /** How many pool-sized buffers are out: acquired and not released. */
+    static int lent() {
+        synchronized (FREE) {
+            return lent;
+        }
     }
 
     /** Returns {@code b} to the pool; {@code plaintext} buffers are zeroed up to their highest position used. */
@@ -46,6 +56,7 @@ final class TlsBufferPool {
         }
         b.clear();
         synchronized (FREE) {
+            lent--;
             if (count < CAPACITY) {
                 FREE[count++] = b;
             }
