@@ -1,7 +1,7 @@
 package io.asyncio4j.nio;
 
+import javax.net.ssl.SNIHostName;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
@@ -20,7 +20,10 @@ final class TlsClientHello {
     private TlsClientHello() {
     }
 
-    /** The host name asked for in the record at {@code record}'s position, in lower case; {@code null} if none. */
+    /**
+     * The host name asked for in the record at {@code record}'s position, in its ASCII form and lower case;
+     * {@code null} if none, or if it is no valid host name.
+     */
     static String serverName(ByteBuffer record) {
         ByteBuffer b = record.slice();
         try {
@@ -50,7 +53,8 @@ final class TlsClientHello {
                     if (nameType == HOST_NAME) {
                         byte[] name = new byte[nameLength];
                         b.get(name);
-                        return new String(name, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
+                        // As the engine reads it: UTF-8, internationalized names in their ASCII form.
+                        return new SNIHostName(name).getAsciiName().toLowerCase(Locale.ROOT);
                     }
                     skip(b, nameLength);
                 }

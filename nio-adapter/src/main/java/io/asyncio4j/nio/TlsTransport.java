@@ -255,11 +255,11 @@ final class TlsTransport extends ForwardingTransport {
         writer.fail(new AsynchronousCloseException());
         closeAfterFlush = true;
         scheduleCloseTimer(options.closeNotifyFlushTimeout());
-        if (outputClosing && !writer.inFlight() && engine.isOutboundDone()) {
-            closeNotifySent(); // shutdownOutput sent it already
+        outputClosing = true;
+        closeOutbound();
+        if (!writer.inFlight() && engine.isOutboundDone()) {
+            closeNotifySent(); // sent already: by shutdownOutput, or by a TLS 1.2 engine answering the peer's
         } else {
-            outputClosing = true;
-            closeOutbound();
             progress();
         }
         return closing;
@@ -381,8 +381,7 @@ final class TlsTransport extends ForwardingTransport {
                     tasksRunning = false;
                     if (f != null) {
                         fail(new SSLException("a task of the TLS engine failed", f));
-                    } else if (!closed) {
-                        taskFailureToFatal();
+                    } else if (!closed && askEngineAfterTasks()) {
                         progress();
                     }
                 });
@@ -394,14 +393,16 @@ final class TlsTransport extends ForwardingTransport {
     }
 
     /**
-     * The JDK's engine keeps what its task threw until its next call; with no record waiting that call may never
-     * come, and the handshake would wait for its timeout. An empty unwrap asks.
+     * The JDK's engine keeps what its task threw, or a further task, until its next call; with no record waiting
+     * that call may never come, and the handshake would wait for its timeout. An empty unwrap asks. Returns whether
+     * the engine can go on now.
      */
-    private void taskFailureToFatal() {
+    private boolean askEngineAfterTasks() {
         try {
-            engine.unwrap(EMPTY, EMPTY);
+            return afterWrap(engine.unwrap(EMPTY, EMPTY));
         } catch (SSLException | RuntimeException e) {
             fail(e);
+            return false;
         }
     }
 

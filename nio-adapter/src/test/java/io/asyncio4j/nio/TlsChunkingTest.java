@@ -173,6 +173,8 @@ class TlsChunkingTest {
         }
         assertThat(refused).as("a write refused once the cap is reached").isInstanceOf(WriteQueueFullException.class);
         assertThat(mostQueued).isLessThanOrEqualTo(cap + chunk);
+        // The layer writes below on the connection's executor, maybe after the loop above is done.
+        LoopFixture.eventually("a write stuck below", () -> stall[0].stuckWrites() > 0);
         assertThat(stall[0].stuckWrites()).as("one write below at a time").isEqualTo(1);
     }
 

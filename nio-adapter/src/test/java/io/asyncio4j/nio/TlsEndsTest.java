@@ -198,6 +198,19 @@ class TlsEndsTest {
     }
 
     @Test
+    void aCloseAfterATls12EngineAnsweredThePeersCloseNotifyEndsAtOnce() throws Exception {
+        // The flush timeout outlasts the wait below: a close that waited for it would fail the test.
+        Server s = server(TlsOptions.server(context).withProtocols("TLSv1.2")
+                .withCloseNotifyFlushTimeout(LoopFixture.WAIT.multipliedBy(2)));
+        SSLSocket peer = client(s, new Socket(), "TLSv1.2");
+        Connection c = acceptedConnection();
+        peer.close(); // close_notify, which the engine answers with its own
+        assertThat(await(c.readToEnd(100))).isEmpty();
+        await(c.close());
+        assertThat(c.isOpen()).isFalse();
+    }
+
+    @Test
     void closeDoesNotWaitForThePeersCloseNotifyByDefault() throws Exception {
         Server s = server();
         SSLSocket peer = client(s, new Socket(), "TLSv1.2");

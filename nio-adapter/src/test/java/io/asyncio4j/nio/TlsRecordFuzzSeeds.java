@@ -20,8 +20,7 @@ import java.util.List;
 /**
  * Writes the seed inputs of {@link TlsRecordFuzzTest} into its inputs directory: real ClientHellos captured from the
  * JDK's client engine, and hand-built hostile first flights (plaintext HTTP, SSLv2 and SSLv3 hellos, a 64 KiB hello
- * over several records, oversize, empty and out-of-place records), each with the segmenting its name says; inputs
- * that fail on a library bug not fixed yet go to {@code TlsRecordFuzzTestFindings/} instead. Not a
+ * over several records, oversize, empty and out-of-place records), each with the segmenting its name says. Not a
  * test: run it by hand after changing an input layout, from the module directory,
  * {@code java -cp <test classpath> io.asyncio4j.nio.TlsRecordFuzzSeeds [--all]}, and commit what it writes. It writes
  * the inputs missing, or with {@code --all} every one: the captured hellos then get fresh randoms and key shares.
@@ -29,8 +28,6 @@ import java.util.List;
 final class TlsRecordFuzzSeeds {
 
     private static final Path INPUTS = Path.of("src/test/resources/io/asyncio4j/nio/TlsRecordFuzzTestInputs");
-    /** Inputs that fail on a library bug not fixed yet: moved into {@link #INPUTS} with the fix. */
-    private static final Path FINDINGS = Path.of("src/test/resources/io/asyncio4j/nio/TlsRecordFuzzTestFindings");
     private static final SSLContext CLIENT = TestCertificates.clientTrustingCa();
     private static final int HANDSHAKE = 22;
 
@@ -43,10 +40,10 @@ final class TlsRecordFuzzSeeds {
     public static void main(String[] args) throws Exception {
         overwrite = Arrays.asList(args).contains("--all");
         String first = "hostileFirstBytesFailTheServerHandshakeWithAnSslException";
-        hostileFirstBytes(INPUTS.resolve(first), FINDINGS.resolve(first));
+        hostileFirstBytes(INPUTS.resolve(first), INPUTS.resolve(first));
         splitAndTamperedRecords(INPUTS.resolve("splitRecordsArriveIntactAndTamperedOnesFail"));
         String sni = "theSniPeekNeverThrowsAndAgreesWithTheEngine";
-        sniPeek(INPUTS.resolve(sni), FINDINGS.resolve(sni));
+        sniPeek(INPUTS.resolve(sni), INPUTS.resolve(sni));
     }
 
     // ------------------------------------------------------------------------------------------ target 1

@@ -38,8 +38,7 @@ import static org.assertj.core.api.Assertions.fail;
  * {@code tls-records} and {@code tls-sni} fuzz one method each.
  *
  * <p>Each run checks, besides its own properties, that the layer gives back every pooled buffer it took once the
- * connection is closed. Inputs that fail on a library bug not fixed yet wait in {@code TlsRecordFuzzTestFindings/},
- * which no build replays; {@link TlsRecordFuzzSeeds} writes the seeds.
+ * connection is closed. {@link TlsRecordFuzzSeeds} writes the seeds.
  */
 class TlsRecordFuzzTest {
 
