@@ -211,6 +211,19 @@ class TlsEndsTest {
     }
 
     @Test
+    void theServersSessionTicketIsTakenWhileTheClientReadsNothing() throws Exception {
+        Server s = server(); // a TLS 1.3 server sends its ticket once the handshake is done
+        Connection client = await(loop.connect("localhost", s.port(),
+                ConnectionOptions.defaults().withTls(TlsOptions.client(clientContext))));
+        opened.add(client::abort);
+        Connection c = acceptedConnection();
+        await(client.write("never read a byte", US_ASCII));
+        await(client.close()); // close_notify after the data, with the ticket taken by the layer, not the application
+        assertThat(new String(await(c.readToEnd(1024)), US_ASCII)).isEqualTo("never read a byte");
+        assertThat(client.tls().orElseThrow().protocol()).isEqualTo("TLSv1.3");
+    }
+
+    @Test
     void closeDoesNotWaitForThePeersCloseNotifyByDefault() throws Exception {
         Server s = server();
         SSLSocket peer = client(s, new Socket(), "TLSv1.2");
