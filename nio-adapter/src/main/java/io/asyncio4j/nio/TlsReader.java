@@ -22,10 +22,16 @@ final class TlsReader {
 
     private final TlsTransport tls;
     private final ByteTransport lower;
-    private final ReadSizer sizer = new ReadSizer(TlsBufferPool.SIZE);
+    private final ReadSizer sizer = new ReadSizer();
     private final RawRead rawRead = new RawRead();
     private boolean rawReadInFlight;
     private boolean rawEof;
+    /**
+     * The last read below, in read mode, while its bytes have not all moved into {@code netIn}: a read may bring
+     * several records, more than the pooled record buffer holds; no read is issued until it is drained.
+     */
+    private ByteBuffer pendingRaw;
+    private int pendingRawCount;
     /** Records received and not yet decrypted, in write mode; {@code null} when none. */
     private ByteBuffer netIn;
     /** Decrypted bytes in {@code [appInRead, position)}, waiting for the connection's read; {@code null} when none. */
@@ -78,6 +84,7 @@ final class TlsReader {
      * stays for the engine. A view that is no TLS record header comes back as it is, for the engine to refuse.
      */
     ByteBuffer firstRecord() {
+        refill();
         if (netIn == null) {
             return null;
         }
@@ -91,6 +98,38 @@ final class TlsReader {
 
     /** Decrypts the whole records received; returns whether it consumed any. */
     boolean unwrapRecords(SSLEngine engine) throws SSLException {
+        boolean progressed = false;
+        while (true) {
+            refill();
+            boolean more = unwrapBuffered(engine);
+            progressed |= more;
+            if (!more || pendingRaw == null) {
+                return progressed;
+            }
+        }
+    }
+
+    /** Moves what fits of the last read below into {@code netIn}, after the partial record it may hold. */
+    private void refill() {
+        ByteBuffer raw = pendingRaw;
+        if (raw == null) {
+            return;
+        }
+        if (netIn == null) {
+            netIn = TlsBufferPool.acquire(TlsBufferPool.SIZE);
+        }
+        int k = Math.min(raw.remaining(), netIn.remaining());
+        int limit = raw.limit();
+        netIn.put(raw.limit(raw.position() + k));
+        raw.limit(limit);
+        if (!raw.hasRemaining()) {
+            pendingRaw = null;
+            sizer.recycle(raw, pendingRawCount);
+        }
+    }
+
+    /** Decrypts the whole records in {@code netIn}; returns whether it consumed any. */
+    private boolean unwrapBuffered(SSLEngine engine) throws SSLException {
         if (inboundDone || netIn == null || netIn.position() == 0) {
             return false;
         }
@@ -232,7 +271,7 @@ final class TlsReader {
 
     /** The raw stream ended with no {@code close_notify} and nothing decryptable left: a truncation, or a ragged end. */
     private Throwable endWithoutCloseNotify() {
-        boolean midRecord = netIn != null && netIn.position() > 0;
+        boolean midRecord = netIn != null && netIn.position() > 0 || pendingRaw != null;
         if (!midRecord && tls.raggedEofAllowed()) {
             inboundDone = true;
             return null;
@@ -261,7 +300,7 @@ final class TlsReader {
      * never while a whole record's worth waits undecrypted, so the records held stay bounded.
      */
     void readBelowIfWanted(boolean needRecords) {
-        if (rawReadInFlight || rawEof || inboundFailure != null
+        if (rawReadInFlight || rawEof || inboundFailure != null || pendingRaw != null
                 || netIn != null && netIn.position() >= TlsRecords.MAX_RECORD) {
             return; // a whole record waits for the engine (its tasks, or room for its plaintext): read no more
         }
@@ -271,10 +310,6 @@ final class TlsReader {
         }
         rawReadInFlight = true;
         ByteBuffer b = sizer.nextBuffer();
-        int room = netIn == null ? TlsBufferPool.SIZE : netIn.remaining();
-        if (b.remaining() > room) {
-            b.limit(room); // what arrives fits the pooled buffer beside the partial record it holds
-        }
         try {
             lower.read(b, b, rawRead);
         } catch (RuntimeException e) {
@@ -287,9 +322,8 @@ final class TlsReader {
         if (n < 0) {
             rawEof = true;
         } else {
-            b.flip();
-            appendToNetIn(b);
-            sizer.recycle(b, n);
+            pendingRaw = b.flip();
+            pendingRawCount = n;
         }
         tls.readBelowDone(n < 0);
     }
@@ -300,22 +334,10 @@ final class TlsReader {
         tls.readBelowFailed(e);
     }
 
-    private void appendToNetIn(ByteBuffer b) {
-        if (netIn == null) {
-            netIn = TlsBufferPool.acquire(TlsBufferPool.SIZE);
-        } else if (netIn.remaining() < b.remaining()) {
-            ByteBuffer grown = ByteBuffer.allocate(netIn.position() + Math.max(b.remaining(), TlsRecords.MAX_RECORD));
-            netIn.flip();
-            grown.put(netIn);
-            TlsBufferPool.release(netIn, false, 0);
-            netIn = grown;
-        }
-        netIn.put(b);
-    }
-
     /** Lets go of the buffers: the layer is closed. */
     void release() {
         discardPlaintext();
+        pendingRaw = null;
         if (netIn != null) {
             TlsBufferPool.release(netIn, false, 0);
             netIn = null;
