@@ -297,7 +297,8 @@ final class TlsReader {
     /**
      * Issues a read below if none is in flight and {@code needRecords} (a handshake, a close waiting for the peer)
      * or no decrypted bytes wait for the connection; never after the end, a failure, or the peer's close_notify, and
-     * never while a whole record's worth waits undecrypted, so the records held stay bounded.
+     * never while a whole record's worth waits undecrypted or the last read's bytes are not all taken, so what the
+     * layer holds stays bounded: one read (64 KiB at most) and one record buffer.
      */
     void readBelowIfWanted(boolean needRecords) {
         if (rawReadInFlight || rawEof || inboundFailure != null || pendingRaw != null
