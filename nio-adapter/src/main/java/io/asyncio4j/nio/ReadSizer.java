@@ -5,8 +5,8 @@ import java.nio.ByteBuffer;
 /**
  * How much the next raw read asks for, and the buffer it reads into (Netty's
  * {@code AdaptiveRecvByteBufAllocator}): the size doubles after a read that filled the buffer and halves after two
- * that used less than a quarter of it, between {@link #MIN} and a maximum ({@link #MAX} unless given), so that it
- * stays small while a connection idles and grows while data streams in. The buffer is direct, so the JDK copies
+ * that used less than a quarter of it, between {@link #MIN} and {@link #MAX}, so that it stays small while a
+ * connection idles and grows while data streams in. The buffer is direct, so the JDK copies
  * nothing on the way in from a socket, or on the heap for a layer that fills it itself ({@link #heap}); it is reused
  * until the size changes. Confined to the connection's executor.
  */
@@ -16,7 +16,6 @@ final class ReadSizer {
     static final int INITIAL = 1024;
     static final int MAX = 64 * 1024;
 
-    private final int max;
     /** Heap buffers instead of direct ones: for a transport that fills them itself (TLS), not a socket. */
     private boolean heap;
     private int size = INITIAL;
@@ -24,16 +23,6 @@ final class ReadSizer {
     private int smallReads;
     /** The buffer of the last read, kept for the next one; {@code null} while a read holds it. */
     private ByteBuffer spare;
-
-    /** A sizer that grows up to {@link #MAX}. */
-    ReadSizer() {
-        this(MAX);
-    }
-
-    /** A sizer that grows up to {@code max}, a power of two times {@link #INITIAL} or not: the last step stops at it. */
-    ReadSizer(int max) {
-        this.max = max;
-    }
 
     /** Hands out heap buffers from now on if {@code on}, else direct ones. */
     void heap(boolean on) {
@@ -60,8 +49,8 @@ final class ReadSizer {
         int capacity = buffer.capacity();
         if (n == capacity) {
             smallReads = 0;
-            if (size < max) {
-                size = Math.min(max, size * 2);
+            if (size < MAX) {
+                size *= 2;
             }
         } else if (n < capacity / 4 && ++smallReads >= 2) {
             smallReads = 0;

@@ -4,17 +4,29 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 
-/** A {@link Peer} over a plain connected {@link Socket}; reads time out after {@link LoopFixture#WAIT}. */
+/**
+ * A {@link Peer} over a connected {@link Socket}: a plain one, or the JDK's {@code SSLSocket} layered over a plain
+ * one, whose reset then goes to the plain socket so that no {@code close_notify} precedes it. Reads time out after
+ * {@link LoopFixture#WAIT}.
+ */
 final class SocketPeer implements Peer {
 
     private final Socket socket;
+    /** The plain socket underneath: the one a reset closes. */
+    private final Socket raw;
     private final InputStream in;
 
     SocketPeer(Socket socket) throws IOException {
+        this(socket, socket);
+    }
+
+    /** A peer speaking through {@code socket}, layered over the plain {@code raw}. */
+    SocketPeer(Socket socket, Socket raw) throws IOException {
         this.socket = socket;
-        socket.setSoTimeout((int) LoopFixture.WAIT.toMillis());
+        this.raw = raw;
+        raw.setSoTimeout((int) LoopFixture.WAIT.toMillis());
         // Small writes leave at once, one segment each, as the tests that count arrivals expect.
-        socket.setTcpNoDelay(true);
+        raw.setTcpNoDelay(true);
         this.in = socket.getInputStream();
     }
 
@@ -40,8 +52,8 @@ final class SocketPeer implements Peer {
 
     @Override
     public void reset() throws IOException {
-        socket.setSoLinger(true, 0);
-        socket.close();
+        raw.setSoLinger(true, 0);
+        raw.close();
     }
 
     @Override

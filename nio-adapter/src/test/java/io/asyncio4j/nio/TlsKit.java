@@ -71,7 +71,7 @@ final class TlsKit implements TransportKit {
         raw.connect(new InetSocketAddress("127.0.0.1", server.port()));
         SSLSocket tls = (SSLSocket) clientContext.getSocketFactory().createSocket(raw, "localhost", server.port(), true);
         tls.setEnabledProtocols(new String[] {protocol});
-        TlsSocketPeer peer = new TlsSocketPeer(raw, tls);
+        SocketPeer peer = new SocketPeer(tls, raw);
         tls.startHandshake();
         Accepted a = accepted.poll(LoopFixture.WAIT.toMillis(), TimeUnit.MILLISECONDS);
         if (a == null) {
